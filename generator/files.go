@@ -1,0 +1,54 @@
+package generator
+
+// Owner says who owns an output file and so what regenerating does to it.
+type Owner string
+
+const (
+	// Generated files are rewritten on every run and deleted when no
+	// longer produced.
+	Generated Owner = "generated"
+	// UserOwned files are scaffolded once and never touched again.
+	UserOwned Owner = "user"
+	// Migration files are written once and must never change after.
+	Migration Owner = "migration"
+)
+
+// outputFile is one row of the table of files authgen produces.
+type outputFile struct {
+	template string // path under templates/
+	// path is the output path; {pkg} and {server} stand for the output
+	// directories of the spec.
+	path  string
+	owner Owner
+}
+
+// outputFiles is the table of everything authgen can produce. Adding a
+// file is adding a row.
+var outputFiles = []outputFile{
+	{template: "auth/config_gen.go.tmpl", path: "{pkg}/config_gen.go", owner: Generated},
+	{template: "auth/service_gen.go.tmpl", path: "{pkg}/service_gen.go", owner: Generated},
+	{template: "auth/errors_gen.go.tmpl", path: "{pkg}/errors_gen.go", owner: Generated},
+	{template: "auth/request_gen.go.tmpl", path: "{pkg}/request_gen.go", owner: Generated},
+	{template: "auth/email_gen.go.tmpl", path: "{pkg}/email_gen.go", owner: Generated},
+	{template: "auth/user_gen.go.tmpl", path: "{pkg}/user_gen.go", owner: Generated},
+	{template: "auth/password_gen.go.tmpl", path: "{pkg}/password_gen.go", owner: Generated},
+	{template: "auth/token_gen.go.tmpl", path: "{pkg}/token_gen.go", owner: Generated},
+	{template: "auth/transport_gen.go.tmpl", path: "{pkg}/transport_gen.go", owner: Generated},
+	{template: "auth/authroutes_gen.go.tmpl", path: "{pkg}/authroutes_gen.go", owner: Generated},
+	{template: "auth/register_gen.go.tmpl", path: "{pkg}/register_gen.go", owner: Generated},
+	{template: "auth/users_gen.go.tmpl", path: "{pkg}/users_gen.go", owner: Generated},
+	{template: "auth/store_gen.go.tmpl", path: "{pkg}/store_gen.go", owner: Generated},
+	{template: "auth/migrate_gen.go.tmpl", path: "{pkg}/migrate_gen.go", owner: Generated},
+	{template: "auth/{db}/database_gen.go.tmpl", path: "{pkg}/database_gen.go", owner: Generated},
+	{template: "auth/{db}/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
+
+	{template: "auth/helpers_gen_test.go.tmpl", path: "{pkg}/helpers_gen_test.go", owner: Generated},
+	{template: "auth/register_gen_test.go.tmpl", path: "{pkg}/register_gen_test.go", owner: Generated},
+	{template: "auth/authroutes_gen_test.go.tmpl", path: "{pkg}/authroutes_gen_test.go", owner: Generated},
+	{template: "auth/users_gen_test.go.tmpl", path: "{pkg}/users_gen_test.go", owner: Generated},
+	{template: "auth/service_gen_test.go.tmpl", path: "{pkg}/service_gen_test.go", owner: Generated},
+	{template: "auth/email_gen_test.go.tmpl", path: "{pkg}/email_gen_test.go", owner: Generated},
+	{template: "auth/password_gen_test.go.tmpl", path: "{pkg}/password_gen_test.go", owner: Generated},
+
+	{template: "server/main.go.tmpl", path: "{server}/main.go", owner: UserOwned},
+}

@@ -1,0 +1,93 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// LockVersion is the format version of authgen.lock.
+const LockVersion = 1
+
+// Lock is the content of authgen.lock: what the last run wrote, so that
+// the next run can tell hand edits and stale files from its own output,
+// and the schema the migrations bring the database to.
+type Lock struct {
+	Version int `json:"version"`
+	// Generator is the authgen version of the last run. It is informative:
+	// a new authgen version alone is no drift.
+	Generator string                `json:"generator"`
+	Files     map[string]LockedFile `json:"files"`
+	Schema    *Schema               `json:"schema,omitempty"`
+}
+
+// LockedFile records one file written by authgen.
+type LockedFile struct {
+	Owner  Owner  `json:"owner"`
+	SHA256 string `json:"sha256"`
+}
+
+// Schema is the snapshot of the user model the migrations create.
+type Schema struct {
+	Database string  `json:"database"`
+	Fields   []Field `json:"fields"`
+}
+
+func schemaOf(s Spec) Schema {
+	fields := slices.Clone(s.Fields)
+	if fields == nil {
+		fields = []Field{}
+	}
+	return Schema{Database: s.Database, Fields: fields}
+}
+
+func (a Schema) equal(b Schema) bool {
+	return a.Database == b.Database && slices.Equal(a.Fields, b.Fields)
+}
+
+// describeChange says in a few words how b differs from a.
+func (a Schema) describeChange(b Schema) string {
+	if a.Database != b.Database {
+		return fmt.Sprintf("database %s became %s", a.Database, b.Database)
+	}
+	names := func(fs []Field) []string {
+		out := make([]string, len(fs))
+		for i, f := range fs {
+			out[i] = f.String()
+		}
+		return out
+	}
+	return fmt.Sprintf("fields [%s] became [%s]", strings.Join(names(a.Fields), " "), strings.Join(names(b.Fields), " "))
+}
+
+// Bytes encodes the lock as authgen.lock: indented JSON with sorted keys.
+func (l Lock) Bytes() []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(l); err != nil {
+		// A Lock holds only strings, numbers and maps of them.
+		panic(fmt.Sprintf("encoding lock: %v", err))
+	}
+	return b.Bytes()
+}
+
+// ParseLock decodes authgen.lock content.
+func ParseLock(data []byte) (*Lock, error) {
+	var l Lock
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return nil, fmt.Errorf("authgen.lock is not valid: %w; restore it from version control", err)
+	}
+	if l.Version != LockVersion {
+		return nil, fmt.Errorf("authgen.lock has format version %d; this authgen reads version %d", l.Version, LockVersion)
+	}
+	if l.Files == nil {
+		l.Files = map[string]LockedFile{}
+	}
+	return &l, nil
+}

@@ -1,0 +1,132 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/format"
+	"io/fs"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/authgen/authgen/templates"
+)
+
+// Input is everything a plan is made from.
+type Input struct {
+	Spec Spec
+	// Module is the module path of the target module, from its go.mod.
+	Module string
+	// Lock is the lock of the previous run, or nil on the first.
+	Lock *Lock
+	// Version is the authgen version recorded in the lock.
+	Version string
+}
+
+// File is one file of a plan.
+type File struct {
+	Path    string // slash-separated, relative to the module root
+	Content []byte
+	Owner   Owner
+}
+
+// Plan is the result of a run: the files to write, sorted by path, and
+// the lock that records them.
+type Plan struct {
+	Files []File
+	Lock  Lock
+}
+
+// Generate renders the plan for in. It reads no disk and writes nothing:
+// the same input gives the same plan, byte for byte.
+func Generate(in Input) (Plan, error) {
+	if problems := in.Spec.Validate(); len(problems) > 0 {
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = p.String()
+		}
+		return Plan{}, fmt.Errorf("invalid spec:\n%s", strings.Join(msgs, "\n"))
+	}
+	v, err := buildView(in)
+	if err != nil {
+		return Plan{}, err
+	}
+	schema := schemaOf(in.Spec)
+	writeInit := true
+	if in.Lock != nil && in.Lock.Schema != nil {
+		if !in.Lock.Schema.equal(schema) {
+			return Plan{}, fmt.Errorf("the user model or database in authgen.yaml differs from the schema in authgen.lock (%s); this authgen cannot yet write a migration for the change: undo it in authgen.yaml", in.Lock.Schema.describeChange(schema))
+		}
+		writeInit = false
+	}
+
+	plan := Plan{Lock: Lock{Version: LockVersion, Generator: in.Version, Files: map[string]LockedFile{}, Schema: &schema}}
+	for _, row := range outputFiles {
+		if row.owner == Migration && !writeInit {
+			continue
+		}
+		f, err := render(row, v, in.Spec)
+		if err != nil {
+			return Plan{}, err
+		}
+		plan.Files = append(plan.Files, f)
+		plan.Lock.Files[f.Path] = LockedFile{Owner: f.Owner, SHA256: Hash(f.Content)}
+	}
+	if !writeInit {
+		// Past migrations are not re-rendered: they keep the checksum
+		// they were written with.
+		for p, lf := range in.Lock.Files {
+			if lf.Owner == Migration {
+				plan.Lock.Files[p] = lf
+			}
+		}
+	}
+	slices.SortFunc(plan.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return plan, nil
+}
+
+func render(row outputFile, v view, s Spec) (File, error) {
+	name := strings.ReplaceAll(row.template, "{db}", s.Database)
+	src, err := fs.ReadFile(templates.FS, name)
+	if err != nil {
+		return File{}, fmt.Errorf("reading template %s: %w", name, err)
+	}
+	tmpl, err := template.New(name).Funcs(templateFuncs).Option("missingkey=error").Parse(string(src))
+	if err != nil {
+		return File{}, fmt.Errorf("parsing template %s: %w", name, err)
+	}
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, v); err != nil {
+		return File{}, fmt.Errorf("rendering template %s: %w", name, err)
+	}
+	content := out.Bytes()
+	p := strings.NewReplacer("{pkg}", s.Package, "{server}", s.Server).Replace(row.path)
+	if strings.HasSuffix(p, ".go") {
+		formatted, err := format.Source(content)
+		if err != nil {
+			return File{}, fmt.Errorf("formatting %s (from template %s): %w", p, name, err)
+		}
+		content = formatted
+	}
+	return File{Path: p, Content: content, Owner: row.owner}, nil
+}
+
+var templateFuncs = template.FuncMap{
+	// rawString writes s as a Go raw string literal, which keeps SQL
+	// readable in the generated code.
+	"rawString": func(s string) string {
+		if strings.Contains(s, "`") {
+			return fmt.Sprintf("%q", s)
+		}
+		return "`" + s + "`"
+	},
+	"quote": func(s string) string { return fmt.Sprintf("%q", s) },
+}
+
+// Hash returns the hex SHA-256 of content, as recorded in the lock.
+func Hash(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:])
+}

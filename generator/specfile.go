@@ -1,0 +1,280 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// SpecError lists what is wrong with a spec file, each problem with the
+// file and line it stands on.
+type SpecError struct {
+	File     string
+	Problems []string
+}
+
+func (e *SpecError) Error() string {
+	return strings.Join(e.Problems, "\n")
+}
+
+// ParseSpec reads authgen.yaml content. Keys left out take their defaults;
+// unknown keys and bad values are errors naming the file and line. file
+// names the file in messages.
+func ParseSpec(file string, data []byte) (Spec, error) {
+	d := specDecoder{file: file, lines: map[string]int{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Spec{}, &SpecError{File: file, Problems: []string{fmt.Sprintf("%s: %s; fix the YAML syntax", file, strings.TrimPrefix(err.Error(), "yaml: "))}}
+	}
+	if len(doc.Content) == 0 {
+		return Spec{}, &SpecError{File: file, Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", file)}}
+	}
+	spec := DefaultSpec()
+	spec.Version = 0
+	d.root(doc.Content[0], &spec)
+	if _, ok := d.lines["version"]; !ok && len(d.problems) == 0 {
+		d.problems = append(d.problems, fmt.Sprintf("%s:%d: version: missing; add `version: %d` at the top", file, doc.Content[0].Line, SpecVersion))
+	}
+	if len(d.problems) == 0 {
+		for _, p := range spec.Validate() {
+			d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s", file, d.lineOf(p.Path), p))
+		}
+	}
+	if len(d.problems) > 0 {
+		return Spec{}, &SpecError{File: file, Problems: d.problems}
+	}
+	return spec, nil
+}
+
+// specDecoder walks the YAML tree of a spec file, remembering the line of
+// every value so that later validation can point at it.
+type specDecoder struct {
+	file     string
+	problems []string
+	lines    map[string]int
+}
+
+func (d *specDecoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.problems = append(d.problems, fmt.Sprintf("%s:%d: ", d.file, n.Line)+fmt.Sprintf(format, args...))
+}
+
+// lineOf returns the line of path, or of its nearest parent that has one.
+func (d *specDecoder) lineOf(path string) int {
+	for path != "" {
+		if line, ok := d.lines[path]; ok {
+			return line
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 1
+}
+
+// mapping decodes a YAML mapping at path, calling the handler of each key
+// and reporting keys it does not know.
+func (d *specDecoder) mapping(n *yaml.Node, path string, handlers map[string]func(*yaml.Node, string)) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected a mapping of keys (%s)", nameOr(path, "the document"), strings.Join(sortedKeys(handlers), ", "))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], n.Content[i+1]
+		child := key.Value
+		if path != "" {
+			child = path + "." + key.Value
+		}
+		handle, ok := handlers[key.Value]
+		switch {
+		case !ok:
+			d.errorf(key, "unknown key %q in %s; allowed keys: %s", key.Value, nameOr(path, "the top level"), strings.Join(sortedKeys(handlers), ", "))
+			continue
+		case seen[key.Value]:
+			d.errorf(key, "key %q appears twice in %s; keep one", key.Value, nameOr(path, "the top level"))
+			continue
+		}
+		seen[key.Value] = true
+		d.lines[child] = key.Line
+		handle(value, child)
+	}
+}
+
+func nameOr(path, fallback string) string {
+	if path == "" {
+		return fallback
+	}
+	return path
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (d *specDecoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n, "%s: expected %s", path, want)
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *specDecoder) str(n *yaml.Node, path string, dst *string) {
+	if v, ok := d.scalar(n, path, "a string"); ok {
+		*dst = v
+	}
+}
+
+func (d *specDecoder) int(n *yaml.Node, path string, dst *int) {
+	v, ok := d.scalar(n, path, "a whole number")
+	if !ok {
+		return
+	}
+	i, err := strconv.Atoi(v)
+	if err != nil {
+		d.errorf(n, "%s: %q is not a whole number", path, v)
+		return
+	}
+	*dst = i
+}
+
+func (d *specDecoder) bool(n *yaml.Node, path string, dst *bool) {
+	v, ok := d.scalar(n, path, "true or false")
+	if !ok {
+		return
+	}
+	switch v {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
+		d.errorf(n, "%s: %q must be true or false", path, v)
+	}
+}
+
+func (d *specDecoder) sequence(n *yaml.Node, path string, item func(*yaml.Node, string)) {
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: expected a list", path)
+		return
+	}
+	for i, c := range n.Content {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		d.lines[at] = c.Line
+		item(c, at)
+	}
+}
+
+func (d *specDecoder) root(n *yaml.Node, s *Spec) {
+	d.mapping(n, "", map[string]func(*yaml.Node, string){
+		"version":  func(n *yaml.Node, p string) { d.int(n, p, &s.Version) },
+		"database": func(n *yaml.Node, p string) { d.str(n, p, &s.Database) },
+		"backends": func(n *yaml.Node, p string) {
+			s.Backends = nil
+			d.sequence(n, p, func(n *yaml.Node, p string) {
+				var b Backend
+				d.mapping(n, p, map[string]func(*yaml.Node, string){
+					"name":      func(n *yaml.Node, p string) { d.str(n, p, &b.Name) },
+					"transport": func(n *yaml.Node, p string) { d.str(n, p, &b.Transport) },
+					"strategy":  func(n *yaml.Node, p string) { d.str(n, p, &b.Strategy) },
+				})
+				s.Backends = append(s.Backends, b)
+			})
+		},
+		"user": func(n *yaml.Node, p string) {
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"fields": func(n *yaml.Node, p string) {
+					d.sequence(n, p, func(n *yaml.Node, p string) {
+						var f Field
+						d.mapping(n, p, map[string]func(*yaml.Node, string){
+							"name":     func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
+							"type":     func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
+							"required": func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
+						})
+						s.Fields = append(s.Fields, f)
+					})
+				},
+			})
+		},
+		"output": func(n *yaml.Node, p string) {
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"package": func(n *yaml.Node, p string) { d.str(n, p, &s.Package) },
+				"server":  func(n *yaml.Node, p string) { d.str(n, p, &s.Server) },
+			})
+		},
+		"tokens": func(n *yaml.Node, p string) {
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"lifetime_seconds": func(n *yaml.Node, p string) { d.int(n, p, &s.TokenLifetime) },
+			})
+		},
+		"cookie": func(n *yaml.Node, p string) {
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"name":   func(n *yaml.Node, p string) { d.str(n, p, &s.Cookie.Name) },
+				"secure": func(n *yaml.Node, p string) { d.bool(n, p, &s.Cookie.Secure) },
+			})
+		},
+	})
+}
+
+// FormatSpec renders a spec as the content of authgen.yaml, commented so
+// that a reader knows what each key does.
+func FormatSpec(s Spec) []byte {
+	var b bytes.Buffer
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# authgen.yaml: what authgen generates your authentication service from.\n")
+	w("# Edit it, then run `authgen generate`; `authgen generate --check` tells whether the code is up to date.\n")
+	w("version: %d\n\n", s.Version)
+	w("# sqlite (embedded, the default)\n")
+	w("database: %s\n\n", s.Database)
+	w("# Each backend serves POST /auth/<name>/login and /auth/<name>/logout.\n")
+	w("# transport: bearer (Authorization header) or cookie; strategy: jwt.\n")
+	w("backends:\n")
+	for _, bk := range s.Backends {
+		w("  - name: %s\n    transport: %s\n    strategy: %s\n", bk.Name, bk.Transport, bk.Strategy)
+	}
+	w("\n# Custom fields of the user model; type is one of %s.\n", strings.Join(FieldTypes, ", "))
+	if len(s.Fields) == 0 {
+		w("user:\n  fields: []\n")
+	} else {
+		w("user:\n  fields:\n")
+		for _, f := range s.Fields {
+			w("    - name: %s\n      type: %s\n      required: %t\n", f.Name, f.Type, f.Required)
+		}
+	}
+	w("\n# Where the generated package and the server's main package go.\n")
+	w("output:\n  package: %s\n  server: %s\n\n", s.Package, s.Server)
+	w("tokens:\n  lifetime_seconds: %d\n", s.TokenLifetime)
+	if s.usesTransport("cookie") {
+		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
+		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)
+	}
+	return b.Bytes()
+}
+
+// IsSpecError reports whether err is a problem with the spec file rather
+// than a failure to read it.
+func IsSpecError(err error) bool {
+	var se *SpecError
+	return errors.As(err, &se)
+}
+
+// FieldTypeList is FieldTypes as a sorted, comma-separated string for
+// messages.
+func FieldTypeList() string {
+	types := slices.Clone(FieldTypes)
+	sort.Strings(types)
+	return strings.Join(types, ", ")
+}

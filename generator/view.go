@@ -1,0 +1,214 @@
+package generator
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// view is what the templates read: every decision that depends on the
+// spec (Go types, SQL types, queries, names) is made here, in Go, so that
+// the templates stay free of logic and of dialects.
+type view struct {
+	Module     string
+	Package    string // Go package name of the generated package
+	PackageDir string
+	ImportPath string
+	ServerDir  string
+
+	Database string
+	Backends []backendView
+	// HasCookie is set when any backend uses the cookie transport.
+	HasCookie bool
+	// HasBearer is set when any backend uses the bearer transport.
+	HasBearer bool
+	// FirstBackend is the backend the generated tests log in through.
+	FirstBackend backendView
+
+	Fields []fieldView
+	// Uses records which value decoders the custom fields need, so that
+	// the generated code has none it does not call.
+	Uses struct{ Int, Float, Bool, String bool }
+
+	TokenLifetime int
+	Cookie        Cookie
+
+	SQL sqlView
+}
+
+type backendView struct {
+	Name      string
+	Prefix    string // "/auth/jwt"
+	Transport string
+	Strategy  string
+}
+
+type fieldView struct {
+	Name     string // JSON key and SQL column
+	GoName   string // exported Go field name
+	GoType   string // type of the User field: string, *int64, ...
+	Required bool
+	// Decoder is the Go expression of the value decoder of the field's
+	// non-null values.
+	Decoder string
+	SQLType string
+	// Sample and Other are two distinct valid JSON values used by the
+	// generated tests; Invalid is a JSON value of the wrong type and
+	// InvalidType the Pydantic error type it draws.
+	Sample, Other, Invalid, InvalidType string
+}
+
+// sqlView holds the queries of the store, written for one dialect.
+type sqlView struct {
+	SelectUserByID    string
+	SelectUserByEmail string
+	InsertUser        string
+	UpdateUser        string
+	UpdatePassword    string
+	DeleteUser        string
+}
+
+// fieldType describes how one custom field type maps to Go, SQL and JSON.
+type fieldType struct {
+	goType  string
+	decoder string
+	sqlType map[string]string
+	// sample and other are distinct valid JSON values; invalid is a JSON
+	// value of the wrong type, drawing the Pydantic error invalidType.
+	sample, other, invalid, invalidType string
+}
+
+// stringMaxLength is the longest value a field of type string takes, in
+// characters; text has no limit beyond the request body's.
+const stringMaxLength = 255
+
+var fieldTypes = map[string]fieldType{
+	"string": {goType: "string", decoder: fmt.Sprintf("stringMax(%d)", stringMaxLength), sqlType: map[string]string{"sqlite": "TEXT"},
+		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type"},
+	"text": {goType: "string", decoder: "toString", sqlType: map[string]string{"sqlite": "TEXT"},
+		sample: `"Once and future king."`, other: `"Knight of the Round Table."`, invalid: `["a"]`, invalidType: "string_type"},
+	"int": {goType: "int64", decoder: "toInt", sqlType: map[string]string{"sqlite": "INTEGER"},
+		sample: `42`, other: `7`, invalid: `"forty"`, invalidType: "int_parsing"},
+	"float": {goType: "float64", decoder: "toFloat", sqlType: map[string]string{"sqlite": "REAL"},
+		sample: `1.5`, other: `2.25`, invalid: `"many"`, invalidType: "float_parsing"},
+	"bool": {goType: "bool", decoder: "toBool", sqlType: map[string]string{"sqlite": "BOOLEAN"},
+		sample: `true`, other: `false`, invalid: `"maybe"`, invalidType: "bool_parsing"},
+}
+
+// dialect holds what differs between SQL databases in the queries.
+type dialect struct {
+	placeholder func(n int) string
+}
+
+var dialects = map[string]dialect{
+	"sqlite": {placeholder: func(int) string { return "?" }},
+}
+
+func buildView(in Input) (view, error) {
+	s := in.Spec
+	v := view{
+		Module:        in.Module,
+		Package:       path.Base(s.Package),
+		PackageDir:    s.Package,
+		ImportPath:    in.Module + "/" + s.Package,
+		ServerDir:     s.Server,
+		Database:      s.Database,
+		TokenLifetime: s.TokenLifetime,
+		Cookie:        s.Cookie,
+	}
+	if strings.Contains(v.Package, "-") {
+		return view{}, fmt.Errorf("output.package: the last element %q is not a valid Go package name; use letters, digits and _", v.Package)
+	}
+	for _, b := range s.Backends {
+		bv := backendView{Name: b.Name, Prefix: "/auth/" + b.Name, Transport: b.Transport, Strategy: b.Strategy}
+		v.Backends = append(v.Backends, bv)
+		v.HasCookie = v.HasCookie || b.Transport == "cookie"
+		v.HasBearer = v.HasBearer || b.Transport == "bearer"
+	}
+	v.FirstBackend = v.Backends[0]
+	for _, f := range s.Fields {
+		ft := fieldTypes[f.Type]
+		fv := fieldView{
+			Name:        f.Name,
+			GoName:      goName(f.Name),
+			GoType:      ft.goType,
+			Required:    f.Required,
+			Decoder:     ft.decoder,
+			SQLType:     ft.sqlType[s.Database],
+			Sample:      ft.sample,
+			Other:       ft.other,
+			Invalid:     ft.invalid,
+			InvalidType: ft.invalidType,
+		}
+		if !f.Required {
+			fv.GoType = "*" + fv.GoType
+		}
+		switch ft.goType {
+		case "int64":
+			v.Uses.Int = true
+		case "float64":
+			v.Uses.Float = true
+		case "bool":
+			v.Uses.Bool = true
+		case "string":
+			v.Uses.String = true
+		}
+		v.Fields = append(v.Fields, fv)
+	}
+	v.SQL = buildSQL(dialects[s.Database], v.Fields)
+	return v, nil
+}
+
+func buildSQL(d dialect, fields []fieldView) sqlView {
+	// Columns in the order of the User struct, which Scan relies on.
+	cols := []string{"id", "email", "hashed_password", "is_active", "is_superuser", "is_verified"}
+	for _, f := range fields {
+		cols = append(cols, f.Name)
+	}
+	list := strings.Join(cols, ", ")
+
+	insertCols := append([]string{"normalized_email"}, cols...)
+	var ph []string
+	for i := range insertCols {
+		ph = append(ph, d.placeholder(i+1))
+	}
+
+	updateCols := append([]string{"normalized_email"}, cols[1:]...)
+	var sets []string
+	for i, c := range updateCols {
+		sets = append(sets, c+" = "+d.placeholder(i+1))
+	}
+	return sqlView{
+		SelectUserByID:    fmt.Sprintf("SELECT %s FROM users WHERE id = %s", list, d.placeholder(1)),
+		SelectUserByEmail: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email = %s", list, d.placeholder(1)),
+		InsertUser:        fmt.Sprintf("INSERT INTO users (%s) VALUES (%s)", strings.Join(insertCols, ", "), strings.Join(ph, ", ")),
+		UpdateUser:        fmt.Sprintf("UPDATE users SET %s WHERE id = %s", strings.Join(sets, ", "), d.placeholder(len(updateCols)+1)),
+		UpdatePassword:    fmt.Sprintf("UPDATE users SET hashed_password = %s WHERE id = %s", d.placeholder(1), d.placeholder(2)),
+		DeleteUser:        fmt.Sprintf("DELETE FROM users WHERE id = %s", d.placeholder(1)),
+	}
+}
+
+// commonInitialisms are the words Go writes in capitals, as golint does.
+var commonInitialisms = map[string]bool{
+	"api": true, "ascii": true, "cpu": true, "css": true, "dns": true, "eof": true, "guid": true,
+	"html": true, "http": true, "https": true, "id": true, "ip": true, "json": true, "os": true,
+	"sql": true, "ssh": true, "tcp": true, "tls": true, "ttl": true, "udp": true, "ui": true,
+	"uid": true, "uri": true, "url": true, "utf8": true, "uuid": true, "xml": true,
+}
+
+// goName turns a snake_case name into an exported Go name: first_name
+// becomes FirstName, avatar_url becomes AvatarURL.
+func goName(snake string) string {
+	var b strings.Builder
+	for _, word := range strings.Split(snake, "_") {
+		if word == "" {
+			continue
+		}
+		if commonInitialisms[word] {
+			b.WriteString(strings.ToUpper(word))
+			continue
+		}
+		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	}
+	return b.String()
+}
