@@ -126,7 +126,12 @@ func buildView(in Input) (view, error) {
 		v.HasBearer = v.HasBearer || b.Transport == "bearer"
 	}
 	v.FirstBackend = v.Backends[0]
+	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for _, f := range s.Fields {
+		if other, ok := goNames[goName(f.Name)]; ok {
+			return view{}, fmt.Errorf("user.fields: %q and %q both become the Go field %s; rename one", other, f.Name, goName(f.Name))
+		}
+		goNames[goName(f.Name)] = f.Name
 		ft := fieldTypes[f.Type]
 		fv := fieldView{
 			Name:        f.Name,

@@ -1,0 +1,330 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/authgen/authgen/generator"
+)
+
+// scriptedPrompter answers each question with the next scripted answer
+// and fails the test when the script runs out or a question is of another
+// kind.
+type scriptedPrompter struct {
+	t       *testing.T
+	answers []any
+	asked   []string
+}
+
+func (p *scriptedPrompter) next(question string) any {
+	p.t.Helper()
+	p.asked = append(p.asked, question)
+	if len(p.answers) == 0 {
+		p.t.Fatalf("unexpected question %q", question)
+	}
+	a := p.answers[0]
+	p.answers = p.answers[1:]
+	return a
+}
+
+func (p *scriptedPrompter) Select(q string, options []string, def string) (string, error) {
+	return p.next(q).(string), nil
+}
+
+func (p *scriptedPrompter) MultiSelect(q string, options []string, defs []string) ([]string, error) {
+	return p.next(q).([]string), nil
+}
+
+func (p *scriptedPrompter) Input(q, def string, validate func(string) error) (string, error) {
+	a := p.next(q).(string)
+	if err := validate(a); err != nil {
+		p.t.Fatalf("scripted answer %q to %q is invalid: %v", a, q, err)
+	}
+	return a, nil
+}
+
+func (p *scriptedPrompter) Confirm(q string, def bool) (bool, error) {
+	return p.next(q).(bool), nil
+}
+
+// run runs authgen with args and returns its exit code and output.
+func run(t *testing.T, env Env, args ...string) (int, string) {
+	t.Helper()
+	var out bytes.Buffer
+	env.Stdin = strings.NewReader("")
+	env.Stdout, env.Stderr = &out, &out
+	if env.Version == "" {
+		env.Version = "test"
+	}
+	code := Execute(context.Background(), args, env)
+	return code, out.String()
+}
+
+func newModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/app\n\ngo 1.25\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// readAll returns every file under dir by slash path.
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestInitPromptsMatchFlags answers every question and checks that the
+// tree equals the one the printed equivalent command produces.
+func TestInitPromptsMatchFlags(t *testing.T) {
+	asked := newModule(t)
+	p := &scriptedPrompter{t: t, answers: []any{
+		"sqlite",
+		[]string{"bearer-jwt"},
+		true, "first_name", "string", true,
+		true, "age", "int", false,
+		false,
+		"internal/accounts",
+		"cmd/accountsd",
+	}}
+	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", asked, "--no-tidy")
+	if code != ExitOK {
+		t.Fatalf("interactive init exited %d:\n%s", code, out)
+	}
+	if len(p.answers) != 0 {
+		t.Errorf("%d scripted answers were not asked for", len(p.answers))
+	}
+	const want = "authgen init --db sqlite --backend bearer-jwt --field first_name:string:required --field age:int --package internal/accounts --server cmd/accountsd --yes"
+	if !strings.Contains(out, want) {
+		t.Fatalf("output does not print the equivalent command %q:\n%s", want, out)
+	}
+
+	flagged := newModule(t)
+	args := append([]string{"init", flagged, "--no-tidy"}, strings.Fields(strings.TrimPrefix(want, "authgen init "))...)
+	if code, out := run(t, Env{}, args...); code != ExitOK {
+		t.Fatalf("init with flags exited %d:\n%s", code, out)
+	}
+	a, b := readAll(t, asked), readAll(t, flagged)
+	if !reflect.DeepEqual(a, b) {
+		for p := range a {
+			if a[p] != b[p] {
+				t.Errorf("%s differs between the asked and the flagged init", p)
+			}
+		}
+		t.Fatalf("trees differ: %d and %d files", len(a), len(b))
+	}
+	if _, ok := a["internal/accounts/service_gen.go"]; !ok {
+		t.Error("the answers did not reach the generator: no internal/accounts/service_gen.go")
+	}
+}
+
+// TestInitAsksOnlyWhatNoFlagAnswers gives some flags and expects only the
+// other questions.
+func TestInitAsksOnlyWhatNoFlagAnswers(t *testing.T) {
+	dir := newModule(t)
+	p := &scriptedPrompter{t: t, answers: []any{[]string{"cookie-jwt"}, "cmd/web"}}
+	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir, "--no-tidy", "--db", "sqlite", "--field", "nick:string", "--package", "internal/auth")
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if want := []string{"Auth backends", "Directory of the server"}; !reflect.DeepEqual(p.asked, want) {
+		t.Errorf("asked %q, want %q", p.asked, want)
+	}
+}
+
+// TestInitWithoutTerminalNeverPrompts runs init as CI would: no terminal,
+// no flags. It must not ask and must take the defaults.
+func TestInitWithoutTerminalNeverPrompts(t *testing.T) {
+	dir := newModule(t)
+	p := &scriptedPrompter{t: t}
+	if code, out := run(t, Env{Interactive: false, Prompter: p}, "init", dir, "--no-tidy"); code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, generator.SpecFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := generator.ParseSpec(generator.SpecFile, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := generator.DefaultSpec(); !reflect.DeepEqual(spec, want) {
+		t.Errorf("spec = %+v, want the defaults %+v", spec, want)
+	}
+	// --yes on a terminal asks nothing either.
+	dir = newModule(t)
+	if code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir, "--no-tidy", "--yes"); code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestInitErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T) string
+		args  []string
+		want  []string
+	}{
+		{"bad db", newModule, []string{"--db", "mongo"}, []string{`--db "mongo": not supported (allowed: sqlite)`}},
+		{"bad backend", newModule, []string{"--backend", "bearer-ldap"}, []string{"--backend: unknown backend", "allowed: bearer-jwt, cookie-jwt"}},
+		{"twice backend", newModule, []string{"--backend", "bearer-jwt", "--backend", "bearer-jwt"}, []string{`--backend: "bearer-jwt" is given twice`}},
+		{"bad field", newModule, []string{"--field", "Age:int"}, []string{"--field: field name \"Age\" must be snake_case"}},
+		{"bad field type", newModule, []string{"--field", "age:integer"}, []string{"--field: field \"age\": unknown type \"integer\""}},
+		{"bad package", newModule, []string{"--package", "../x"}, []string{"--package: directory \"../x\""}},
+		{"no go.mod", func(t *testing.T) string { return t.TempDir() }, nil, []string{"no go.mod in", "--module"}},
+		{"bad module", func(t *testing.T) string { return t.TempDir() }, []string{"--module", "not a path"}, []string{"--module:"}},
+		{"module mismatch", newModule, []string{"--module", "example.com/other"}, []string{"already declares module example.com/app"}},
+		{"already initialised", func(t *testing.T) string {
+			dir := newModule(t)
+			os.WriteFile(filepath.Join(dir, generator.SpecFile), []byte("version: 1\n"), 0o644)
+			return dir
+		}, nil, []string{"authgen.yaml already exists", "authgen generate"}},
+		{"unknown flag", newModule, []string{"--colour"}, []string{"unknown flag: --colour"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tt.setup(t)
+			before := readAll(t, dir)
+			code, out := run(t, Env{}, append([]string{"init", dir, "--no-tidy"}, tt.args...)...)
+			if code != ExitError {
+				t.Errorf("exit %d, want %d", code, ExitError)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output %q lacks %q", out, w)
+				}
+			}
+			if after := readAll(t, dir); !reflect.DeepEqual(before, after) {
+				t.Errorf("a failed init changed the directory: %d files before, %d after", len(before), len(after))
+			}
+		})
+	}
+}
+
+func TestInitCreatesModule(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "app")
+	if code, out := run(t, Env{}, "init", dir, "--no-tidy", "--module", "example.com/new"); code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	files := readAll(t, dir)
+	if !strings.HasPrefix(files["go.mod"], "module example.com/new\n") {
+		t.Errorf("go.mod = %q", files["go.mod"])
+	}
+	if !strings.Contains(files["cmd/authserver/main.go"], `"example.com/new/internal/auth"`) {
+		t.Error("main.go does not import the generated package by the new module path")
+	}
+}
+
+// TestGenerateCheckAndDryRun checks the exit codes of --check and that
+// --dry-run writes nothing.
+func TestGenerateCheckAndDryRun(t *testing.T) {
+	dir := newModule(t)
+	if code, out := run(t, Env{}, "init", dir, "--no-tidy"); code != ExitOK {
+		t.Fatalf("init exited %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitOK || !strings.Contains(out, "up to date") {
+		t.Fatalf("check right after init: exit %d:\n%s", code, out)
+	}
+
+	gen := filepath.Join(dir, "internal/auth/service_gen.go")
+	orig, _ := os.ReadFile(gen)
+	os.WriteFile(gen, append(orig, []byte("// hand edit\n")...), 0o644)
+	before := readAll(t, dir)
+	code, out := run(t, Env{}, "generate", dir, "--dry-run")
+	if code != ExitOK || !strings.Contains(out, "conflict: edited by hand") || !strings.Contains(out, "skip (user-owned)") || !strings.Contains(out, "identical") {
+		t.Errorf("dry run: exit %d:\n%s", code, out)
+	}
+	if after := readAll(t, dir); !reflect.DeepEqual(before, after) {
+		t.Error("--dry-run changed files")
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitDrift || !strings.Contains(out, "edited by hand") || !strings.Contains(out, "internal/auth/service_gen.go") {
+		t.Errorf("check after a hand edit: exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--no-tidy"); code != ExitError || !strings.Contains(out, "nothing was written") || !strings.Contains(out, "--force") {
+		t.Errorf("generate over a hand edit: exit %d:\n%s", code, out)
+	}
+	if after := readAll(t, dir); !reflect.DeepEqual(before, after) {
+		t.Error("a refused generate changed files")
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--no-tidy", "--force"); code != ExitOK {
+		t.Errorf("generate --force: exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitOK {
+		t.Errorf("check after --force: exit %d:\n%s", code, out)
+	}
+
+	os.Remove(gen)
+	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitDrift || !strings.Contains(out, "missing") {
+		t.Errorf("check with a missing file: exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--no-tidy"); code != ExitOK || !strings.Contains(out, "create     internal/auth/service_gen.go") {
+		t.Errorf("generate restoring a missing file: exit %d:\n%s", code, out)
+	}
+
+	spec := filepath.Join(dir, generator.SpecFile)
+	os.WriteFile(spec, []byte("version: 1\ndatabase: [sqlite\n"), 0o644)
+	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitError || !strings.Contains(out, "authgen.yaml:") {
+		t.Errorf("check with a malformed authgen.yaml: exit %d:\n%s", code, out)
+	}
+	os.WriteFile(spec, []byte("version: 1\nbackend: []\n"), 0o644)
+	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitError || !strings.Contains(out, `authgen.yaml:2: unknown key "backend"`) {
+		t.Errorf("check with an unknown key: exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--check", "--dry-run"); code != ExitError {
+		t.Errorf("--check --dry-run: exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", t.TempDir()); code != ExitError || !strings.Contains(out, "run `authgen init` first") {
+		t.Errorf("generate without authgen.yaml: exit %d:\n%s", code, out)
+	}
+}
+
+func TestTerminalPrompter(t *testing.T) {
+	var out bytes.Buffer
+	p := NewTerminalPrompter(strings.NewReader("9\n2\n\nbearer-jwt,zzz\n1, 2\n\nBad Name\nok_name\nmaybe\ny\n"), &out)
+	if got, err := p.Select("DB", []string{"a", "b"}, "a"); err != nil || got != "b" {
+		t.Errorf("Select = %q, %v; want b after one bad answer", got, err)
+	}
+	if got, err := p.Select("DB", []string{"a", "b"}, "a"); err != nil || got != "a" {
+		t.Errorf("Select on an empty answer = %q, %v; want the default a", got, err)
+	}
+	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"bearer-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"bearer-jwt", "cookie-jwt"}) {
+		t.Errorf("MultiSelect = %q, %v", got, err)
+	}
+	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"cookie-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"cookie-jwt"}) {
+		t.Errorf("MultiSelect on an empty answer = %q, %v; want the default", got, err)
+	}
+	if got, err := p.Input("Name", "", generator.ValidateFieldName); err != nil || got != "ok_name" {
+		t.Errorf("Input = %q, %v", got, err)
+	}
+	if got, err := p.Confirm("More?", false); err != nil || !got {
+		t.Errorf("Confirm = %v, %v; want true after one bad answer", got, err)
+	}
+	if _, err := p.Confirm("More?", false); err != errNoAnswer {
+		t.Errorf("Confirm at the end of input: err = %v, want errNoAnswer", err)
+	}
+	for _, w := range []string{`"9" is not one of the options`, `"zzz" is not one of the options`, "must be snake_case", "answer y or n"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("prompt output lacks %q:\n%s", w, out.String())
+		}
+	}
+}

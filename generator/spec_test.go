@@ -1,0 +1,132 @@
+package generator
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseSpecRoundTrip(t *testing.T) {
+	spec := DefaultSpec()
+	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
+	got, err := ParseSpec(SpecFile, FormatSpec(spec))
+	if err != nil {
+		t.Fatalf("parsing the formatted spec: %v", err)
+	}
+	if !reflect.DeepEqual(got, spec) {
+		t.Errorf("round trip changed the spec:\n got %+v\nwant %+v", got, spec)
+	}
+}
+
+func TestParseSpecDefaults(t *testing.T) {
+	got, err := ParseSpec(SpecFile, []byte("version: 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := DefaultSpec(); !reflect.DeepEqual(got, want) {
+		t.Errorf("a spec of only a version should take every default:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestParseSpecErrors checks that each bad spec is refused with the file,
+// the line and words that say how to fix it.
+func TestParseSpecErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"syntax", "version: 1\nbackends: [\n", []string{"authgen.yaml:", "fix the YAML syntax"}},
+		{"empty", "", []string{"the file is empty", "authgen init"}},
+		{"no version", "database: sqlite\n", []string{"authgen.yaml:1: version: missing"}},
+		{"bad version", "version: 2\n", []string{"authgen.yaml:1: version: 2 is not supported; set it to 1"}},
+		{"unknown top key", "version: 1\ndatabse: sqlite\n", []string{`authgen.yaml:2: unknown key "databse"`, "allowed keys: backends, cookie, database"}},
+		{"unknown nested key", "version: 1\noutput:\n  pkg: x\n", []string{`authgen.yaml:3: unknown key "pkg" in output; allowed keys: package, server`}},
+		{"duplicate key", "version: 1\ndatabase: sqlite\ndatabase: sqlite\n", []string{`authgen.yaml:3: key "database" appears twice`}},
+		{"bad database", "version: 1\ndatabase: oracle\n", []string{`authgen.yaml:2: database: "oracle" is not supported (allowed: sqlite)`}},
+		{"bad transport", "version: 1\nbackends:\n  - name: x\n    transport: grpc\n    strategy: jwt\n", []string{`authgen.yaml:4: backends[0].transport: "grpc" is not supported (allowed: bearer, cookie)`}},
+		{"no backends", "version: 1\nbackends: []\n", []string{"authgen.yaml:2: backends: at least one backend is needed"}},
+		{"duplicate backend", "version: 1\nbackends:\n  - {name: a, transport: bearer, strategy: jwt}\n  - {name: a, transport: cookie, strategy: jwt}\n", []string{`authgen.yaml:4: backends[1].name: "a" is used twice`}},
+		{"reserved field", "version: 1\nuser:\n  fields:\n    - name: email\n      type: string\n", []string{`authgen.yaml:4: user.fields[0]: field name "email" is reserved`}},
+		{"go keyword field", "version: 1\nuser:\n  fields:\n    - name: func\n      type: int\n", []string{`field name "func" is reserved`}},
+		{"bad field type", "version: 1\nuser:\n  fields:\n    - name: age\n      type: integer\n", []string{`authgen.yaml:4: user.fields[0]: field "age": unknown type "integer" (allowed: string, text, int, float, bool)`}},
+		{"camel field", "version: 1\nuser:\n  fields:\n    - name: firstName\n      type: string\n", []string{"must be snake_case"}},
+		{"duplicate field", "version: 1\nuser:\n  fields:\n    - {name: a, type: int}\n    - {name: a, type: int}\n", []string{`authgen.yaml:5: user.fields[1].name: field "a" is declared twice`}},
+		{"bad required", "version: 1\nuser:\n  fields:\n    - {name: a, type: int, required: maybe}\n", []string{`authgen.yaml:4: user.fields[0].required: "maybe" must be true or false`}},
+		{"absolute dir", "version: 1\noutput:\n  package: /tmp/auth\n", []string{"authgen.yaml:3: output.package: directory \"/tmp/auth\" must be relative"}},
+		{"escaping dir", "version: 1\noutput:\n  package: ../auth\n", []string{"must be a clean path inside the module"}},
+		{"same dirs", "version: 1\noutput:\n  package: a/b\n  server: a/b\n", []string{"authgen.yaml:4: output.server: must differ from output.package"}},
+		{"lifetime", "version: 1\ntokens:\n  lifetime_seconds: 5\n", []string{"authgen.yaml:3: tokens.lifetime_seconds: 5 is out of range"}},
+		{"lifetime not a number", "version: 1\ntokens:\n  lifetime_seconds: soon\n", []string{`authgen.yaml:3: tokens.lifetime_seconds: "soon" is not a whole number`}},
+		{"cookie name", "version: 1\ncookie:\n  name: a b\n", []string{`authgen.yaml:3: cookie.name: "a b" is not a valid cookie name`}},
+		{"list for mapping", "version: 1\noutput: [a]\n", []string{"authgen.yaml:2: output: expected a mapping"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSpec(SpecFile, []byte(tt.yaml))
+			if err == nil {
+				t.Fatalf("ParseSpec accepted:\n%s", tt.yaml)
+			}
+			if !IsSpecError(err) {
+				t.Errorf("error is %T, want *SpecError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseField(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Field
+		wantErr string
+	}{
+		{in: "first_name:string:required", want: Field{Name: "first_name", Type: "string", Required: true}},
+		{in: "age:int", want: Field{Name: "age", Type: "int"}},
+		{in: "age:int:optional", want: Field{Name: "age", Type: "int"}},
+		{in: "age", wantErr: "want name:type"},
+		{in: "age:int:always", wantErr: `"required" or "optional"`},
+		{in: "age:number", wantErr: `unknown type "number"`},
+		{in: "is_active:bool", wantErr: "reserved"},
+	}
+	for _, tt := range tests {
+		got, err := ParseField(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseField(%q) error = %v, want one containing %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("ParseField(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+		if back, err := ParseField(got.String()); err != nil || back != got {
+			t.Errorf("ParseField(%q.String()) = %+v, %v", tt.in, back, err)
+		}
+	}
+}
+
+func TestBackendFromKind(t *testing.T) {
+	for kind, want := range map[string]Backend{
+		"bearer-jwt": {Name: "jwt", Transport: "bearer", Strategy: "jwt"},
+		"cookie-jwt": {Name: "cookie", Transport: "cookie", Strategy: "jwt"},
+	} {
+		if got, err := BackendFromKind(kind); err != nil || got != want {
+			t.Errorf("BackendFromKind(%q) = %+v, %v; want %+v", kind, got, err, want)
+		}
+	}
+	if _, err := BackendFromKind("bearer-redis"); err == nil || !strings.Contains(err.Error(), "allowed: bearer-jwt, cookie-jwt") {
+		t.Errorf("BackendFromKind(bearer-redis) error = %v, want the allowed kinds", err)
+	}
+}
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{"first_name": "FirstName", "avatar_url": "AvatarURL", "user_id": "UserID", "age": "Age", "a1_b2": "A1B2"} {
+		if got := goName(in); got != want {
+			t.Errorf("goName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
