@@ -1,0 +1,369 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestEndToEnd does what a new user does: it builds authgen, runs
+// `authgen init` in a new module, vets, builds and tests the generated
+// code, starts the server and walks the flow of FastAPI Users'
+// documentation over real HTTP, then checks `authgen generate --check`.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs a generated service; run without -short")
+	}
+	work := t.TempDir()
+	authgen := filepath.Join(work, "authgen")
+	runIn(t, ".", "go", "build", "-o", authgen, ".")
+
+	app := filepath.Join(work, "app")
+	if err := os.Mkdir(app, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	runIn(t, app, "go", "mod", "init", "example.com/app")
+	runIn(t, app, authgen, "init", "--yes")
+	runIn(t, app, "go", "vet", "./...")
+	runIn(t, app, "go", "test", "-count=1", "./...")
+
+	server := filepath.Join(work, "authserver")
+	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
+	promote := writePromoteCommand(t, app, work)
+
+	dbURL := "sqlite:" + filepath.Join(work, "auth.db")
+	base := startServer(t, server, dbURL)
+	walkSeedFlow(t, base, func(email string) { runIn(t, app, promote, dbURL, email) })
+
+	checkDrift(t, app, authgen)
+}
+
+// runIn runs a command in dir and fails the test with its output when it
+// fails.
+func runIn(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), dir, err, out)
+	}
+	return string(out)
+}
+
+// exitCode runs a command and returns its exit code and output.
+func exitCode(t *testing.T, dir, name string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return exit.ExitCode(), string(out)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return 0, string(out)
+}
+
+// writePromoteCommand builds a small program that makes a user a
+// superuser directly in the database, as FastAPI Users' flow says the
+// first superuser is made.
+func writePromoteCommand(t *testing.T, app, work string) string {
+	t.Helper()
+	src := `package main
+
+import (
+	"context"
+	"log"
+	"os"
+
+	"example.com/app/internal/auth"
+)
+
+func main() {
+	db, err := auth.OpenDB(context.Background(), os.Args[1])
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := db.Exec("UPDATE users SET is_superuser = TRUE WHERE email = ?", os.Args[2])
+	if err != nil {
+		log.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		log.Fatalf("%d users updated", n)
+	}
+}
+`
+	pkg := filepath.Join(app, "internal", "e2epromote")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(pkg, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(work, "promote")
+	runIn(t, app, "go", "build", "-o", bin, "./internal/e2epromote")
+	if err := os.RemoveAll(pkg); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// startServer starts the generated server on a free port and waits until
+// it answers.
+func startServer(t *testing.T, server, dbURL string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs bytes.Buffer
+	cmd := exec.CommandContext(ctx, server)
+	cmd.Env = append(os.Environ(), "AUTH_ADDR="+addr, "DATABASE_URL="+dbURL, "AUTH_SECRET="+strings.Repeat("s", 32))
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("server log:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/users/me")
+		if err == nil {
+			resp.Body.Close()
+			return base
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not answer on %s within 30s: %v\n%s", addr, err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// request sends what the seed's curl commands send and returns the
+// status, headers and body.
+func request(t *testing.T, method, url string, header map[string]string, body io.Reader) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, data
+}
+
+// form encodes fields as curl -F does.
+func form(t *testing.T, fields ...string) (string, io.Reader) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for i := 0; i+1 < len(fields); i += 2 {
+		if err := w.WriteField(fields[i], fields[i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w.FormDataContentType(), &b
+}
+
+// expectUser checks a UserRead body and returns its id.
+func expectUser(t *testing.T, step string, body []byte, email string, superuser bool) string {
+	t.Helper()
+	var u map[string]any
+	if err := json.Unmarshal(body, &u); err != nil {
+		t.Fatalf("%s: body %s: %v", step, body, err)
+	}
+	for _, key := range []string{"id", "email", "is_active", "is_superuser", "is_verified"} {
+		if _, ok := u[key]; !ok {
+			t.Errorf("%s: body %s lacks %q", step, body, key)
+		}
+	}
+	if u["email"] != email || u["is_active"] != true || u["is_superuser"] != superuser {
+		t.Errorf("%s: body %s, want email %s, active, superuser %v", step, body, email, superuser)
+	}
+	id, _ := u["id"].(string)
+	return id
+}
+
+// walkSeedFlow follows the curl commands of FastAPI Users' flow page.
+func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
+	jsonHeader := map[string]string{"Content-Type": "application/json"}
+	bearer := func(token string) map[string]string {
+		return map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token}
+	}
+	const email = "king.arthur@camelot.bt"
+
+	status, _, body := request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "king.arthur@camelot.bt","password": "guinevere"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	id := expectUser(t, "register", body, email, false)
+
+	ct, f := form(t, "username", email, "password", "guinevere")
+	status, _, body = request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	var login struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &login) != nil || login.AccessToken == "" || login.TokenType != "bearer" {
+		t.Fatalf("jwt login: %d %s", status, body)
+	}
+	token := login.AccessToken
+
+	ct, f = form(t, "username", email, "password", "guinevere")
+	status, header, body := request(t, "POST", base+"/auth/cookie/login", map[string]string{"Content-Type": ct}, f)
+	cookie := header.Get("Set-Cookie")
+	if status != http.StatusNoContent || len(body) != 0 || !strings.HasPrefix(cookie, "fastapiusersauth=ey") ||
+		!strings.HasSuffix(cookie, "; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure") {
+		t.Fatalf("cookie login: %d %q, Set-Cookie %q", status, body, cookie)
+	}
+
+	status, _, body = request(t, "GET", base+"/users/me", bearer(token), nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /users/me: %d %s", status, body)
+	}
+	expectUser(t, "GET /users/me", body, email, false)
+
+	status, _, body = request(t, "PATCH", base+"/users/me", bearer(token), strings.NewReader(`{"password": "lancelot"}`))
+	if status != http.StatusOK {
+		t.Fatalf("PATCH /users/me: %d %s", status, body)
+	}
+	expectUser(t, "PATCH /users/me", body, email, false)
+	ct, f = form(t, "username", email, "password", "guinevere")
+	if status, _, body = request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusBadRequest || !bytes.Contains(body, []byte("LOGIN_BAD_CREDENTIALS")) {
+		t.Errorf("login with the old password: %d %s", status, body)
+	}
+
+	// Until promoted, the superuser routes are forbidden.
+	if status, _, body = request(t, "GET", base+"/users/"+id, bearer(token), nil); status != http.StatusForbidden {
+		t.Errorf("GET /users/{id} before promotion: %d %s", status, body)
+	}
+	promote(email)
+
+	status, _, body = request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "percival@camelot.bt","password": "holy grail"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("register a second user: %d %s", status, body)
+	}
+	other := expectUser(t, "register percival", body, "percival@camelot.bt", false)
+
+	status, _, body = request(t, "GET", base+"/users/"+other, bearer(token), nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET /users/{id}: %d %s", status, body)
+	}
+	expectUser(t, "GET /users/{id}", body, "percival@camelot.bt", false)
+
+	status, _, body = request(t, "PATCH", base+"/users/"+other, bearer(token), strings.NewReader(`{"is_superuser": true}`))
+	if status != http.StatusOK {
+		t.Fatalf("PATCH /users/{id}: %d %s", status, body)
+	}
+	expectUser(t, "PATCH /users/{id}", body, "percival@camelot.bt", true)
+
+	status, _, body = request(t, "DELETE", base+"/users/"+other, bearer(token), nil)
+	if status != http.StatusNoContent || len(body) != 0 {
+		t.Fatalf("DELETE /users/{id}: %d %s", status, body)
+	}
+	if status, _, _ = request(t, "GET", base+"/users/"+other, bearer(token), nil); status != http.StatusNotFound {
+		t.Errorf("GET of the deleted user: %d, want 404", status)
+	}
+
+	status, header, body = request(t, "POST", base+"/auth/cookie/logout",
+		map[string]string{"Content-Type": "application/json", "Cookie": "fastapiusersauth=" + token}, nil)
+	if status != http.StatusNoContent || header.Get("Set-Cookie") != `fastapiusersauth=""; HttpOnly; Max-Age=0; Path=/; SameSite=Lax; Secure` {
+		t.Errorf("cookie logout: %d %q, Set-Cookie %q", status, body, header.Get("Set-Cookie"))
+	}
+}
+
+// checkDrift checks `authgen generate --check` on the generated module:
+// 0 when up to date, 1 after a hand edit, 2 on a broken authgen.yaml, and
+// that --dry-run changes nothing.
+func checkDrift(t *testing.T, app, authgen string) {
+	if code, out := exitCode(t, app, authgen, "generate", "--check"); code != 0 {
+		t.Fatalf("generate --check right after init: exit %d\n%s", code, out)
+	}
+	before := treeHash(t, app)
+	if code, out := exitCode(t, app, authgen, "generate", "--dry-run"); code != 0 || !strings.Contains(out, "identical") {
+		t.Errorf("generate --dry-run: exit %d\n%s", code, out)
+	}
+	if treeHash(t, app) != before {
+		t.Error("generate --dry-run changed the tree")
+	}
+
+	gen := filepath.Join(app, "internal", "auth", "users_gen.go")
+	orig, err := os.ReadFile(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(gen, append(orig, "\n// a hand edit\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := exitCode(t, app, authgen, "generate", "--check"); code != 1 || !strings.Contains(out, "internal/auth/users_gen.go") {
+		t.Errorf("generate --check after a hand edit: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(gen, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	spec := filepath.Join(app, "authgen.yaml")
+	if err := os.WriteFile(spec, []byte("version: 1\nbackends: {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := exitCode(t, app, authgen, "generate", "--check"); code != 2 || !strings.Contains(out, "authgen.yaml") {
+		t.Errorf("generate --check on a malformed authgen.yaml: exit %d\n%s", code, out)
+	}
+}
+
+// treeHash hashes every file under dir, names and contents.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		fmt.Fprintf(h, "%s %d\n", p, len(data))
+		h.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
