@@ -103,7 +103,11 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	if asked {
 		fmt.Fprintf(env.Stdout, "\nThe same, without questions:\n  %s\n", equivalentCommand(spec))
 	}
-	fmt.Fprintf(env.Stdout, "\nStart the server:\n  cd %s && go run ./%s\n", dir, spec.Server)
+	start := "go run ./" + spec.Server
+	if dir != "." {
+		start = "cd " + dir + " && " + start
+	}
+	fmt.Fprintf(env.Stdout, "\nStart the server:\n  %s\n", start)
 	return nil
 }
 

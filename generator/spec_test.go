@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -66,7 +67,8 @@ func TestParseSpecErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("ParseSpec accepted:\n%s", tt.yaml)
 			}
-			if !IsSpecError(err) {
+			var se *SpecError
+			if !errors.As(err, &se) {
 				t.Errorf("error is %T, want *SpecError", err)
 			}
 			for _, w := range tt.want {

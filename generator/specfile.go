@@ -2,9 +2,7 @@ package generator
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,19 +260,4 @@ func FormatSpec(s Spec) []byte {
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)
 	}
 	return b.Bytes()
-}
-
-// IsSpecError reports whether err is a problem with the spec file rather
-// than a failure to read it.
-func IsSpecError(err error) bool {
-	var se *SpecError
-	return errors.As(err, &se)
-}
-
-// FieldTypeList is FieldTypes as a sorted, comma-separated string for
-// messages.
-func FieldTypeList() string {
-	types := slices.Clone(FieldTypes)
-	sort.Strings(types)
-	return strings.Join(types, ", ")
 }
