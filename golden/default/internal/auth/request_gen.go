@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -197,17 +198,21 @@ func toString(v any) (string, *fieldError) {
 }
 
 // toBool accepts what Pydantic accepts as a boolean: true and false, 0
-// and 1, and the strings it reads as either.
+// and 1 (also as 0.0 and 1.0), and the strings it reads as either. Other
+// whole numbers cannot be read as one; fractions are not booleans at all.
 func toBool(v any) (bool, *fieldError) {
 	switch v := v.(type) {
 	case bool:
 		return v, nil
 	case json.Number:
-		switch v.String() {
-		case "0":
-			return false, nil
-		case "1":
-			return true, nil
+		if f, err := v.Float64(); err == nil && f == math.Trunc(f) {
+			switch f {
+			case 0:
+				return false, nil
+			case 1:
+				return true, nil
+			}
+			return false, &fieldError{Type: "bool_parsing", Msg: "Input should be a valid boolean, unable to interpret input"}
 		}
 	case string:
 		switch strings.ToLower(v) {
