@@ -29,6 +29,8 @@ type view struct {
 	// Uses records which value decoders the custom fields need, so that
 	// the generated code has none it does not call.
 	Uses struct{ Int, Float, Bool, String bool }
+	// HasOptionalFields is set when a custom field may be null.
+	HasOptionalFields bool
 
 	TokenLifetime int
 	Cookie        Cookie
@@ -63,8 +65,7 @@ type sqlView struct {
 	SelectUserByID    string
 	SelectUserByEmail string
 	InsertUser        string
-	UpdateUser        string
-	UpdatePassword    string
+	ReplacePassword   string
 	DeleteUser        string
 }
 
@@ -147,6 +148,7 @@ func buildView(in Input) (view, error) {
 		}
 		if !f.Required {
 			fv.GoType = "*" + fv.GoType
+			v.HasOptionalFields = true
 		}
 		switch ft.goType {
 		case "int64":
@@ -178,18 +180,13 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		ph = append(ph, d.placeholder(i+1))
 	}
 
-	updateCols := append([]string{"normalized_email"}, cols[1:]...)
-	var sets []string
-	for i, c := range updateCols {
-		sets = append(sets, c+" = "+d.placeholder(i+1))
-	}
 	return sqlView{
 		SelectUserByID:    fmt.Sprintf("SELECT %s FROM users WHERE id = %s", list, d.placeholder(1)),
 		SelectUserByEmail: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email = %s", list, d.placeholder(1)),
 		InsertUser:        fmt.Sprintf("INSERT INTO users (%s) VALUES (%s)", strings.Join(insertCols, ", "), strings.Join(ph, ", ")),
-		UpdateUser:        fmt.Sprintf("UPDATE users SET %s WHERE id = %s", strings.Join(sets, ", "), d.placeholder(len(updateCols)+1)),
-		UpdatePassword:    fmt.Sprintf("UPDATE users SET hashed_password = %s WHERE id = %s", d.placeholder(1), d.placeholder(2)),
-		DeleteUser:        fmt.Sprintf("DELETE FROM users WHERE id = %s", d.placeholder(1)),
+		ReplacePassword: fmt.Sprintf("UPDATE users SET hashed_password = %s WHERE id = %s AND hashed_password = %s",
+			d.placeholder(1), d.placeholder(2), d.placeholder(3)),
+		DeleteUser: fmt.Sprintf("DELETE FROM users WHERE id = %s", d.placeholder(1)),
 	}
 }
 

@@ -63,6 +63,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 	}
 	match, rehash, err := s.hasher.verify(ctx, password, user.HashedPassword)
 	if errors.Is(err, errUnknownHash) {
+		s.hasher.verifyDummy(ctx, password)
 		s.logger.WarnContext(ctx, "login refused: stored password hash is in an unknown format", "user", user.ID)
 		return User{}, errBadCredentials
 	}
@@ -73,7 +74,7 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 		return User{}, errBadCredentials
 	}
 	if rehash {
-		if err := s.rehash(ctx, &user, password); err != nil {
+		if err := s.rehash(ctx, &user, password); err != nil && !errors.Is(err, errNotFound) {
 			// The login is still good; the old hash stays until the next one.
 			s.logger.WarnContext(ctx, "could not upgrade a password hash", "user", user.ID, "err", err)
 		}
@@ -84,13 +85,14 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 	return user, nil
 }
 
-// rehash stores a hash of password with the current parameters.
+// rehash stores a hash of password with the current parameters, unless
+// the password changed since user was read (errNotFound).
 func (s *Service) rehash(ctx context.Context, user *User, password string) error {
 	hash, err := s.hasher.hash(ctx, password)
 	if err != nil {
 		return err
 	}
-	if err := s.store.setPasswordHash(ctx, user.ID, hash); err != nil {
+	if err := s.store.replacePasswordHash(ctx, user.ID, user.HashedPassword, hash); err != nil {
 		return err
 	}
 	user.HashedPassword = hash

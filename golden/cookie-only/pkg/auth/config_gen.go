@@ -48,6 +48,9 @@ type PasswordConfig struct {
 	// MaxConcurrentHashes bounds how many hashes run at once, which bounds
 	// memory: each takes Argon2.MemoryKiB.
 	MaxConcurrentHashes int
+	// MaxWait is how long a request waits for a free hasher before it is
+	// answered 503, so that a flood of logins cannot queue without bound.
+	MaxWait time.Duration
 	// MinLength and MaxLength bound the length of new passwords, in
 	// characters.
 	MinLength, MaxLength int
@@ -70,6 +73,7 @@ func DefaultConfig() Config {
 		Password: PasswordConfig{
 			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
 			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
+			MaxWait:             10 * time.Second,
 			MinLength:           8,
 			MaxLength:           128,
 		},
@@ -94,6 +98,9 @@ func (c Config) validate() error {
 	}
 	if p.MaxConcurrentHashes < 1 {
 		errs = append(errs, fmt.Errorf("Password.MaxConcurrentHashes is %d; it must be at least 1", p.MaxConcurrentHashes))
+	}
+	if p.MaxWait <= 0 {
+		errs = append(errs, fmt.Errorf("Password.MaxWait is %v; it must be positive", p.MaxWait))
 	}
 	if p.MinLength < 1 || p.MaxLength < p.MinLength {
 		errs = append(errs, fmt.Errorf("Password.MinLength %d and MaxLength %d must satisfy 1 <= MinLength <= MaxLength", p.MinLength, p.MaxLength))

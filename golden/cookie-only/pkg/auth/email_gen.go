@@ -12,14 +12,16 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits of an email address, as the email-validator library behind
 // FastAPI Users' EmailStr sets them.
 const (
-	maxEmailInputLength = 2048
-	maxEmailLength      = 254
-	maxLocalPartLength  = 64
+	maxEmailInputLength  = 2048
+	maxEmailLength       = 254
+	maxLocalPartLength   = 64
+	maxDomainLabelLength = 63
 )
 
 // displayNameEmail matches the "Name <address>" form EmailStr accepts.
@@ -75,6 +77,9 @@ func normalizeEmail(s string) (string, error) {
 	if domain == "" {
 		return "", errors.New("There must be something after the @-sign.")
 	}
+	// Unicode forms of one character compare equal, as email-validator
+	// makes them.
+	local = norm.NFC.String(local)
 	if err := checkLocalPart(local); err != nil {
 		return "", err
 	}
@@ -82,7 +87,7 @@ func normalizeEmail(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if slices.Contains(roleMailboxes, strings.ToLower(local)) {
+	if isASCII(local) && slices.Contains(roleMailboxes, strings.ToLower(local)) {
 		local = strings.ToLower(local)
 	}
 	email := local + "@" + domain
@@ -145,8 +150,11 @@ func normalizeDomain(domain string) (string, error) {
 		return "", errors.New("The part after the @-sign is not valid. It should have a period.")
 	}
 	for _, label := range labels {
-		if label == "" {
+		switch {
+		case label == "":
 			return "", errors.New("The part after the @-sign is not valid. It cannot have two periods in a row, start or end with one.")
+		case len(label) > maxDomainLabelLength:
+			return "", fmt.Errorf("After the @-sign, periods cannot be separated by so many characters (%d characters too many).", len(label)-maxDomainLabelLength)
 		}
 	}
 	tld := labels[len(labels)-1]
@@ -161,6 +169,15 @@ func normalizeDomain(domain string) (string, error) {
 		return "", fmt.Errorf("The part after the @-sign contains invalid characters (%v).", err)
 	}
 	return unicodeForm, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
 }
 
 // emailKey is the form of an address that uniqueness and lookups compare:

@@ -7,7 +7,8 @@ import (
 	"net/http"
 )
 
-// The error codes of FastAPI Users, sent as {"detail": code}.
+// The error codes of FastAPI Users, sent as {"detail": code}, or for a
+// refused password as {"detail": {"code": code, "reason": ...}}.
 const (
 	codeRegisterUserAlreadyExists = "REGISTER_USER_ALREADY_EXISTS"
 	codeRegisterInvalidPassword   = "REGISTER_INVALID_PASSWORD"
@@ -34,7 +35,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err != nil {
 		// Every value written here is made of strings, numbers and
 		// booleans; failing to encode one is a bug in this package.
-		http.Error(w, `{"detail":"Internal Server Error"}`, http.StatusInternalServerError)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(`{"detail":"Internal Server Error"}` + "\n"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -65,9 +65,15 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) (requestBody,
 		}
 	}
 	if err != nil {
+		// The character offset of the error, as Python's json reports it:
+		// the end of the body when it ends too soon.
 		offset := dec.InputOffset()
-		if syntax, ok := err.(*json.SyntaxError); ok {
-			offset = syntax.Offset
+		var syntax *json.SyntaxError
+		switch {
+		case errors.As(err, &syntax):
+			offset = max(syntax.Offset-1, 0)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			offset = int64(len(raw))
 		}
 		validationErrors{fieldError{
 			Type:  "json_invalid",
@@ -104,9 +110,9 @@ func isJSONContentType(contentType string) bool {
 }
 
 // object returns the body as a JSON object, or the 422 FastAPI gives for
-// a missing body or one that is not an object.
+// a missing body (no bytes, or JSON null) or one that is not an object.
 func (b requestBody) object() (map[string]any, validationErrors) {
-	if b.empty {
+	if b.empty || b.isJSON && b.value == nil {
 		return nil, validationErrors{fieldError{Type: "missing", Loc: []any{"body"}, Msg: "Field required", Input: nil}}
 	}
 	var input any = b.text

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -87,7 +88,11 @@ func TestTrailingSlashRedirect(t *testing.T) {
 		{http.MethodDelete, "/users/" + id + "/", "/users/" + id},
 	}
 	for _, b := range testBackends {
-		tests = append(tests, redirect{http.MethodPost, b.prefix + "/login/", b.prefix + "/login"})
+		tests = append(tests,
+			redirect{http.MethodPost, b.prefix + "/login/", b.prefix + "/login"},
+			// Starlette redirects whenever the path exists, with any method.
+			redirect{http.MethodGet, b.prefix + "/login/", b.prefix + "/login"},
+		)
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
@@ -332,9 +337,10 @@ func TestStoreDuplicateEmail(t *testing.T) {
 	if err := s.svc.store.createUser(t.Context(), twin); !errors.Is(err, errDuplicateEmail) {
 		t.Errorf("inserting a second %s: err = %v, want errDuplicateEmail", twin.Email, err)
 	}
-	gareth.Email = "gawain@CAMELOT.bt"
-	if err := s.svc.store.updateUser(t.Context(), gareth); !errors.Is(err, errDuplicateEmail) {
-		t.Errorf("renaming a user to %s: err = %v, want errDuplicateEmail", gareth.Email, err)
+	renamed := gareth
+	renamed.Email = "gawain@CAMELOT.bt"
+	if err := s.svc.store.updateUser(t.Context(), gareth, renamed); !errors.Is(err, errDuplicateEmail) {
+		t.Errorf("renaming a user to %s: err = %v, want errDuplicateEmail", renamed.Email, err)
 	}
 }
 
@@ -373,4 +379,79 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 			t.Errorf("New: err = %v, want one about Deps.DB", err)
 		}
 	})
+}
+
+// TestUpdateKeepsConcurrentChanges checks that an update writes only the
+// columns it changes: a superuser deactivating a user is not undone by the
+// user's own password change computed from an older read.
+func TestUpdateKeepsConcurrentChanges(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	before := s.newUser(t, "mordred@camelot.bt")
+	s.editUser(t, before.ID, func(u *User) { u.IsActive = false })
+	after := before
+	after.HashedPassword = "new hash"
+	if err := s.svc.store.updateUser(t.Context(), before, after); err != nil {
+		t.Fatalf("updating the password: %v", err)
+	}
+	stored := s.storedUser(t, before.ID)
+	if stored.IsActive || stored.HashedPassword != "new hash" {
+		t.Errorf("stored user active %v, hash %q; want inactive with the new hash", stored.IsActive, stored.HashedPassword)
+	}
+}
+
+// TestReplacePasswordHashIsConditional checks that a hash upgrade does not
+// overwrite a password changed since the upgrade's read.
+func TestReplacePasswordHashIsConditional(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	user := s.newUser(t, "agravain@camelot.bt")
+	s.editUser(t, user.ID, func(u *User) { u.HashedPassword = "changed meanwhile" })
+	if err := s.svc.store.replacePasswordHash(t.Context(), user.ID, user.HashedPassword, "upgraded"); !errors.Is(err, errNotFound) {
+		t.Errorf("replacing a stale hash: err = %v, want errNotFound", err)
+	}
+	if got := s.storedUser(t, user.ID).HashedPassword; got != "changed meanwhile" {
+		t.Errorf("stored hash = %q, want the newer one kept", got)
+	}
+	if err := s.svc.store.replacePasswordHash(t.Context(), user.ID, "changed meanwhile", "upgraded"); err != nil {
+		t.Errorf("replacing the current hash: %v", err)
+	}
+}
+
+// TestHashersBusy checks that a request finding every hasher busy for
+// Password.MaxWait is answered 503 with a Retry-After, not queued without
+// bound.
+func TestHashersBusy(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.Password.MaxConcurrentHashes = 1
+	cfg.Password.MaxWait = 20 * time.Millisecond
+	s := newTestServerWith(t, cfg)
+	s.svc.hasher.slots <- struct{}{} // take the only hasher
+	defer func() { <-s.svc.hasher.slots }()
+	res := s.call(t, http.MethodPost, "/auth/register", registration("dagonet@camelot.bt", testPassword).String(), noCredential)
+	res.wantDetail(t, http.StatusServiceUnavailable, "Service Unavailable")
+	if got := res.header.Get("Retry-After"); got != "1" {
+		t.Errorf("Retry-After = %q, want 1", got)
+	}
+}
+
+// TestOpenDBRejectsURLs checks the start-up errors for database URLs the
+// service cannot use.
+func TestOpenDBRejectsURLs(t *testing.T) {
+	t.Parallel()
+	for url, want := range map[string]string{
+		"auth.db":                     "want sqlite:PATH",
+		"sqlite:":                     "want sqlite:PATH",
+		"sqlite::memory:":             "in-memory database is not supported",
+		"sqlite:file:x?mode=memory":   "in-memory database is not supported",
+		"sqlite:auth.db?cache=shared": "may not contain ? or #",
+	} {
+		if db, err := OpenDB(t.Context(), url); err == nil || !strings.Contains(err.Error(), want) {
+			if db != nil {
+				db.Close()
+			}
+			t.Errorf("OpenDB(%q) error = %v, want one containing %q", url, err, want)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -22,8 +23,7 @@ const (
 	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE id = ?`
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email = ?`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	updateUserSQL        = `UPDATE users SET normalized_email = ?, email = ?, hashed_password = ?, is_active = ?, is_superuser = ?, is_verified = ?, accepted_terms = ? WHERE id = ?`
-	updatePasswordSQL    = `UPDATE users SET hashed_password = ? WHERE id = ?`
+	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
 	deleteUserSQL        = `DELETE FROM users WHERE id = ?`
 )
 
@@ -73,14 +73,41 @@ func (s store) createUser(ctx context.Context, u User) error {
 	return nil
 }
 
-// updateUser writes every column of u, or returns errDuplicateEmail when
-// its new email is taken.
-func (s store) updateUser(ctx context.Context, u User) error {
-	res, err := s.db.ExecContext(ctx, updateUserSQL,
-		emailKey(u.Email), u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified,
-		u.AcceptedTerms,
-		u.ID,
-	)
+// updateUser writes the columns in which after differs from before, so
+// that a concurrent update of other columns is not lost. It returns
+// errDuplicateEmail when the new email is taken.
+func (s store) updateUser(ctx context.Context, before, after User) error {
+	var sets []string
+	var args []any
+	set := func(column string, value any) {
+		args = append(args, value)
+		sets = append(sets, column+" = "+placeholder(len(args)))
+	}
+	if after.Email != before.Email {
+		set("email", after.Email)
+		set("normalized_email", emailKey(after.Email))
+	}
+	if after.HashedPassword != before.HashedPassword {
+		set("hashed_password", after.HashedPassword)
+	}
+	if after.IsActive != before.IsActive {
+		set("is_active", after.IsActive)
+	}
+	if after.IsSuperuser != before.IsSuperuser {
+		set("is_superuser", after.IsSuperuser)
+	}
+	if after.IsVerified != before.IsVerified {
+		set("is_verified", after.IsVerified)
+	}
+	if after.AcceptedTerms != before.AcceptedTerms {
+		set("accepted_terms", after.AcceptedTerms)
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	args = append(args, after.ID)
+	query := "UPDATE users SET " + strings.Join(sets, ", ") + " WHERE id = " + placeholder(len(args))
+	res, err := s.db.ExecContext(ctx, query, args...)
 	if isUniqueViolation(err) {
 		return errDuplicateEmail
 	}
@@ -90,10 +117,13 @@ func (s store) updateUser(ctx context.Context, u User) error {
 	return expectOneRow(res)
 }
 
-func (s store) setPasswordHash(ctx context.Context, id uuid.UUID, hash string) error {
-	res, err := s.db.ExecContext(ctx, updatePasswordSQL, hash, id)
+// replacePasswordHash stores hash in place of old, and returns errNotFound
+// when the stored hash is no longer old: a password changed since it was
+// read is never overwritten with a hash of the previous one.
+func (s store) replacePasswordHash(ctx context.Context, id uuid.UUID, old, hash string) error {
+	res, err := s.db.ExecContext(ctx, replacePasswordSQL, hash, id, old)
 	if err != nil {
-		return fmt.Errorf("updating a password hash: %w", err)
+		return fmt.Errorf("replacing a password hash: %w", err)
 	}
 	return expectOneRow(res)
 }

@@ -28,6 +28,13 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 		return nil, fmt.Errorf("database URL %q: want sqlite:PATH, such as sqlite:auth.db", databaseURL)
 	}
 	path = strings.TrimPrefix(path, "//")
+	switch {
+	case path == ":memory:" || strings.Contains(path, "mode=memory"):
+		// Each pooled connection would get a database of its own.
+		return nil, fmt.Errorf("database URL %q: an in-memory database is not supported; name a file, such as sqlite:auth.db", databaseURL)
+	case strings.ContainsAny(path, "?#"):
+		return nil, fmt.Errorf("database URL %q: the path may not contain ? or #; the service sets the SQLite options itself", databaseURL)
+	}
 	pragmas := url.Values{"_pragma": {"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(5000)"}}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {
@@ -39,6 +46,10 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	}
 	return db, nil
 }
+
+// placeholder returns the parameter marker of the nth argument of a
+// statement.
+func placeholder(int) string { return "?" }
 
 // isUniqueViolation reports whether err is SQLite refusing a duplicate in a
 // unique index.

@@ -409,3 +409,35 @@ func TestRegisterCustomFields(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterJSONErrorOffsets checks the offset of a json_invalid entry:
+// the character where Python's json stops, or the body's length when the
+// body ends too soon.
+func TestRegisterJSONErrorOffsets(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	for body, want := range map[string]float64{`{"email": `: 10, `{"email": x}`: 10, `[1,]`: 3} {
+		entries := s.call(t, http.MethodPost, "/auth/register", body, noCredential).validationEntries(t)
+		if len(entries) != 1 || len(entries[0].Loc) != 2 || entries[0].Loc[1] != want {
+			t.Errorf("body %q: 422 entries %v, want one at [body, %v]", body, entries, want)
+		}
+	}
+}
+
+// TestRegisterNullBody checks that a JSON null body is a missing body, as
+// FastAPI answers it.
+func TestRegisterNullBody(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.call(t, http.MethodPost, "/auth/register", "null", noCredential).wantProblems(t, "missing body")
+}
+
+// TestRegisterUnicodeForms checks that an address written with composed or
+// decomposed characters is one account.
+func TestRegisterUnicodeForms(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.call(t, http.MethodPost, "/auth/register", registration("j\u00fcrg@camelot.bt", testPassword).String(), noCredential).wantStatus(t, http.StatusCreated)
+	s.call(t, http.MethodPost, "/auth/register", registration("ju\u0308rg@camelot.bt", testPassword).String(), noCredential).
+		wantDetail(t, http.StatusBadRequest, "REGISTER_USER_ALREADY_EXISTS")
+}

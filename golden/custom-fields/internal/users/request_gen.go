@@ -67,9 +67,15 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) (requestBody,
 		}
 	}
 	if err != nil {
+		// The character offset of the error, as Python's json reports it:
+		// the end of the body when it ends too soon.
 		offset := dec.InputOffset()
-		if syntax, ok := err.(*json.SyntaxError); ok {
-			offset = syntax.Offset
+		var syntax *json.SyntaxError
+		switch {
+		case errors.As(err, &syntax):
+			offset = max(syntax.Offset-1, 0)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			offset = int64(len(raw))
 		}
 		validationErrors{fieldError{
 			Type:  "json_invalid",
@@ -106,9 +112,9 @@ func isJSONContentType(contentType string) bool {
 }
 
 // object returns the body as a JSON object, or the 422 FastAPI gives for
-// a missing body or one that is not an object.
+// a missing body (no bytes, or JSON null) or one that is not an object.
 func (b requestBody) object() (map[string]any, validationErrors) {
-	if b.empty {
+	if b.empty || b.isJSON && b.value == nil {
 		return nil, validationErrors{fieldError{Type: "missing", Loc: []any{"body"}, Msg: "Field required", Input: nil}}
 	}
 	var input any = b.text
@@ -244,7 +250,7 @@ func toBool(v any) (bool, *fieldError) {
 }
 
 // toInt accepts what Pydantic accepts as an integer: whole numbers, as
-// JSON numbers or strings.
+// JSON numbers or strings, and booleans as 0 and 1.
 func toInt(v any) (int64, *fieldError) {
 	switch v := v.(type) {
 	case json.Number:
@@ -259,6 +265,11 @@ func toInt(v any) (int64, *fieldError) {
 			return 0, &fieldError{Type: "int_from_float", Msg: "Input should be a valid integer, got a number with a fractional part"}
 		}
 		return int64(f), nil
+	case bool:
+		if v {
+			return 1, nil
+		}
+		return 0, nil
 	case string:
 		i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil {
@@ -269,8 +280,8 @@ func toInt(v any) (int64, *fieldError) {
 	return 0, &fieldError{Type: "int_type", Msg: "Input should be a valid integer"}
 }
 
-// toFloat accepts what Pydantic accepts as a number: JSON numbers and
-// numeric strings. Infinities and NaN are refused, as JSON cannot return
+// toFloat accepts what Pydantic accepts as a number: JSON numbers,
+// numeric strings, and booleans as 0 and 1. Infinities and NaN are refused, as JSON cannot return
 // them.
 func toFloat(v any) (float64, *fieldError) {
 	var s string
@@ -279,6 +290,11 @@ func toFloat(v any) (float64, *fieldError) {
 		s = v.String()
 	case string:
 		s = strings.TrimSpace(v)
+	case bool:
+		if v {
+			return 1, nil
+		}
+		return 0, nil
 	default:
 		return 0, &fieldError{Type: "float_type", Msg: "Input should be a valid number"}
 	}

@@ -105,8 +105,13 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 		errs.write(w)
 		return
 	}
+	before := user
 	if in.password != nil {
-		if reason := s.cfg.Password.checkPassword(*in.password, user.Email); reason != "" {
+		email := user.Email
+		if in.email.set {
+			email = in.email.value
+		}
+		if reason := s.cfg.Password.checkPassword(*in.password, email); reason != "" {
 			writePasswordRejected(w, codeUpdateUserInvalidPassword, reason)
 			return
 		}
@@ -139,7 +144,7 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 		}
 		user.HashedPassword = hash
 	}
-	err := s.store.updateUser(r.Context(), user)
+	err := s.store.updateUser(r.Context(), before, user)
 	switch {
 	case errors.Is(err, errDuplicateEmail):
 		writeDetail(w, http.StatusBadRequest, codeUpdateUserEmailExists)

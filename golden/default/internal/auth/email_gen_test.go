@@ -34,6 +34,9 @@ func TestNormalizeEmail(t *testing.T) {
 		{name: "IDN domain in punycode", in: "galahad@xn--bcher-kva.example", want: "galahad@bücher.example"},
 		{name: "internationalised local part", in: "jörg@camelot.bt", want: "jörg@camelot.bt"},
 		{name: "64-character local part", in: strings.Repeat("a", 64) + "@camelot.bt", want: strings.Repeat("a", 64) + "@camelot.bt"},
+		{name: "decomposed local part composed", in: "ju\u0308rg@camelot.bt", want: "jürg@camelot.bt"},
+		{name: "dotted capital I is no role mailbox", in: "\u0130nfo@camelot.bt", want: "\u0130nfo@camelot.bt"},
+		{name: "63-character label", in: "x@" + label + ".bt", want: "x@" + label + ".bt"},
 
 		{name: "no @", in: "king.arthur", wantErr: "An email address must have an @-sign."},
 		{name: "empty", in: "", wantErr: "An email address must have an @-sign."},
@@ -59,6 +62,7 @@ func TestNormalizeEmail(t *testing.T) {
 		{name: "special-use, upper case", in: "x@FOO.TEST", wantErr: "special-use or reserved name"},
 		{name: "local part too long", in: strings.Repeat("a", 65) + "@camelot.bt", wantErr: "The email address is too long before the @-sign (1 characters too many)."},
 		{name: "address too long", in: strings.Repeat("a", 64) + "@" + label + "." + label + "." + label + ".bt", wantErr: "The email address is too long (5 characters too many)."},
+		{name: "64-character label", in: "x@" + label + "d.bt", wantErr: "periods cannot be separated by so many characters (1 characters too many)"},
 		{name: "input too long", in: strings.Repeat("a", 2040) + "@camelot.bt", wantErr: "Length must not exceed 2048 characters"},
 	}
 	for _, tt := range tests {

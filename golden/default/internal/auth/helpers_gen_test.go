@@ -336,9 +336,10 @@ func (s *testServer) storedUser(t *testing.T, id uuid.UUID) User {
 // the user as stored.
 func (s *testServer) editUser(t *testing.T, id uuid.UUID, edit func(*User)) User {
 	t.Helper()
-	u := s.storedUser(t, id)
+	before := s.storedUser(t, id)
+	u := before
 	edit(&u)
-	if err := s.svc.store.updateUser(t.Context(), u); err != nil {
+	if err := s.svc.store.updateUser(t.Context(), before, u); err != nil {
 		t.Fatalf("updating user %s: %v", id, err)
 	}
 	return u

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -25,23 +26,30 @@ const (
 	maxArgon2Iterations = 64
 )
 
-// errUnknownHash is returned for a stored hash in no format the service
-// knows; the login fails instead of crashing, as it does in FastAPI Users.
-var errUnknownHash = errors.New("stored password hash is in an unknown format")
+var (
+	// errUnknownHash is returned for a stored hash in no format the
+	// service knows. The login fails with bad credentials, where FastAPI
+	// Users answers 500.
+	errUnknownHash = errors.New("stored password hash is in an unknown format")
+	// errHashersBusy is returned when no hashing slot freed up within
+	// PasswordConfig.MaxWait.
+	errHashersBusy = errors.New("all password hashers are busy")
+)
 
 // passwordHasher hashes and verifies passwords: argon2id PHC strings, as
 // FastAPI Users writes them, and bcrypt hashes from older versions.
 type passwordHasher struct {
 	params Argon2Params
 	// slots bounds the hashes computed at once.
-	slots chan struct{}
+	slots   chan struct{}
+	maxWait time.Duration
 	// dummy is verified against for unknown users, so that a login takes
 	// as long whether or not the account exists.
 	dummy string
 }
 
 func newPasswordHasher(cfg PasswordConfig) (*passwordHasher, error) {
-	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, cfg.MaxConcurrentHashes)}
+	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, cfg.MaxConcurrentHashes), maxWait: cfg.MaxWait}
 	dummy, err := h.hash(context.Background(), "authgen dummy password")
 	if err != nil {
 		return nil, fmt.Errorf("computing the dummy password hash: %w", err)
@@ -50,12 +58,17 @@ func newPasswordHasher(cfg PasswordConfig) (*passwordHasher, error) {
 	return h, nil
 }
 
-// run calls f once a hashing slot is free, or gives up when ctx ends.
+// run calls f once a hashing slot is free. It gives up when ctx ends or
+// after maxWait, so that a flood of logins queues no more than that.
 func (h *passwordHasher) run(ctx context.Context, f func()) error {
+	wait := time.NewTimer(h.maxWait)
+	defer wait.Stop()
 	select {
 	case h.slots <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-wait.C:
+		return errHashersBusy
 	}
 	defer func() { <-h.slots }()
 	f()

@@ -172,9 +172,7 @@ func TestLoginUnknownHash(t *testing.T) {
 	b := testBackends[0]
 	for _, tt := range unknownHashes {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := s.svc.store.setPasswordHash(t.Context(), user.ID, tt.hash); err != nil {
-				t.Fatal(err)
-			}
+			s.editUser(t, user.ID, func(u *User) { u.HashedPassword = tt.hash })
 			res := s.postForm(t, b.prefix+"/login", credentialsForm("lancelot@camelot.bt", testPassword))
 			res.wantDetail(t, http.StatusBadRequest, "LOGIN_BAD_CREDENTIALS")
 			if got := s.storedUser(t, user.ID).HashedPassword; got != tt.hash {

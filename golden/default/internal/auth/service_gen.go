@@ -13,11 +13,13 @@
 package auth
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -77,11 +79,11 @@ func New(cfg Config, deps Deps) (*Service, error) {
 			{name: "cookie", transport: newCookieTransport(cfg.Cookie, cfg.TokenLifetime), strategy: tokens},
 		},
 	}
-	s.mux = s.routes()
+	s.mux = s.newMux()
 	return s, nil
 }
 
-func (s *Service) routes() *http.ServeMux {
+func (s *Service) newMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, b := range s.backends {
 		mux.HandleFunc("POST /auth/"+b.name+"/login", s.login(b))
@@ -101,22 +103,25 @@ func (s *Service) routes() *http.ServeMux {
 // without its trailing slash when that path exists.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
-		if v := recover(); v != nil && v != http.ErrAbortHandler {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
 			s.internalError(w, r, "serving the request", fmt.Errorf("panic: %v", v))
 		}
 	}()
+	// Only the mux's ServeHTTP sets the path values of a match, so a
+	// matched request is routed a second time.
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
-	if trimmed := strings.TrimSuffix(r.URL.Path, "/"); trimmed != r.URL.Path && trimmed != "" {
-		alt := r.Clone(r.Context())
-		alt.URL.Path, alt.URL.RawPath = trimmed, ""
-		if _, pattern := s.mux.Handler(alt); pattern != "" {
-			w.Header().Set("Location", alt.URL.RequestURI())
-			w.WriteHeader(http.StatusTemporaryRedirect)
-			return
-		}
+	if trimmed := strings.TrimSuffix(r.URL.Path, "/"); trimmed != r.URL.Path && trimmed != "" && s.routes(trimmed) {
+		alt := *r.URL
+		alt.Path, alt.RawPath = trimmed, ""
+		w.Header().Set("Location", alt.RequestURI())
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return
 	}
 	// The mux's own handler knows whether the path exists with another
 	// method (405, with an Allow header), needs cleaning (301, with a
@@ -130,6 +135,17 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeDetail(w, status.code, http.StatusText(status.code))
+}
+
+// routes reports whether some route serves path, with any method.
+func (s *Service) routes(path string) bool {
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		probe := &http.Request{Method: method, URL: &url.URL{Path: path}, Host: "service"}
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // statusRecorder keeps the status code and headers a handler writes and
@@ -187,8 +203,19 @@ func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, superuser 
 	return user, true
 }
 
-// internalError logs err and answers 500 without revealing it.
+// internalError answers a request the service could not serve: 503 when
+// every password hasher stayed busy, nothing when the client went away,
+// and otherwise a logged 500 that reveals nothing of err.
 func (s *Service) internalError(w http.ResponseWriter, r *http.Request, doing string, err error) {
-	s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
-	writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
+	switch {
+	case errors.Is(err, errHashersBusy):
+		s.logger.WarnContext(r.Context(), "request refused: password hashers busy", "method", r.Method, "path", r.URL.Path)
+		w.Header().Set("Retry-After", "1")
+		writeDetail(w, http.StatusServiceUnavailable, "Service Unavailable")
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		s.logger.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path, "doing", doing)
+	default:
+		s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
+		writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
+	}
 }

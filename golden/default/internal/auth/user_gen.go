@@ -77,7 +77,3 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 	in.isVerified = decodeChange(&d, "is_verified", toBool)
 	return in, d.errs
 }
-
-// applyFields copies the sent custom fields into u.
-func (in userUpdate) applyFields(u *User) {
-}

@@ -443,3 +443,15 @@ func TestDeleteUser(t *testing.T) {
 	// The email is free again.
 	s.newUser(t, "bedivere@camelot.bt")
 }
+
+// TestPatchPasswordAgainstNewEmail checks that a new password is compared
+// with the email the same update sets, not the one it replaces.
+func TestPatchPasswordAgainstNewEmail(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.newUser(t, "kay@camelot.bt")
+	cred := s.signIn(t, "kay@camelot.bt")
+	body := `{"email": "seneschal@camelot.bt", "password": "seneschal@camelot.bt"}`
+	s.call(t, http.MethodPatch, "/users/me", body, cred).
+		wantPasswordRejected(t, "UPDATE_USER_INVALID_PASSWORD", "Password should not be the same as the email")
+}
