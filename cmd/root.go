@@ -42,7 +42,7 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// drift ends authgen with ExitDrift after the report was printed.
+// errDrift ends authgen with ExitDrift once the drift report is printed.
 var errDrift = &exitError{code: ExitDrift, err: errors.New("drift found")}
 
 // Execute runs authgen with args and returns the exit code.
