@@ -16,6 +16,10 @@ var errBadCredentials = errors.New("bad credentials")
 // login serves POST /auth/<backend>/login.
 func (s *Service) login(b backend) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if b.transport.crossSiteLoginRefused(r) {
+			writeDetail(w, http.StatusForbidden, "Forbidden")
+			return
+		}
 		form, ok := readLoginForm(w, r, s.cfg.MaxBodyBytes)
 		if !ok {
 			return

@@ -262,3 +262,35 @@ func TestCookieAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginFetchSite checks that a cookie login a browser reports as sent
+// from another site is refused (login CSRF), and that every other login,
+// and a bearer login from anywhere, goes through.
+func TestLoginFetchSite(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.newUser(t, "lancelot@camelot.bt")
+	for _, b := range testBackends {
+		for _, site := range []string{"", "same-origin", "same-site", "none", "cross-site"} {
+			t.Run(b.name+" "+site, func(t *testing.T) {
+				req := s.newRequest(t, http.MethodPost, b.prefix+"/login", "application/x-www-form-urlencoded",
+					strings.NewReader(credentialsForm("lancelot@camelot.bt", testPassword).Encode()))
+				if site != "" {
+					req.Header.Set("Sec-Fetch-Site", site)
+				}
+				res := s.do(t, req)
+				switch {
+				case b.transport == "cookie" && site == "cross-site":
+					res.wantDetail(t, http.StatusForbidden, "Forbidden")
+					if got := res.header.Get("Set-Cookie"); got != "" {
+						t.Errorf("a refused login set a cookie: %q", got)
+					}
+				case b.transport == "cookie":
+					res.wantStatus(t, http.StatusNoContent)
+				default:
+					res.wantStatus(t, http.StatusOK)
+				}
+			})
+		}
+	}
+}

@@ -15,6 +15,9 @@ type transport interface {
 	writeLogin(w http.ResponseWriter, token string)
 	// writeLogout answers a successful logout.
 	writeLogout(w http.ResponseWriter)
+	// crossSiteLoginRefused reports whether a login request must be
+	// refused because a browser sent it from another site.
+	crossSiteLoginRefused(r *http.Request) bool
 }
 
 // bearerTransport carries the token in the Authorization header; login
@@ -44,3 +47,7 @@ func (bearerTransport) writeLogin(w http.ResponseWriter, token string) {
 func (bearerTransport) writeLogout(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// crossSiteLoginRefused is false: a bearer token is answered in the body,
+// which another site cannot read.
+func (bearerTransport) crossSiteLoginRefused(*http.Request) bool { return false }

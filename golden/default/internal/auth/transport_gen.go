@@ -17,6 +17,9 @@ type transport interface {
 	writeLogin(w http.ResponseWriter, token string)
 	// writeLogout answers a successful logout.
 	writeLogout(w http.ResponseWriter)
+	// crossSiteLoginRefused reports whether a login request must be
+	// refused because a browser sent it from another site.
+	crossSiteLoginRefused(r *http.Request) bool
 }
 
 // bearerTransport carries the token in the Authorization header; login
@@ -47,6 +50,10 @@ func (bearerTransport) writeLogout(w http.ResponseWriter) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// crossSiteLoginRefused is false: a bearer token is answered in the body,
+// which another site cannot read.
+func (bearerTransport) crossSiteLoginRefused(*http.Request) bool { return false }
+
 // cookieTransport carries the token in an HttpOnly cookie.
 type cookieTransport struct {
 	name   string
@@ -75,6 +82,15 @@ func (c cookieTransport) writeLogin(w http.ResponseWriter, token string) {
 func (c cookieTransport) writeLogout(w http.ResponseWriter) {
 	w.Header().Add("Set-Cookie", c.header(`""`, 0))
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// crossSiteLoginRefused refuses a login that a browser reports as sent
+// from another site (Sec-Fetch-Site: cross-site). A form posted there
+// would otherwise sign the visitor in to the poster's account (login
+// CSRF); a legitimate cross-site caller could not use the SameSite=Lax
+// cookie anyway.
+func (c cookieTransport) crossSiteLoginRefused(r *http.Request) bool {
+	return r.Header.Get("Sec-Fetch-Site") == "cross-site"
 }
 
 // header formats the Set-Cookie header by hand: net/http would drop the
