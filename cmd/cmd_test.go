@@ -200,6 +200,12 @@ func TestInitErrors(t *testing.T) {
 			return dir
 		}, nil, []string{"authgen.yaml already exists", "authgen generate"}},
 		{"unknown flag", newModule, []string{"--colour"}, []string{"unknown flag: --colour"}},
+		{"file in the way", func(t *testing.T) string {
+			dir := newModule(t)
+			os.MkdirAll(filepath.Join(dir, "internal", "auth"), 0o755)
+			os.WriteFile(filepath.Join(dir, "internal", "auth", "service_gen.go"), []byte("package auth\n"), 0o644)
+			return dir
+		}, nil, []string{"nothing was written", "internal/auth/service_gen.go: edited by hand"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

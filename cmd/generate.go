@@ -150,13 +150,8 @@ func runGenerate(ctx context.Context, env *Env, dir string, opts generateOptions
 		return nil
 	}
 
-	if conflicts := generator.Conflicts(changes, opts.force); len(conflicts) > 0 {
-		var b strings.Builder
-		for _, c := range conflicts {
-			fmt.Fprintf(&b, "\n  %s: %s", c.Path, c.Why)
-		}
-		hint := "restore the files from version control, or pass --force to overwrite generated files"
-		return &exitError{code: ExitError, err: fmt.Errorf("nothing was written: %d files must not be changed:%s\n%s", len(conflicts), b.String(), hint)}
+	if err := refuseConflicts(generator.Conflicts(changes, opts.force), "restore the files from version control, or pass --force to overwrite generated files"); err != nil {
+		return err
 	}
 	if err := generator.Apply(dir, changes, plan.Lock); err != nil {
 		return &exitError{code: ExitError, err: err}
@@ -173,6 +168,19 @@ func runGenerate(ctx context.Context, env *Env, dir string, opts generateOptions
 		}
 	}
 	return nil
+}
+
+// refuseConflicts returns the error that stops a run over conflicts, with
+// hint saying how to proceed, or nil when there are none.
+func refuseConflicts(conflicts []generator.Change, hint string) error {
+	if len(conflicts) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for _, c := range conflicts {
+		fmt.Fprintf(&b, "\n  %s: %s", c.Path, c.Why)
+	}
+	return &exitError{code: ExitError, err: fmt.Errorf("nothing was written: %d files must not be changed:%s\n%s", len(conflicts), b.String(), hint)}
 }
 
 func describeAction(c generator.Change) string {

@@ -88,10 +88,18 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	if err != nil {
 		return err
 	}
-	// Render once before writing anything, so that a spec the generator
-	// refuses leaves no authgen.yaml behind.
-	if _, err := generator.Generate(generator.Input{Spec: spec, Module: module, Version: env.Version}); err != nil {
+	// Plan once before writing anything, so that a spec the generator
+	// refuses, or files in the way, leave no authgen.yaml behind.
+	plan, err := generator.Generate(generator.Input{Spec: spec, Module: module, Version: env.Version})
+	if err != nil {
 		return &exitError{code: ExitError, err: err}
+	}
+	changes, err := generator.Diff(dir, plan, nil)
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if err := refuseConflicts(generator.Conflicts(changes, false), "move them away, or run `authgen generate --force` after writing authgen.yaml yourself"); err != nil {
+		return err
 	}
 	if err := os.WriteFile(specPath, generator.FormatSpec(spec), 0o644); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("writing %s: %w", specPath, err)}
