@@ -283,6 +283,12 @@ func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
 	}
 	other := expectUser(t, "register percival", body, "percival@camelot.bt", false)
 
+	status, header, body = request(t, "GET", base+"/users/", bearer(token), nil)
+	var listed []map[string]any
+	if status != http.StatusOK || json.Unmarshal(body, &listed) != nil || len(listed) != 2 || header.Get("X-Total-Count") != "2" {
+		t.Fatalf("GET /users/: %d %s, X-Total-Count %q; want both users", status, body, header.Get("X-Total-Count"))
+	}
+
 	status, _, body = request(t, "GET", base+"/users/"+other, bearer(token), nil)
 	if status != http.StatusOK {
 		t.Fatalf("GET /users/{id}: %d %s", status, body)

@@ -89,6 +89,10 @@ func (s *Service) newMux() *http.ServeMux {
 		mux.HandleFunc("POST /auth/"+b.name+"/logout", s.logout(b))
 	}
 	mux.HandleFunc("POST /auth/register", s.register)
+	// FastAPI Users' list route is /users/; /users is served too rather
+	// than redirected.
+	mux.HandleFunc("GET /users/{$}", s.listUsers)
+	mux.HandleFunc("GET /users", s.listUsers)
 	mux.HandleFunc("GET /users/me", s.getMe)
 	mux.HandleFunc("PATCH /users/me", s.patchMe)
 	mux.HandleFunc("GET /users/{id}", s.getUser)

@@ -27,8 +27,6 @@ func TestNotFound(t *testing.T) {
 		{http.MethodGet, "/auth"},
 		{http.MethodPost, "/auth/nothing/login"},
 		{http.MethodPost, "/auth/register/more"},
-		{http.MethodGet, "/users"},
-		{http.MethodGet, "/users/"},
 		{http.MethodGet, "/users/me/more"},
 	}
 	for _, tt := range tests {

@@ -24,6 +24,8 @@ const (
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified FROM users WHERE normalized_email = ?`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
+	listUsersSQL         = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified FROM users WHERE normalized_email >= ? AND normalized_email < ? AND normalized_email > ? ORDER BY normalized_email LIMIT ? OFFSET ?`
+	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= ? AND normalized_email < ?`
 	deleteUserSQL        = `DELETE FROM users WHERE id = ?`
 )
 
@@ -42,11 +44,17 @@ func (s store) userByEmail(ctx context.Context, email string) (User, error) {
 	return s.queryUser(ctx, selectUserByEmailSQL, emailKey(email))
 }
 
+// columns returns the destinations of a selected user row, in the order
+// the queries select the columns.
+func (u *User) columns() []any {
+	return []any{
+		&u.ID, &u.Email, &u.HashedPassword, &u.IsActive, &u.IsSuperuser, &u.IsVerified,
+	}
+}
+
 func (s store) queryUser(ctx context.Context, query string, arg any) (User, error) {
 	var u User
-	err := s.db.QueryRowContext(ctx, query, arg).Scan(
-		&u.ID, &u.Email, &u.HashedPassword, &u.IsActive, &u.IsSuperuser, &u.IsVerified,
-	)
+	err := s.db.QueryRowContext(ctx, query, arg).Scan(u.columns()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, errNotFound
 	}
@@ -54,6 +62,54 @@ func (s store) queryUser(ctx context.Context, query string, arg any) (User, erro
 		return User{}, fmt.Errorf("reading a user: %w", err)
 	}
 	return u, nil
+}
+
+// userPage selects a page of users in the order of their email keys.
+type userPage struct {
+	prefix string // keep the keys that start with prefix
+	after  string // start after this key; "" for the first page
+	offset int    // then skip this many
+	limit  int
+}
+
+// emailKeyRange returns the bounds of the email keys that start with
+// prefix: no UTF-8 text holds the byte 0xff, so prefix+"\xff" is above
+// them all.
+func emailKeyRange(prefix string) (from, to string) {
+	return prefix, prefix + "\xff"
+}
+
+// listUsers returns a page of users. The unique index on the email key
+// serves the range, so a page costs the same however many users there are.
+func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
+	from, to := emailKeyRange(p.prefix)
+	rows, err := s.db.QueryContext(ctx, listUsersSQL, from, to, p.after, p.limit, p.offset)
+	if err != nil {
+		return nil, fmt.Errorf("listing users: %w", err)
+	}
+	defer rows.Close()
+	users := []User{}
+	for rows.Next() {
+		var u User
+		if err := rows.Scan(u.columns()...); err != nil {
+			return nil, fmt.Errorf("reading a listed user: %w", err)
+		}
+		users = append(users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing users: %w", err)
+	}
+	return users, nil
+}
+
+// countUsers counts the users whose email key starts with prefix.
+func (s store) countUsers(ctx context.Context, prefix string) (int, error) {
+	from, to := emailKeyRange(prefix)
+	var n int
+	if err := s.db.QueryRowContext(ctx, countUsersSQL, from, to).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting users: %w", err)
+	}
+	return n, nil
 }
 
 // createUser inserts u, or returns errDuplicateEmail when its email is
