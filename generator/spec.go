@@ -31,6 +31,15 @@ type Spec struct {
 	// TokenLifetime is the lifetime of access tokens, in seconds.
 	TokenLifetime int
 	Cookie        Cookie
+	// Password bounds the length of new passwords, in characters.
+	Password PasswordPolicy
+}
+
+// PasswordPolicy is the rule every new password meets before the
+// ValidatePassword hook sees it.
+type PasswordPolicy struct {
+	MinLength int
+	MaxLength int
 }
 
 // Backend is one authentication backend: a transport carrying a token that
@@ -69,6 +78,11 @@ const (
 	DefaultServer        = "cmd/authserver"
 	DefaultTokenLifetime = 3600
 	DefaultCookieName    = "fastapiusersauth"
+	// DefaultPasswordMinLength and DefaultPasswordMaxLength bound new
+	// passwords unless authgen.yaml says otherwise.
+	DefaultPasswordMinLength = 8
+	DefaultPasswordMaxLength = 128
+	maxPasswordLength        = 1024
 )
 
 // DefaultBackends are the backends of the FastAPI Users documentation's
@@ -90,6 +104,7 @@ func DefaultSpec() Spec {
 		Server:        DefaultServer,
 		TokenLifetime: DefaultTokenLifetime,
 		Cookie:        Cookie{Name: DefaultCookieName, Secure: true},
+		Password:      PasswordPolicy{MinLength: DefaultPasswordMinLength, MaxLength: DefaultPasswordMaxLength},
 	}
 }
 
@@ -273,6 +288,11 @@ func (s Spec) Validate() []Problem {
 	}
 	if s.TokenLifetime < 60 || s.TokenLifetime > 30*24*3600 {
 		add("tokens.lifetime_seconds", "%d is out of range; use 60 to 2592000 (30 days)", s.TokenLifetime)
+	}
+	if p := s.Password; p.MinLength < 1 || p.MinLength > p.MaxLength {
+		add("password.min_length", "%d must be at least 1 and at most password.max_length (%d)", p.MinLength, p.MaxLength)
+	} else if p.MaxLength > maxPasswordLength {
+		add("password.max_length", "%d is over %d; hashing longer passwords only costs time", p.MaxLength, maxPasswordLength)
 	}
 	if s.usesTransport("cookie") && !cookieNamePattern.MatchString(s.Cookie.Name) {
 		add("cookie.name", "%q is not a valid cookie name (letters, digits, - and _)", s.Cookie.Name)

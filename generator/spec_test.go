@@ -10,6 +10,7 @@ import (
 func TestParseSpecRoundTrip(t *testing.T) {
 	spec := DefaultSpec()
 	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
+	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64}
 	got, err := ParseSpec(SpecFile, FormatSpec(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
@@ -59,6 +60,8 @@ func TestParseSpecErrors(t *testing.T) {
 		{"lifetime", "version: 1\ntokens:\n  lifetime_seconds: 5\n", []string{"authgen.yaml:3: tokens.lifetime_seconds: 5 is out of range"}},
 		{"lifetime not a number", "version: 1\ntokens:\n  lifetime_seconds: soon\n", []string{`authgen.yaml:3: tokens.lifetime_seconds: "soon" is not a whole number`}},
 		{"cookie name", "version: 1\ncookie:\n  name: a b\n", []string{`authgen.yaml:3: cookie.name: "a b" is not a valid cookie name`}},
+		{"password lengths", "version: 1\npassword:\n  min_length: 12\n  max_length: 10\n", []string{"authgen.yaml:3: password.min_length: 12 must be at least 1 and at most password.max_length (10)"}},
+		{"password too long", "version: 1\npassword:\n  max_length: 5000\n", []string{"authgen.yaml:3: password.max_length: 5000 is over 1024"}},
 		{"list for mapping", "version: 1\noutput: [a]\n", []string{"authgen.yaml:2: output: expected a mapping"}},
 	}
 	for _, tt := range tests {

@@ -218,6 +218,12 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 				"lifetime_seconds": func(n *yaml.Node, p string) { d.int(n, p, &s.TokenLifetime) },
 			})
 		},
+		"password": func(n *yaml.Node, p string) {
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"min_length": func(n *yaml.Node, p string) { d.int(n, p, &s.Password.MinLength) },
+				"max_length": func(n *yaml.Node, p string) { d.int(n, p, &s.Password.MaxLength) },
+			})
+		},
 		"cookie": func(n *yaml.Node, p string) {
 			d.mapping(n, p, map[string]func(*yaml.Node, string){
 				"name":   func(n *yaml.Node, p string) { d.str(n, p, &s.Cookie.Name) },
@@ -254,7 +260,9 @@ func FormatSpec(s Spec) []byte {
 	}
 	w("\n# Where the generated package and the server's main package go.\n")
 	w("output:\n  package: %s\n  server: %s\n\n", s.Package, s.Server)
-	w("tokens:\n  lifetime_seconds: %d\n", s.TokenLifetime)
+	w("tokens:\n  lifetime_seconds: %d\n\n", s.TokenLifetime)
+	w("# New passwords need this many characters; the ValidatePassword hook in hooks.go may add rules.\n")
+	w("password:\n  min_length: %d\n  max_length: %d\n", s.Password.MinLength, s.Password.MaxLength)
 	if s.usesTransport("cookie") {
 		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)

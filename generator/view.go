@@ -34,6 +34,7 @@ type view struct {
 
 	TokenLifetime int
 	Cookie        Cookie
+	Password      PasswordPolicy
 
 	SQL sqlView
 }
@@ -120,6 +121,7 @@ func buildView(in Input) (view, error) {
 		Database:      s.Database,
 		TokenLifetime: s.TokenLifetime,
 		Cookie:        s.Cookie,
+		Password:      s.Password,
 	}
 	if strings.Contains(v.Package, "-") {
 		return view{}, fmt.Errorf("output.package: the last element %q is not a valid Go package name; use letters, digits and _", v.Package)

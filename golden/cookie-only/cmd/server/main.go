@@ -99,7 +99,8 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	if err := auth.Migrate(ctx, db); err != nil {
 		return err
 	}
-	svc, err := auth.New(s.auth, auth.Deps{DB: db, Logger: logger})
+	hooks := auth.AppHooks{Logger: logger}
+	svc, err := auth.New(s.auth, auth.Deps{DB: db, Logger: logger, Hooks: hooks})
 	if err != nil {
 		return err
 	}

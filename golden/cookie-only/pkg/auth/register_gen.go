@@ -21,7 +21,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// As in FastAPI Users, the password is checked before the email.
-	if reason := s.cfg.Password.checkPassword(in.Password, in.Email); reason != "" {
+	if reason := s.validatePassword(r.Context(), in.Password, in.newUser(uuid.Nil, "")); reason != "" {
 		writePasswordRejected(w, codeRegisterInvalidPassword, reason)
 		return
 	}
@@ -53,6 +53,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.internalError(w, r, "creating the user", err)
 	default:
+		s.afterHook(r, "OnAfterRegister", s.hooks.OnAfterRegister(r.Context(), user, r))
 		writeJSON(w, http.StatusCreated, user)
 	}
 }

@@ -88,3 +88,37 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 func (in userUpdate) applyFields(u *User) {
 	in.AcceptedTerms.applyTo(&u.AcceptedTerms)
 }
+
+// fieldChange is a field an update changes: its JSON name, its column and
+// its new value.
+type fieldChange struct {
+	name, column string
+	value        any
+}
+
+// changesOf returns the fields in which after differs from before.
+func changesOf(before, after User) []fieldChange {
+	var changes []fieldChange
+	add := func(name, column string, value any) {
+		changes = append(changes, fieldChange{name: name, column: column, value: value})
+	}
+	if after.Email != before.Email {
+		add("email", "email", after.Email)
+	}
+	if after.HashedPassword != before.HashedPassword {
+		add("password", "hashed_password", after.HashedPassword)
+	}
+	if after.IsActive != before.IsActive {
+		add("is_active", "is_active", after.IsActive)
+	}
+	if after.IsSuperuser != before.IsSuperuser {
+		add("is_superuser", "is_superuser", after.IsSuperuser)
+	}
+	if after.IsVerified != before.IsVerified {
+		add("is_verified", "is_verified", after.IsVerified)
+	}
+	if after.AcceptedTerms != before.AcceptedTerms {
+		add("accepted_terms", "accepted_terms", after.AcceptedTerms)
+	}
+	return changes
+}

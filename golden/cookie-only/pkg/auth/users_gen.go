@@ -56,6 +56,10 @@ func (s *Service) deleteUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if err := s.hooks.OnBeforeDelete(r.Context(), user, r); err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	err := s.store.deleteUser(r.Context(), user.ID)
 	switch {
 	case errors.Is(err, errNotFound):
@@ -63,6 +67,7 @@ func (s *Service) deleteUser(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.internalError(w, r, "deleting the user", err)
 	default:
+		s.afterHook(r, "OnAfterDelete", s.hooks.OnAfterDelete(r.Context(), user, r))
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -107,11 +112,11 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 	}
 	before := user
 	if in.password != nil {
-		email := user.Email
+		subject := user
 		if in.email.set {
-			email = in.email.value
+			subject.Email = in.email.value
 		}
-		if reason := s.cfg.Password.checkPassword(*in.password, email); reason != "" {
+		if reason := s.validatePassword(r.Context(), *in.password, subject); reason != "" {
 			writePasswordRejected(w, codeUpdateUserInvalidPassword, reason)
 			return
 		}
@@ -144,7 +149,8 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 		}
 		user.HashedPassword = hash
 	}
-	err := s.store.updateUser(r.Context(), before, user)
+	changes := changesOf(before, user)
+	err := s.store.updateUser(r.Context(), user.ID, changes)
 	switch {
 	case errors.Is(err, errDuplicateEmail):
 		writeDetail(w, http.StatusBadRequest, codeUpdateUserEmailExists)
@@ -153,6 +159,13 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 	case err != nil:
 		s.internalError(w, r, "updating the user", err)
 	default:
+		if len(changes) > 0 {
+			names := make([]string, len(changes))
+			for i, c := range changes {
+				names[i] = c.name
+			}
+			s.afterHook(r, "OnAfterUpdate", s.hooks.OnAfterUpdate(r.Context(), user, names, r))
+		}
 		writeJSON(w, http.StatusOK, user)
 	}
 }

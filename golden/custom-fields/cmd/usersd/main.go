@@ -90,7 +90,8 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	if err := users.Migrate(ctx, db); err != nil {
 		return err
 	}
-	svc, err := users.New(s.auth, users.Deps{DB: db, Logger: logger})
+	hooks := users.AppHooks{Logger: logger}
+	svc, err := users.New(s.auth, users.Deps{DB: db, Logger: logger, Hooks: hooks})
 	if err != nil {
 		return err
 	}

@@ -61,8 +61,8 @@ func DefaultConfig() Config {
 			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
 			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
 			MaxWait:             10 * time.Second,
-			MinLength:           8,
-			MaxLength:           128,
+			MinLength:           12,
+			MaxLength:           64,
 		},
 		MaxBodyBytes: 1 << 20,
 	}

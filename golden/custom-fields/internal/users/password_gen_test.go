@@ -296,3 +296,12 @@ func TestHasherWaitsForSlot(t *testing.T) {
 		t.Errorf("verify with a free slot = %v, %v; want true, nil", match, err)
 	}
 }
+
+// TestDefaultPasswordLengths checks that DefaultConfig carries the password
+// lengths of authgen.yaml.
+func TestDefaultPasswordLengths(t *testing.T) {
+	t.Parallel()
+	if p := DefaultConfig().Password; p.MinLength != 12 || p.MaxLength != 64 {
+		t.Errorf("default password lengths %d to %d, want 12 to 64 as authgen.yaml sets", p.MinLength, p.MaxLength)
+	}
+}

@@ -28,6 +28,7 @@ type Service struct {
 	cfg      Config
 	store    store
 	logger   *slog.Logger
+	hooks    Hooks
 	hasher   *passwordHasher
 	backends []backend
 	mux      *http.ServeMux
@@ -37,9 +38,12 @@ type Service struct {
 type Deps struct {
 	// DB is the database, migrated with Migrate.
 	DB *sql.DB
-	// Logger receives the errors the service answers with a 500; nil
-	// discards them.
+	// Logger receives the errors the service answers with a 500, and
+	// those of hooks; nil discards them.
 	Logger *slog.Logger
+	// Hooks are called at each step of a user's life; nil means
+	// BaseHooks, which do nothing.
+	Hooks Hooks
 }
 
 // backend pairs a transport with the strategy that issues and reads the
@@ -64,6 +68,10 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	var hooks Hooks = BaseHooks{}
+	if deps.Hooks != nil {
+		hooks = deps.Hooks
+	}
 	hasher, err := newPasswordHasher(cfg.Password)
 	if err != nil {
 		return nil, err
@@ -73,6 +81,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		cfg:    cfg,
 		store:  store{db: deps.DB},
 		logger: logger,
+		hooks:  hooks,
 		hasher: hasher,
 		backends: []backend{
 			{name: "jwt", transport: bearerTransport{}, strategy: tokens},

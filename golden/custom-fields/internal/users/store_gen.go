@@ -139,54 +139,26 @@ func (s store) createUser(ctx context.Context, u User) error {
 	return nil
 }
 
-// updateUser writes the columns in which after differs from before, so
-// that a concurrent update of other columns is not lost. It returns
-// errDuplicateEmail when the new email is taken.
-func (s store) updateUser(ctx context.Context, before, after User) error {
+// updateUser writes the changed columns of the user with id and no
+// other, so that a concurrent update of other columns is not lost. It
+// returns errDuplicateEmail when a new email is taken.
+func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
 	var sets []string
 	var args []any
 	set := func(column string, value any) {
 		args = append(args, value)
 		sets = append(sets, column+" = "+placeholder(len(args)))
 	}
-	if after.Email != before.Email {
-		set("email", after.Email)
-		set("normalized_email", emailKey(after.Email))
+	for _, c := range changes {
+		set(c.column, c.value)
+		if c.column == "email" {
+			set("normalized_email", emailKey(c.value.(string)))
+		}
 	}
-	if after.HashedPassword != before.HashedPassword {
-		set("hashed_password", after.HashedPassword)
-	}
-	if after.IsActive != before.IsActive {
-		set("is_active", after.IsActive)
-	}
-	if after.IsSuperuser != before.IsSuperuser {
-		set("is_superuser", after.IsSuperuser)
-	}
-	if after.IsVerified != before.IsVerified {
-		set("is_verified", after.IsVerified)
-	}
-	if after.FirstName != before.FirstName {
-		set("first_name", after.FirstName)
-	}
-	if !sameValue(after.Bio, before.Bio) {
-		set("bio", after.Bio)
-	}
-	if !sameValue(after.Age, before.Age) {
-		set("age", after.Age)
-	}
-	if after.Score != before.Score {
-		set("score", after.Score)
-	}
-	if !sameValue(after.Newsletter, before.Newsletter) {
-		set("newsletter", after.Newsletter)
-	}
-	if !sameValue(after.AvatarURL, before.AvatarURL) {
-		set("avatar_url", after.AvatarURL)
-	}
-	if len(sets) == 0 {
-		return nil
-	}
-	args = append(args, after.ID)
+	args = append(args, id)
 	query := "UPDATE users SET " + strings.Join(sets, ", ") + " WHERE id = " + placeholder(len(args))
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if isUniqueViolation(err) {
@@ -196,11 +168,6 @@ func (s store) updateUser(ctx context.Context, before, after User) error {
 		return fmt.Errorf("updating a user: %w", err)
 	}
 	return expectOneRow(res)
-}
-
-// sameValue reports whether two optional values are both null or equal.
-func sameValue[T comparable](a, b *T) bool {
-	return a == b || a != nil && b != nil && *a == *b
 }
 
 // replacePasswordHash stores hash in place of old, and returns errNotFound

@@ -123,3 +123,57 @@ func (in userUpdate) applyFields(u *User) {
 	in.Newsletter.applyTo(&u.Newsletter)
 	in.AvatarURL.applyTo(&u.AvatarURL)
 }
+
+// fieldChange is a field an update changes: its JSON name, its column and
+// its new value.
+type fieldChange struct {
+	name, column string
+	value        any
+}
+
+// changesOf returns the fields in which after differs from before.
+func changesOf(before, after User) []fieldChange {
+	var changes []fieldChange
+	add := func(name, column string, value any) {
+		changes = append(changes, fieldChange{name: name, column: column, value: value})
+	}
+	if after.Email != before.Email {
+		add("email", "email", after.Email)
+	}
+	if after.HashedPassword != before.HashedPassword {
+		add("password", "hashed_password", after.HashedPassword)
+	}
+	if after.IsActive != before.IsActive {
+		add("is_active", "is_active", after.IsActive)
+	}
+	if after.IsSuperuser != before.IsSuperuser {
+		add("is_superuser", "is_superuser", after.IsSuperuser)
+	}
+	if after.IsVerified != before.IsVerified {
+		add("is_verified", "is_verified", after.IsVerified)
+	}
+	if after.FirstName != before.FirstName {
+		add("first_name", "first_name", after.FirstName)
+	}
+	if !sameValue(after.Bio, before.Bio) {
+		add("bio", "bio", after.Bio)
+	}
+	if !sameValue(after.Age, before.Age) {
+		add("age", "age", after.Age)
+	}
+	if after.Score != before.Score {
+		add("score", "score", after.Score)
+	}
+	if !sameValue(after.Newsletter, before.Newsletter) {
+		add("newsletter", "newsletter", after.Newsletter)
+	}
+	if !sameValue(after.AvatarURL, before.AvatarURL) {
+		add("avatar_url", "avatar_url", after.AvatarURL)
+	}
+	return changes
+}
+
+// sameValue reports whether two optional values are both null or equal.
+func sameValue[T comparable](a, b *T) bool {
+	return a == b || a != nil && b != nil && *a == *b
+}

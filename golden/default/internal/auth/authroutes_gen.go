@@ -38,6 +38,7 @@ func (s *Service) login(b backend) http.HandlerFunc {
 			s.internalError(w, r, "issuing a token", err)
 			return
 		}
+		s.afterHook(r, "OnAfterLogin", s.hooks.OnAfterLogin(r.Context(), user, r))
 		b.transport.writeLogin(w, token)
 	}
 }

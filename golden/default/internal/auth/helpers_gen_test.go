@@ -33,12 +33,15 @@ const testPassword = "guinevere-1"
 // accepts, so that the tests hash in microseconds.
 var cheapArgon2 = Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 
-// testConfig returns the default configuration with a secret and cheap
-// password hashing.
+// testConfig returns the default configuration with a secret, cheap
+// password hashing, and the default password lengths of authgen (8 to
+// 128), which the tests' passwords are written for whatever authgen.yaml
+// sets.
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Secret = testSecret
 	cfg.Password.Argon2 = cheapArgon2
+	cfg.Password.MinLength, cfg.Password.MaxLength = 8, 128
 	return cfg
 }
 
@@ -339,7 +342,7 @@ func (s *testServer) editUser(t *testing.T, id uuid.UUID, edit func(*User)) User
 	before := s.storedUser(t, id)
 	u := before
 	edit(&u)
-	if err := s.svc.store.updateUser(t.Context(), before, u); err != nil {
+	if err := s.svc.store.updateUser(t.Context(), id, changesOf(before, u)); err != nil {
 		t.Fatalf("updating user %s: %v", id, err)
 	}
 	return u

@@ -296,3 +296,12 @@ func TestHasherWaitsForSlot(t *testing.T) {
 		t.Errorf("verify with a free slot = %v, %v; want true, nil", match, err)
 	}
 }
+
+// TestDefaultPasswordLengths checks that DefaultConfig carries the password
+// lengths of authgen.yaml.
+func TestDefaultPasswordLengths(t *testing.T) {
+	t.Parallel()
+	if p := DefaultConfig().Password; p.MinLength != 8 || p.MaxLength != 128 {
+		t.Errorf("default password lengths %d to %d, want 8 to 128 as authgen.yaml sets", p.MinLength, p.MaxLength)
+	}
+}

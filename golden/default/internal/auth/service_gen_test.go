@@ -404,7 +404,7 @@ func TestStoreDuplicateEmail(t *testing.T) {
 	}
 	renamed := gareth
 	renamed.Email = "gawain@CAMELOT.bt"
-	if err := s.svc.store.updateUser(t.Context(), gareth, renamed); !errors.Is(err, errDuplicateEmail) {
+	if err := s.svc.store.updateUser(t.Context(), gareth.ID, changesOf(gareth, renamed)); !errors.Is(err, errDuplicateEmail) {
 		t.Errorf("renaming a user to %s: err = %v, want errDuplicateEmail", renamed.Email, err)
 	}
 }
@@ -456,7 +456,7 @@ func TestUpdateKeepsConcurrentChanges(t *testing.T) {
 	s.editUser(t, before.ID, func(u *User) { u.IsActive = false })
 	after := before
 	after.HashedPassword = "new hash"
-	if err := s.svc.store.updateUser(t.Context(), before, after); err != nil {
+	if err := s.svc.store.updateUser(t.Context(), before.ID, changesOf(before, after)); err != nil {
 		t.Fatalf("updating the password: %v", err)
 	}
 	stored := s.storedUser(t, before.ID)

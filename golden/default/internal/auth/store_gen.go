@@ -127,36 +127,26 @@ func (s store) createUser(ctx context.Context, u User) error {
 	return nil
 }
 
-// updateUser writes the columns in which after differs from before, so
-// that a concurrent update of other columns is not lost. It returns
-// errDuplicateEmail when the new email is taken.
-func (s store) updateUser(ctx context.Context, before, after User) error {
+// updateUser writes the changed columns of the user with id and no
+// other, so that a concurrent update of other columns is not lost. It
+// returns errDuplicateEmail when a new email is taken.
+func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
 	var sets []string
 	var args []any
 	set := func(column string, value any) {
 		args = append(args, value)
 		sets = append(sets, column+" = "+placeholder(len(args)))
 	}
-	if after.Email != before.Email {
-		set("email", after.Email)
-		set("normalized_email", emailKey(after.Email))
+	for _, c := range changes {
+		set(c.column, c.value)
+		if c.column == "email" {
+			set("normalized_email", emailKey(c.value.(string)))
+		}
 	}
-	if after.HashedPassword != before.HashedPassword {
-		set("hashed_password", after.HashedPassword)
-	}
-	if after.IsActive != before.IsActive {
-		set("is_active", after.IsActive)
-	}
-	if after.IsSuperuser != before.IsSuperuser {
-		set("is_superuser", after.IsSuperuser)
-	}
-	if after.IsVerified != before.IsVerified {
-		set("is_verified", after.IsVerified)
-	}
-	if len(sets) == 0 {
-		return nil
-	}
-	args = append(args, after.ID)
+	args = append(args, id)
 	query := "UPDATE users SET " + strings.Join(sets, ", ") + " WHERE id = " + placeholder(len(args))
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if isUniqueViolation(err) {
