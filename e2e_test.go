@@ -309,6 +309,22 @@ func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
 		t.Errorf("GET of the deleted user: %d, want 404", status)
 	}
 
+	// Reset and verification tokens reach the user through hooks; over
+	// HTTP, the answers must reveal nothing and refuse bad tokens.
+	for _, path := range []string{"/auth/forgot-password", "/auth/request-verify-token"} {
+		for _, who := range []string{email, "nobody@camelot.bt"} {
+			if status, _, body = request(t, "POST", base+path, jsonHeader, strings.NewReader(`{"email": "`+who+`"}`)); status != http.StatusAccepted || string(body) != "null\n" {
+				t.Errorf("POST %s for %s: %d %q, want 202 null", path, who, status, body)
+			}
+		}
+	}
+	if status, _, body = request(t, "POST", base+"/auth/reset-password", jsonHeader, strings.NewReader(`{"token": "x", "password": "merlin the wise"}`)); status != http.StatusBadRequest || !bytes.Contains(body, []byte("RESET_PASSWORD_BAD_TOKEN")) {
+		t.Errorf("reset-password with a bad token: %d %s", status, body)
+	}
+	if status, _, body = request(t, "POST", base+"/auth/verify", jsonHeader, strings.NewReader(`{"token": "x"}`)); status != http.StatusBadRequest || !bytes.Contains(body, []byte("VERIFY_USER_BAD_TOKEN")) {
+		t.Errorf("verify with a bad token: %d %s", status, body)
+	}
+
 	status, header, body = request(t, "POST", base+"/auth/cookie/logout",
 		map[string]string{"Content-Type": "application/json", "Cookie": "fastapiusersauth=" + token}, nil)
 	if status != http.StatusNoContent || header.Get("Set-Cookie") != `fastapiusersauth=""; HttpOnly; Max-Age=0; Path=/; SameSite=Lax; Secure` {

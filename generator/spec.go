@@ -33,6 +33,13 @@ type Spec struct {
 	Cookie        Cookie
 	// Password bounds the length of new passwords, in characters.
 	Password PasswordPolicy
+	// RequiresVerification refuses login (LOGIN_USER_NOT_VERIFIED) and the
+	// user routes (403) to users who have not verified their email.
+	RequiresVerification bool
+	// ResetPasswordLifetime and VerifyLifetime are the lifetimes of the
+	// reset-password and verification tokens, in seconds.
+	ResetPasswordLifetime int
+	VerifyLifetime        int
 }
 
 // PasswordPolicy is the rule every new password meets before the
@@ -105,6 +112,9 @@ func DefaultSpec() Spec {
 		TokenLifetime: DefaultTokenLifetime,
 		Cookie:        Cookie{Name: DefaultCookieName, Secure: true},
 		Password:      PasswordPolicy{MinLength: DefaultPasswordMinLength, MaxLength: DefaultPasswordMaxLength},
+
+		ResetPasswordLifetime: DefaultTokenLifetime,
+		VerifyLifetime:        DefaultTokenLifetime,
 	}
 }
 
@@ -286,8 +296,17 @@ func (s Spec) Validate() []Problem {
 	} else if s.Package == s.Server {
 		add("output.server", "must differ from output.package")
 	}
-	if s.TokenLifetime < 60 || s.TokenLifetime > 30*24*3600 {
-		add("tokens.lifetime_seconds", "%d is out of range; use 60 to 2592000 (30 days)", s.TokenLifetime)
+	for _, l := range []struct {
+		path    string
+		seconds int
+	}{
+		{"tokens.lifetime_seconds", s.TokenLifetime},
+		{"tokens.reset_password_lifetime_seconds", s.ResetPasswordLifetime},
+		{"tokens.verify_lifetime_seconds", s.VerifyLifetime},
+	} {
+		if l.seconds < 60 || l.seconds > 30*24*3600 {
+			add(l.path, "%d is out of range; use 60 to 2592000 (30 days)", l.seconds)
+		}
 	}
 	if p := s.Password; p.MinLength < 1 || p.MinLength > p.MaxLength {
 		add("password.min_length", "%d must be at least 1 and at most password.max_length (%d)", p.MinLength, p.MaxLength)

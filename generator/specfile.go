@@ -215,9 +215,12 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 		},
 		"tokens": func(n *yaml.Node, p string) {
 			d.mapping(n, p, map[string]func(*yaml.Node, string){
-				"lifetime_seconds": func(n *yaml.Node, p string) { d.int(n, p, &s.TokenLifetime) },
+				"lifetime_seconds":                func(n *yaml.Node, p string) { d.int(n, p, &s.TokenLifetime) },
+				"reset_password_lifetime_seconds": func(n *yaml.Node, p string) { d.int(n, p, &s.ResetPasswordLifetime) },
+				"verify_lifetime_seconds":         func(n *yaml.Node, p string) { d.int(n, p, &s.VerifyLifetime) },
 			})
 		},
+		"requires_verification": func(n *yaml.Node, p string) { d.bool(n, p, &s.RequiresVerification) },
 		"password": func(n *yaml.Node, p string) {
 			d.mapping(n, p, map[string]func(*yaml.Node, string){
 				"min_length": func(n *yaml.Node, p string) { d.int(n, p, &s.Password.MinLength) },
@@ -260,7 +263,11 @@ func FormatSpec(s Spec) []byte {
 	}
 	w("\n# Where the generated package and the server's main package go.\n")
 	w("output:\n  package: %s\n  server: %s\n\n", s.Package, s.Server)
-	w("tokens:\n  lifetime_seconds: %d\n\n", s.TokenLifetime)
+	w("# Lifetimes of access tokens (and the cookie), reset-password and verification tokens.\n")
+	w("tokens:\n  lifetime_seconds: %d\n  reset_password_lifetime_seconds: %d\n  verify_lifetime_seconds: %d\n\n",
+		s.TokenLifetime, s.ResetPasswordLifetime, s.VerifyLifetime)
+	w("# true: users must verify their email before they can log in.\n")
+	w("requires_verification: %t\n\n", s.RequiresVerification)
 	w("# New passwords need this many characters; the ValidatePassword hook in hooks.go may add rules.\n")
 	w("password:\n  min_length: %d\n  max_length: %d\n", s.Password.MinLength, s.Password.MaxLength)
 	if s.usesTransport("cookie") {

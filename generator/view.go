@@ -36,6 +36,10 @@ type view struct {
 	Cookie        Cookie
 	Password      PasswordPolicy
 
+	RequiresVerification  bool
+	ResetPasswordLifetime int
+	VerifyLifetime        int
+
 	SQL sqlView
 }
 
@@ -122,6 +126,10 @@ func buildView(in Input) (view, error) {
 		TokenLifetime: s.TokenLifetime,
 		Cookie:        s.Cookie,
 		Password:      s.Password,
+
+		RequiresVerification:  s.RequiresVerification,
+		ResetPasswordLifetime: s.ResetPasswordLifetime,
+		VerifyLifetime:        s.VerifyLifetime,
 	}
 	if strings.Contains(v.Package, "-") {
 		return view{}, fmt.Errorf("output.package: the last element %q is not a valid Go package name; use letters, digits and _", v.Package)

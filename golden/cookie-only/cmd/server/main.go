@@ -130,5 +130,5 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}
-	return nil
+	return svc.Close(shutdownCtx)
 }

@@ -10,11 +10,16 @@ import (
 // The error codes of FastAPI Users, sent as {"detail": code}, or for a
 // refused password as {"detail": {"code": code, "reason": ...}}.
 const (
-	codeRegisterUserAlreadyExists = "REGISTER_USER_ALREADY_EXISTS"
-	codeRegisterInvalidPassword   = "REGISTER_INVALID_PASSWORD"
-	codeLoginBadCredentials       = "LOGIN_BAD_CREDENTIALS"
-	codeUpdateUserEmailExists     = "UPDATE_USER_EMAIL_ALREADY_EXISTS"
-	codeUpdateUserInvalidPassword = "UPDATE_USER_INVALID_PASSWORD"
+	codeRegisterUserAlreadyExists    = "REGISTER_USER_ALREADY_EXISTS"
+	codeRegisterInvalidPassword      = "REGISTER_INVALID_PASSWORD"
+	codeLoginBadCredentials          = "LOGIN_BAD_CREDENTIALS"
+	codeUpdateUserEmailExists        = "UPDATE_USER_EMAIL_ALREADY_EXISTS"
+	codeUpdateUserInvalidPassword    = "UPDATE_USER_INVALID_PASSWORD"
+	codeLoginUserNotVerified         = "LOGIN_USER_NOT_VERIFIED"
+	codeResetPasswordBadToken        = "RESET_PASSWORD_BAD_TOKEN"
+	codeResetPasswordInvalidPassword = "RESET_PASSWORD_INVALID_PASSWORD"
+	codeVerifyUserBadToken           = "VERIFY_USER_BAD_TOKEN"
+	codeVerifyUserAlreadyVerified    = "VERIFY_USER_ALREADY_VERIFIED"
 )
 
 // detail is the body of every error answer.

@@ -21,17 +21,21 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Service is the authentication service. It is an http.Handler.
 type Service struct {
-	cfg      Config
-	store    store
-	logger   *slog.Logger
-	hooks    Hooks
-	hasher   *passwordHasher
-	backends []backend
-	mux      *http.ServeMux
+	cfg    Config
+	store  store
+	logger *slog.Logger
+	hooks  Hooks
+	tokens userTokens
+	// background counts the hooks still running after their answer.
+	background sync.WaitGroup
+	hasher     *passwordHasher
+	backends   []backend
+	mux        *http.ServeMux
 }
 
 // Deps are what the service uses from outside.
@@ -82,6 +86,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		store:  store{db: deps.DB},
 		logger: logger,
 		hooks:  hooks,
+		tokens: userTokens{secret: cfg.Secret},
 		hasher: hasher,
 		backends: []backend{
 			{name: "session", transport: newCookieTransport(cfg.Cookie, cfg.TokenLifetime), strategy: tokens},
@@ -98,6 +103,10 @@ func (s *Service) newMux() *http.ServeMux {
 		mux.HandleFunc("POST /auth/"+b.name+"/logout", s.logout(b))
 	}
 	mux.HandleFunc("POST /auth/register", s.register)
+	mux.HandleFunc("POST /auth/forgot-password", s.forgotPassword)
+	mux.HandleFunc("POST /auth/reset-password", s.resetPassword)
+	mux.HandleFunc("POST /auth/request-verify-token", s.requestVerifyToken)
+	mux.HandleFunc("POST /auth/verify", s.verify)
 	// FastAPI Users' list route is /users/; /users is served too rather
 	// than redirected.
 	mux.HandleFunc("GET /users/{$}", s.listUsers)
@@ -108,6 +117,23 @@ func (s *Service) newMux() *http.ServeMux {
 	mux.HandleFunc("PATCH /users/{id}", s.patchUser)
 	mux.HandleFunc("DELETE /users/{id}", s.deleteUser)
 	return mux
+}
+
+// Close waits, until ctx ends, for the hooks still running after their
+// answer, such as those sending mail. Call it after the HTTP server has
+// shut down.
+func (s *Service) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.background.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for hooks: %w", ctx.Err())
+	}
 }
 
 // ServeHTTP routes the request. Where the mux would answer by itself, it
@@ -197,8 +223,9 @@ func (s *Service) currentUser(r *http.Request) (User, bool, error) {
 }
 
 // requireUser returns the active user the request authenticates as. When
-// there is none it answers 401, and when superuser is set and the user is
-// not one, 403; then it returns false.
+// there is none it answers 401, and 403 when the user is not verified
+// though Config.RequiresVerification is set, or is not a superuser though
+// superuser is; then it returns false.
 func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, superuser bool) (User, bool) {
 	user, ok, err := s.currentUser(r)
 	switch {
@@ -208,7 +235,7 @@ func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, superuser 
 	case !ok || !user.IsActive:
 		writeDetail(w, http.StatusUnauthorized, "Unauthorized")
 		return User{}, false
-	case superuser && !user.IsSuperuser:
+	case s.cfg.RequiresVerification && !user.IsVerified, superuser && !user.IsSuperuser:
 		writeDetail(w, http.StatusForbidden, "Forbidden")
 		return User{}, false
 	}

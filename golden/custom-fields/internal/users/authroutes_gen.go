@@ -33,6 +33,10 @@ func (s *Service) login(b backend) http.HandlerFunc {
 			s.internalError(w, r, "authenticating", err)
 			return
 		}
+		if s.cfg.RequiresVerification && !user.IsVerified {
+			writeDetail(w, http.StatusBadRequest, codeLoginUserNotVerified)
+			return
+		}
 		token, err := b.strategy.issue(r.Context(), user)
 		if err != nil {
 			s.internalError(w, r, "issuing a token", err)

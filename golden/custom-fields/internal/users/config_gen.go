@@ -20,6 +20,13 @@ type Config struct {
 	Secret []byte
 	// TokenLifetime is how long an access token stays valid.
 	TokenLifetime time.Duration
+	// ResetPasswordTokenLifetime and VerifyTokenLifetime are how long the
+	// tokens of forgot-password and request-verify-token stay valid.
+	ResetPasswordTokenLifetime time.Duration
+	VerifyTokenLifetime        time.Duration
+	// RequiresVerification refuses login (LOGIN_USER_NOT_VERIFIED), logout
+	// and the /users routes (403) to users with an unverified email.
+	RequiresVerification bool
 	// Password configures password hashing and the password policy.
 	Password PasswordConfig
 	// MaxBodyBytes bounds the size of a request body; larger bodies get a
@@ -56,7 +63,10 @@ type Argon2Params struct {
 // hashes from a FastAPI Users database verify as they are.
 func DefaultConfig() Config {
 	return Config{
-		TokenLifetime: 900 * time.Second,
+		TokenLifetime:              900 * time.Second,
+		ResetPasswordTokenLifetime: 3600 * time.Second,
+		VerifyTokenLifetime:        3600 * time.Second,
+		RequiresVerification:       false,
 		Password: PasswordConfig{
 			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
 			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
@@ -73,8 +83,14 @@ func (c Config) validate() error {
 	if len(c.Secret) < MinSecretLength {
 		errs = append(errs, fmt.Errorf("Secret is %d bytes; it must be at least %d", len(c.Secret), MinSecretLength))
 	}
-	if c.TokenLifetime < time.Second {
-		errs = append(errs, fmt.Errorf("TokenLifetime %v is shorter than a second", c.TokenLifetime))
+	for name, lifetime := range map[string]time.Duration{
+		"TokenLifetime":              c.TokenLifetime,
+		"ResetPasswordTokenLifetime": c.ResetPasswordTokenLifetime,
+		"VerifyTokenLifetime":        c.VerifyTokenLifetime,
+	} {
+		if lifetime < time.Second {
+			errs = append(errs, fmt.Errorf("%s %v is shorter than a second", name, lifetime))
+		}
 	}
 	p := c.Password
 	if p.Argon2.MemoryKiB < 8*uint32(p.Argon2.Parallelism) || p.Argon2.Iterations < 1 || p.Argon2.Parallelism < 1 {

@@ -5,7 +5,12 @@ package users
 import (
 	"context"
 	"net/http"
+	"time"
 )
+
+// backgroundHookTimeout bounds a hook that runs after the answer, such as
+// one sending mail.
+const backgroundHookTimeout = time.Minute
 
 // Hooks are called at the steps of a user's life where FastAPI Users'
 // UserManager calls its on_after_* methods. hooks.go, which is yours,
@@ -26,6 +31,18 @@ type Hooks interface {
 	OnAfterUpdate(ctx context.Context, user User, changed []string, r *http.Request) error
 	// OnAfterLogin is called once a login has issued a token.
 	OnAfterLogin(ctx context.Context, user User, r *http.Request) error
+	// OnAfterForgotPassword is called with a reset-password token for an
+	// active user who asked for one; send it to the user here. It runs
+	// after the answer, so that the answer's timing tells nothing.
+	OnAfterForgotPassword(ctx context.Context, user User, token string, r *http.Request) error
+	// OnAfterResetPassword is called once user has reset the password.
+	OnAfterResetPassword(ctx context.Context, user User, r *http.Request) error
+	// OnAfterRequestVerify is called with a verification token for an
+	// active, unverified user who asked for one; send it to the user here.
+	// Like OnAfterForgotPassword it runs after the answer.
+	OnAfterRequestVerify(ctx context.Context, user User, token string, r *http.Request) error
+	// OnAfterVerify is called once user has verified the email.
+	OnAfterVerify(ctx context.Context, user User, r *http.Request) error
 	// OnBeforeDelete is called before a superuser deletes user; an error
 	// keeps the user.
 	OnBeforeDelete(ctx context.Context, user User, r *http.Request) error
@@ -41,8 +58,16 @@ func (BaseHooks) ValidatePassword(context.Context, string, User) error          
 func (BaseHooks) OnAfterRegister(context.Context, User, *http.Request) error         { return nil }
 func (BaseHooks) OnAfterUpdate(context.Context, User, []string, *http.Request) error { return nil }
 func (BaseHooks) OnAfterLogin(context.Context, User, *http.Request) error            { return nil }
-func (BaseHooks) OnBeforeDelete(context.Context, User, *http.Request) error          { return nil }
-func (BaseHooks) OnAfterDelete(context.Context, User, *http.Request) error           { return nil }
+func (BaseHooks) OnAfterForgotPassword(context.Context, User, string, *http.Request) error {
+	return nil
+}
+func (BaseHooks) OnAfterResetPassword(context.Context, User, *http.Request) error { return nil }
+func (BaseHooks) OnAfterRequestVerify(context.Context, User, string, *http.Request) error {
+	return nil
+}
+func (BaseHooks) OnAfterVerify(context.Context, User, *http.Request) error  { return nil }
+func (BaseHooks) OnBeforeDelete(context.Context, User, *http.Request) error { return nil }
+func (BaseHooks) OnAfterDelete(context.Context, User, *http.Request) error  { return nil }
 
 // afterHook logs the error of an after-hook, which cannot undo what was
 // done.
@@ -50,6 +75,19 @@ func (s *Service) afterHook(r *http.Request, hook string, err error) {
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "hook failed", "hook", hook, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+}
+
+// afterResponse runs hook once the answer is sent, on a context that
+// outlives the request, and logs its error. Close waits for it.
+func (s *Service) afterResponse(r *http.Request, name string, hook func(ctx context.Context) error) {
+	ctx := context.WithoutCancel(r.Context())
+	s.background.Go(func() {
+		ctx, cancel := context.WithTimeout(ctx, backgroundHookTimeout)
+		defer cancel()
+		if err := hook(ctx); err != nil {
+			s.logger.ErrorContext(ctx, "hook failed", "hook", name, "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+	})
 }
 
 // validatePassword applies Config.Password's rules, then the

@@ -18,6 +18,9 @@ type recordingHooks struct {
 	mu    sync.Mutex
 	calls []string
 	fail  map[string]error
+	// lastToken is the token of the last OnAfterForgotPassword or
+	// OnAfterRequestVerify call.
+	lastToken string
 }
 
 func (h *recordingHooks) record(hook, email string, detail ...string) error {
@@ -25,6 +28,19 @@ func (h *recordingHooks) record(hook, email string, detail ...string) error {
 	defer h.mu.Unlock()
 	h.calls = append(h.calls, strings.Join(append([]string{hook, email}, detail...), " "))
 	return h.fail[hook]
+}
+
+// token returns the token the last forgot-password or verification
+// request handed to its hook, once the hooks running after the answer are
+// done.
+func (h *recordingHooks) token(t *testing.T, s *testServer) string {
+	t.Helper()
+	if err := s.svc.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lastToken
 }
 
 // take returns the calls recorded so far and forgets them.
@@ -50,6 +66,28 @@ func (h *recordingHooks) OnAfterUpdate(_ context.Context, user User, changed []s
 
 func (h *recordingHooks) OnAfterLogin(_ context.Context, user User, _ *http.Request) error {
 	return h.record("OnAfterLogin", user.Email)
+}
+
+func (h *recordingHooks) OnAfterForgotPassword(_ context.Context, user User, token string, _ *http.Request) error {
+	h.mu.Lock()
+	h.lastToken = token
+	h.mu.Unlock()
+	return h.record("OnAfterForgotPassword", user.Email)
+}
+
+func (h *recordingHooks) OnAfterResetPassword(_ context.Context, user User, _ *http.Request) error {
+	return h.record("OnAfterResetPassword", user.Email)
+}
+
+func (h *recordingHooks) OnAfterRequestVerify(_ context.Context, user User, token string, _ *http.Request) error {
+	h.mu.Lock()
+	h.lastToken = token
+	h.mu.Unlock()
+	return h.record("OnAfterRequestVerify", user.Email)
+}
+
+func (h *recordingHooks) OnAfterVerify(_ context.Context, user User, _ *http.Request) error {
+	return h.record("OnAfterVerify", user.Email)
 }
 
 func (h *recordingHooks) OnBeforeDelete(_ context.Context, user User, _ *http.Request) error {

@@ -20,6 +20,13 @@ type Config struct {
 	Secret []byte
 	// TokenLifetime is how long an access token stays valid.
 	TokenLifetime time.Duration
+	// ResetPasswordTokenLifetime and VerifyTokenLifetime are how long the
+	// tokens of forgot-password and request-verify-token stay valid.
+	ResetPasswordTokenLifetime time.Duration
+	VerifyTokenLifetime        time.Duration
+	// RequiresVerification refuses login (LOGIN_USER_NOT_VERIFIED), logout
+	// and the /users routes (403) to users with an unverified email.
+	RequiresVerification bool
 	// Cookie configures the cookie transport.
 	Cookie CookieConfig
 	// Password configures password hashing and the password policy.
@@ -68,8 +75,11 @@ type Argon2Params struct {
 // hashes from a FastAPI Users database verify as they are.
 func DefaultConfig() Config {
 	return Config{
-		TokenLifetime: 3600 * time.Second,
-		Cookie:        CookieConfig{Name: "fastapiusersauth", Secure: true},
+		TokenLifetime:              3600 * time.Second,
+		ResetPasswordTokenLifetime: 3600 * time.Second,
+		VerifyTokenLifetime:        3600 * time.Second,
+		RequiresVerification:       false,
+		Cookie:                     CookieConfig{Name: "fastapiusersauth", Secure: true},
 		Password: PasswordConfig{
 			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
 			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
@@ -86,8 +96,14 @@ func (c Config) validate() error {
 	if len(c.Secret) < MinSecretLength {
 		errs = append(errs, fmt.Errorf("Secret is %d bytes; it must be at least %d", len(c.Secret), MinSecretLength))
 	}
-	if c.TokenLifetime < time.Second {
-		errs = append(errs, fmt.Errorf("TokenLifetime %v is shorter than a second", c.TokenLifetime))
+	for name, lifetime := range map[string]time.Duration{
+		"TokenLifetime":              c.TokenLifetime,
+		"ResetPasswordTokenLifetime": c.ResetPasswordTokenLifetime,
+		"VerifyTokenLifetime":        c.VerifyTokenLifetime,
+	} {
+		if lifetime < time.Second {
+			errs = append(errs, fmt.Errorf("%s %v is shorter than a second", name, lifetime))
+		}
 	}
 	if c.Cookie.Name == "" {
 		errs = append(errs, errors.New("Cookie.Name is empty"))

@@ -33,15 +33,17 @@ const testPassword = "guinevere-1"
 // accepts, so that the tests hash in microseconds.
 var cheapArgon2 = Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 
-// testConfig returns the default configuration with a secret, cheap
-// password hashing, and the default password lengths of authgen (8 to
-// 128), which the tests' passwords are written for whatever authgen.yaml
-// sets.
+// testConfig returns the default configuration with a secret and cheap
+// password hashing. Whatever authgen.yaml sets, it takes authgen's default
+// password lengths (8 to 128), which the tests' passwords are written for,
+// and lets unverified users in; TestRequiresVerification tests the other
+// case.
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Secret = testSecret
 	cfg.Password.Argon2 = cheapArgon2
 	cfg.Password.MinLength, cfg.Password.MaxLength = 8, 128
+	cfg.RequiresVerification = false
 	return cfg
 }
 
