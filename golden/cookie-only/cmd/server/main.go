@@ -7,6 +7,8 @@
 //	DATABASE_URL        database (default sqlite:auth.db)
 //	AUTH_SECRET         secret that signs tokens, at least 32 bytes
 //	AUTH_ENV            "production" makes AUTH_SECRET required
+//	APP_URL             front end that mailed links open (default http://localhost:8000)
+//	SMTP_URL            smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
 //	AUTH_COOKIE_SECURE  "false" lets browsers keep the cookie over plain HTTP
 //
 // Without AUTH_SECRET, outside production, the server makes a random secret
@@ -44,6 +46,8 @@ func main() {
 type settings struct {
 	addr        string
 	databaseURL string
+	appURL      string
+	mailer      auth.Mailer
 	auth        auth.Config
 }
 
@@ -51,7 +55,16 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 	s := settings{
 		addr:        envOr(getenv, "AUTH_ADDR", ":8000"),
 		databaseURL: envOr(getenv, "DATABASE_URL", "sqlite:auth.db"),
+		appURL:      envOr(getenv, "APP_URL", "http://localhost:8000"),
+		mailer:      &auth.ConsoleMailer{W: os.Stderr},
 		auth:        auth.DefaultConfig(),
+	}
+	if smtpURL := getenv("SMTP_URL"); smtpURL != "" {
+		mailer, err := auth.NewSMTPMailer(smtpURL, 10*time.Second)
+		if err != nil {
+			return settings{}, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		s.mailer = mailer
 	}
 	switch secret := getenv("AUTH_SECRET"); {
 	case secret != "":
@@ -99,7 +112,10 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	if err := auth.Migrate(ctx, db); err != nil {
 		return err
 	}
-	hooks := auth.AppHooks{Logger: logger}
+	hooks := auth.AppHooks{
+		BaseHooks: auth.BaseHooks{Mailer: s.mailer, AppURL: s.appURL},
+		Logger:    logger,
+	}
 	svc, err := auth.New(s.auth, auth.Deps{DB: db, Logger: logger, Hooks: hooks})
 	if err != nil {
 		return err

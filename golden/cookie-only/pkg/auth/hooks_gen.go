@@ -5,6 +5,8 @@ package auth
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -50,24 +52,46 @@ type Hooks interface {
 	OnAfterDelete(ctx context.Context, user User, r *http.Request) error
 }
 
-// BaseHooks does nothing at every hook. Embed it in your hooks to write
-// only the methods you need.
-type BaseHooks struct{}
+// BaseHooks are the default hooks: when Mailer is set they mail the
+// reset-password and verification links, and they do nothing else. Embed
+// them in your hooks to write only the methods you need.
+type BaseHooks struct {
+	// Mailer sends the links; nil sends nothing.
+	Mailer Mailer
+	// AppURL is the front end the links open: AppURL/reset-password?token=…
+	// and AppURL/verify?token=….
+	AppURL string
+}
+
+// OnAfterForgotPassword mails the user a link to reset the password.
+func (h BaseHooks) OnAfterForgotPassword(ctx context.Context, user User, token string, _ *http.Request) error {
+	return h.mailLink(ctx, user, "Reset your password", "/reset-password", token,
+		"Someone asked to reset the password of your account. If it was you, open this link to choose a new one:")
+}
+
+// OnAfterRequestVerify mails the user a link to verify the email.
+func (h BaseHooks) OnAfterRequestVerify(ctx context.Context, user User, token string, _ *http.Request) error {
+	return h.mailLink(ctx, user, "Verify your email", "/verify", token,
+		"Open this link to confirm that this address is yours:")
+}
+
+func (h BaseHooks) mailLink(ctx context.Context, user User, subject, path, token, text string) error {
+	if h.Mailer == nil {
+		return nil
+	}
+	link := strings.TrimSuffix(h.AppURL, "/") + path + "?token=" + url.QueryEscape(token)
+	body := text + "\n\n" + link + "\n\nIf you did not ask for this, ignore this mail.\n"
+	return h.Mailer.Send(ctx, Message{To: user.Email, Subject: subject, Body: body})
+}
 
 func (BaseHooks) ValidatePassword(context.Context, string, User) error               { return nil }
 func (BaseHooks) OnAfterRegister(context.Context, User, *http.Request) error         { return nil }
 func (BaseHooks) OnAfterUpdate(context.Context, User, []string, *http.Request) error { return nil }
 func (BaseHooks) OnAfterLogin(context.Context, User, *http.Request) error            { return nil }
-func (BaseHooks) OnAfterForgotPassword(context.Context, User, string, *http.Request) error {
-	return nil
-}
-func (BaseHooks) OnAfterResetPassword(context.Context, User, *http.Request) error { return nil }
-func (BaseHooks) OnAfterRequestVerify(context.Context, User, string, *http.Request) error {
-	return nil
-}
-func (BaseHooks) OnAfterVerify(context.Context, User, *http.Request) error  { return nil }
-func (BaseHooks) OnBeforeDelete(context.Context, User, *http.Request) error { return nil }
-func (BaseHooks) OnAfterDelete(context.Context, User, *http.Request) error  { return nil }
+func (BaseHooks) OnAfterResetPassword(context.Context, User, *http.Request) error    { return nil }
+func (BaseHooks) OnAfterVerify(context.Context, User, *http.Request) error           { return nil }
+func (BaseHooks) OnBeforeDelete(context.Context, User, *http.Request) error          { return nil }
+func (BaseHooks) OnAfterDelete(context.Context, User, *http.Request) error           { return nil }
 
 // afterHook logs the error of an after-hook, which cannot undo what was
 // done.

@@ -7,6 +7,8 @@
 //	DATABASE_URL        database (default sqlite:auth.db)
 //	AUTH_SECRET         secret that signs tokens, at least 32 bytes
 //	AUTH_ENV            "production" makes AUTH_SECRET required
+//	APP_URL             front end that mailed links open (default http://localhost:8000)
+//	SMTP_URL            smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
 //
 // Without AUTH_SECRET, outside production, the server makes a random secret
 // at start-up: it works at once, and its tokens die when it stops.
@@ -42,6 +44,8 @@ func main() {
 type settings struct {
 	addr        string
 	databaseURL string
+	appURL      string
+	mailer      users.Mailer
 	auth        users.Config
 }
 
@@ -49,7 +53,16 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 	s := settings{
 		addr:        envOr(getenv, "AUTH_ADDR", ":8000"),
 		databaseURL: envOr(getenv, "DATABASE_URL", "sqlite:auth.db"),
+		appURL:      envOr(getenv, "APP_URL", "http://localhost:8000"),
+		mailer:      &users.ConsoleMailer{W: os.Stderr},
 		auth:        users.DefaultConfig(),
+	}
+	if smtpURL := getenv("SMTP_URL"); smtpURL != "" {
+		mailer, err := users.NewSMTPMailer(smtpURL, 10*time.Second)
+		if err != nil {
+			return settings{}, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		s.mailer = mailer
 	}
 	switch secret := getenv("AUTH_SECRET"); {
 	case secret != "":
@@ -90,7 +103,10 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	if err := users.Migrate(ctx, db); err != nil {
 		return err
 	}
-	hooks := users.AppHooks{Logger: logger}
+	hooks := users.AppHooks{
+		BaseHooks: users.BaseHooks{Mailer: s.mailer, AppURL: s.appURL},
+		Logger:    logger,
+	}
 	svc, err := users.New(s.auth, users.Deps{DB: db, Logger: logger, Hooks: hooks})
 	if err != nil {
 		return err
