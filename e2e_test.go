@@ -261,6 +261,14 @@ func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
 	}
 	expectUser(t, "GET /users/me", body, email, false)
 
+	// The scaffolded server's example route behind RequireUser.
+	if status, _, body = request(t, "GET", base+"/hello", bearer(token), nil); status != http.StatusOK || !bytes.Contains(body, []byte(`"Hello, king.arthur@camelot.bt"`)) {
+		t.Errorf("GET /hello: %d %s", status, body)
+	}
+	if status, _, body = request(t, "GET", base+"/hello", nil, nil); status != http.StatusUnauthorized {
+		t.Errorf("GET /hello without a token: %d %s", status, body)
+	}
+
 	status, _, body = request(t, "PATCH", base+"/users/me", bearer(token), strings.NewReader(`{"password": "lancelot"}`))
 	if status != http.StatusOK {
 		t.Fatalf("PATCH /users/me: %d %s", status, body)

@@ -222,11 +222,18 @@ func (s *Service) currentUser(r *http.Request) (User, bool, error) {
 	return User{}, false, nil
 }
 
+// access is what a route asks of the user a request authenticates as,
+// beyond being active.
+type access struct {
+	verified  bool
+	superuser bool
+}
+
 // requireUser returns the active user the request authenticates as. When
-// there is none it answers 401, and 403 when the user is not verified
-// though Config.RequiresVerification is set, or is not a superuser though
-// superuser is; then it returns false.
-func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, superuser bool) (User, bool) {
+// there is none it answers 401; when the user is not verified though need
+// or Config.RequiresVerification asks it, or is not a superuser though
+// need asks it, 403. Then it returns false.
+func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, need access) (User, bool) {
 	user, ok, err := s.currentUser(r)
 	switch {
 	case err != nil:
@@ -235,7 +242,7 @@ func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, superuser 
 	case !ok || !user.IsActive:
 		writeDetail(w, http.StatusUnauthorized, "Unauthorized")
 		return User{}, false
-	case s.cfg.RequiresVerification && !user.IsVerified, superuser && !user.IsSuperuser:
+	case (need.verified || s.cfg.RequiresVerification) && !user.IsVerified, need.superuser && !user.IsSuperuser:
 		writeDetail(w, http.StatusForbidden, "Forbidden")
 		return User{}, false
 	}

@@ -11,7 +11,7 @@ import (
 
 // getMe serves GET /users/me.
 func (s *Service) getMe(w http.ResponseWriter, r *http.Request) {
-	user, ok := s.requireUser(w, r, false)
+	user, ok := s.requireUser(w, r, access{})
 	if !ok {
 		return
 	}
@@ -21,12 +21,12 @@ func (s *Service) getMe(w http.ResponseWriter, r *http.Request) {
 // patchMe serves PATCH /users/me. is_active, is_superuser and is_verified
 // are type-checked, then ignored.
 func (s *Service) patchMe(w http.ResponseWriter, r *http.Request) {
-	s.patch(w, r, func() (User, bool) { return s.requireUser(w, r, false) }, false)
+	s.patch(w, r, func() (User, bool) { return s.requireUser(w, r, access{}) }, false)
 }
 
 // getUser serves GET /users/{id} to superusers.
 func (s *Service) getUser(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireUser(w, r, true); !ok {
+	if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
 		return
 	}
 	user, ok := s.userFromPath(w, r)
@@ -40,7 +40,7 @@ func (s *Service) getUser(w http.ResponseWriter, r *http.Request) {
 // is_active, is_superuser and is_verified.
 func (s *Service) patchUser(w http.ResponseWriter, r *http.Request) {
 	s.patch(w, r, func() (User, bool) {
-		if _, ok := s.requireUser(w, r, true); !ok {
+		if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
 			return User{}, false
 		}
 		return s.userFromPath(w, r)
@@ -49,7 +49,7 @@ func (s *Service) patchUser(w http.ResponseWriter, r *http.Request) {
 
 // deleteUser serves DELETE /users/{id} to superusers.
 func (s *Service) deleteUser(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireUser(w, r, true); !ok {
+	if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
 		return
 	}
 	user, ok := s.userFromPath(w, r)

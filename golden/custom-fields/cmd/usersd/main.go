@@ -17,6 +17,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -113,6 +114,9 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	}
 
 	mux := http.NewServeMux()
+	// Your own routes go here, behind the service's authentication when
+	// they need it: GET /hello answers the signed-in user, 401 anyone else.
+	mux.Handle("GET /hello", svc.RequireUser(http.HandlerFunc(hello)))
 	mux.Handle("/", svc)
 	srv := &http.Server{
 		Addr:              s.addr,
@@ -138,4 +142,11 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 		return fmt.Errorf("shutting down: %w", err)
 	}
 	return svc.Close(shutdownCtx)
+}
+
+// hello greets the user RequireUser let through.
+func hello(w http.ResponseWriter, r *http.Request) {
+	user, _ := users.UserFromContext(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"message": "Hello, " + user.Email})
 }

@@ -51,7 +51,7 @@ func (s *Service) login(b backend) http.HandlerFunc {
 // requires an active user; a JWT stays valid until it expires.
 func (s *Service) logout(b backend) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := s.requireUser(w, r, false); !ok {
+		if _, ok := s.requireUser(w, r, access{}); !ok {
 			return
 		}
 		b.transport.writeLogout(w)

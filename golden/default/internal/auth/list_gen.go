@@ -30,7 +30,7 @@ type listQuery struct {
 // many more). X-Total-Count counts the users the email filter keeps; a
 // Link header with rel="next" names the next page when there is one.
 func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireUser(w, r, true); !ok {
+	if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
 		return
 	}
 	q, errs := decodeListQuery(r.URL.Query())
