@@ -26,6 +26,7 @@ var requirements = []Requirement{
 	{Path: "github.com/pressly/goose/v3", Version: "v3.29.0"},
 	{Path: "golang.org/x/crypto", Version: "v0.58.0"},
 	{Path: "golang.org/x/net", Version: "v0.62.0"},
+	{Path: "golang.org/x/term", Version: "v0.47.0"},
 	{Path: "golang.org/x/text", Version: "v0.43.0"},
 	// v1.61 requires a github.com/google/pprof version that the Go module
 	// proxy does not serve, which breaks `go mod tidy`.

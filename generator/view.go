@@ -31,6 +31,8 @@ type view struct {
 	Uses struct{ Int, Float, Bool, String bool }
 	// HasOptionalFields is set when a custom field may be null.
 	HasOptionalFields bool
+	// RequiredFields lists the custom fields registration requires.
+	RequiredFields []string
 
 	TokenLifetime int
 	Cookie        Cookie
@@ -160,7 +162,9 @@ func buildView(in Input) (view, error) {
 			Invalid:     ft.invalid,
 			InvalidType: ft.invalidType,
 		}
-		if !f.Required {
+		if f.Required {
+			v.RequiredFields = append(v.RequiredFields, f.Name)
+		} else {
 			fv.GoType = "*" + fv.GoType
 			v.HasOptionalFields = true
 		}

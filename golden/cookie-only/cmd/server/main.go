@@ -1,5 +1,11 @@
 // Command authserver serves the authentication API of package auth.
 //
+//	authserver                              serve (the default)
+//	authserver migrate                      bring the database schema up to date
+//	authserver createsuperuser --email E    promote user E, or create E as a superuser;
+//	                                        the password comes from AUTH_SUPERUSER_PASSWORD
+//	                                        or, on a terminal, a prompt
+//
 // authgen scaffolded this file once; it is yours now, and authgen never
 // overwrites it. It is configured from the environment:
 //
@@ -18,8 +24,10 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -29,6 +37,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"example.com/cookie-only/pkg/auth"
 )
 
@@ -36,7 +46,7 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, logger, os.Getenv); err != nil {
+	if err := run(ctx, logger, os.Args[1:], os.Getenv, os.Stdin); err != nil {
 		logger.Error("authserver stopped", "err", err)
 		stop()
 		os.Exit(1)
@@ -99,8 +109,24 @@ func envOr(getenv func(string) string, key, fallback string) string {
 	return fallback
 }
 
-// run serves until ctx ends, then shuts down gracefully.
-func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) error {
+const usage = "usage: authserver [serve | migrate | createsuperuser --email EMAIL]"
+
+// run runs the command args name, serve by default. Every command first
+// brings the database schema up to date.
+func run(ctx context.Context, logger *slog.Logger, args []string, getenv func(string) string, stdin *os.File) error {
+	command := "serve"
+	if len(args) > 0 {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "serve", "migrate":
+		if len(args) > 0 {
+			return fmt.Errorf("%s takes no arguments\n%s", command, usage)
+		}
+	case "createsuperuser":
+	default:
+		return fmt.Errorf("unknown command %q\n%s", command, usage)
+	}
 	s, err := loadSettings(getenv, logger)
 	if err != nil {
 		return err
@@ -113,11 +139,65 @@ func run(ctx context.Context, logger *slog.Logger, getenv func(string) string) e
 	if err := auth.Migrate(ctx, db); err != nil {
 		return err
 	}
+	switch command {
+	case "migrate":
+		logger.Info("the database schema is up to date")
+		return nil
+	case "createsuperuser":
+		return createSuperuser(ctx, logger, s, db, args, getenv, stdin)
+	}
+	return serve(ctx, logger, s, db)
+}
+
+// newService returns the authentication service with the hooks of
+// hooks.go.
+func newService(s settings, db *sql.DB, logger *slog.Logger) (*auth.Service, error) {
 	hooks := auth.AppHooks{
 		BaseHooks: auth.BaseHooks{Mailer: s.mailer, AppURL: s.appURL},
 		Logger:    logger,
 	}
-	svc, err := auth.New(s.auth, auth.Deps{DB: db, Logger: logger, Hooks: hooks})
+	return auth.New(s.auth, auth.Deps{DB: db, Logger: logger, Hooks: hooks})
+}
+
+// createSuperuser promotes or creates the user of --email.
+func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, db *sql.DB, args []string, getenv func(string) string, stdin *os.File) error {
+	flags := flag.NewFlagSet("createsuperuser", flag.ContinueOnError)
+	email := flags.String("email", "", "email of the superuser")
+	if err := flags.Parse(args); err != nil {
+		return fmt.Errorf("createsuperuser: %w", err)
+	}
+	if *email == "" || flags.NArg() > 0 {
+		return errors.New("createsuperuser needs --email EMAIL and nothing else")
+	}
+	password := getenv("AUTH_SUPERUSER_PASSWORD")
+	if password == "" && term.IsTerminal(int(stdin.Fd())) {
+		fmt.Fprint(os.Stderr, "Password (empty keeps an existing user's): ")
+		typed, err := term.ReadPassword(int(stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return fmt.Errorf("reading the password: %w", err)
+		}
+		password = string(typed)
+	}
+	svc, err := newService(s, db, logger)
+	if err != nil {
+		return err
+	}
+	user, created, err := svc.CreateSuperuser(ctx, *email, password)
+	if err != nil {
+		return err
+	}
+	if created {
+		logger.Info("superuser created", "email", user.Email, "id", user.ID)
+	} else {
+		logger.Info("user promoted to superuser", "email", user.Email, "id", user.ID)
+	}
+	return nil
+}
+
+// serve serves until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, logger *slog.Logger, s settings, db *sql.DB) error {
+	svc, err := newService(s, db, logger)
 	if err != nil {
 		return err
 	}
