@@ -11,18 +11,25 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 )
 
 // TestEndToEnd does what a new user does: it builds authgen, runs
 // `authgen init` in a new module, vets, builds and tests the generated
-// code, starts the server and walks the flow of FastAPI Users'
-// documentation over real HTTP, then checks `authgen generate --check`.
+// code, starts the server (mailing through a real SMTP server) and walks
+// the flow of FastAPI Users' documentation over real HTTP, then resets a
+// password and verifies an email from the mailed links, and checks
+// `authgen generate --check`.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs a generated service; run without -short")
@@ -44,7 +51,8 @@ func TestEndToEnd(t *testing.T) {
 	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
 
 	dbURL := "sqlite:" + filepath.Join(work, "auth.db")
-	base := startServer(t, server, dbURL)
+	mail := startSMTPSink(t)
+	base := startServer(t, server, dbURL, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")
 	// The first superuser is made with the server's own command, while the
 	// server runs: no database session needed.
 	walkSeedFlow(t, base, func(email string) {
@@ -55,6 +63,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	walkMailFlow(t, base, mail)
 	checkDrift(t, app, authgen)
 }
 
@@ -88,7 +97,7 @@ func exitCode(t *testing.T, dir, name string, args ...string) (int, string) {
 
 // startServer starts the generated server on a free port and waits until
 // it answers.
-func startServer(t *testing.T, server, dbURL string) string {
+func startServer(t *testing.T, server, dbURL string, env ...string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -101,6 +110,7 @@ func startServer(t *testing.T, server, dbURL string) string {
 	var logs bytes.Buffer
 	cmd := exec.CommandContext(ctx, server)
 	cmd.Env = append(os.Environ(), "AUTH_ADDR="+addr, "DATABASE_URL="+dbURL, "AUTH_SECRET="+strings.Repeat("s", 32))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -359,4 +369,121 @@ func treeHash(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// smtpSink is a real SMTP server on a loopback port that keeps the mail
+// it receives, for the generated server to send to.
+type smtpSink struct {
+	addr string
+	mu   sync.Mutex
+	mail []sentMail
+}
+
+type sentMail struct{ to, data string }
+
+func startSMTPSink(t *testing.T) *smtpSink {
+	t.Helper()
+	sink := &smtpSink{}
+	srv := smtp.NewServer(sink)
+	srv.Domain = "localhost"
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink.addr = l.Addr().String()
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return sink
+}
+
+func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: s}, nil }
+
+type sinkSession struct {
+	sink *smtpSink
+	to   string
+}
+
+func (*sinkSession) Reset()                               {}
+func (*sinkSession) Logout() error                        { return nil }
+func (*sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+
+func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.to = to
+	return nil
+}
+
+func (ss *sinkSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	ss.sink.mu.Lock()
+	ss.sink.mail = append(ss.sink.mail, sentMail{to: ss.to, data: string(data)})
+	ss.sink.mu.Unlock()
+	return err
+}
+
+var mailedLink = regexp.MustCompile(`https://app\.camelot\.bt(/[a-z-]+)\?token=(\S+)`)
+
+// token waits for a mail to the address to with a link to path, and
+// returns the link's token. Each mail serves once.
+func (s *smtpSink) token(t *testing.T, to, path string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s.mu.Lock()
+		for i, m := range s.mail {
+			if link := mailedLink.FindStringSubmatch(m.data); m.to == to && link != nil && link[1] == path {
+				s.mail = append(s.mail[:i], s.mail[i+1:]...)
+				s.mu.Unlock()
+				token, err := url.QueryUnescape(link[2])
+				if err != nil {
+					t.Fatal(err)
+				}
+				return token
+			}
+		}
+		s.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatalf("no mail to %s with a link to %s arrived within 10s", to, path)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// walkMailFlow resets a password and verifies an email from the links the
+// server mails through SMTP.
+func walkMailFlow(t *testing.T, base string, mail *smtpSink) {
+	jsonHeader := map[string]string{"Content-Type": "application/json"}
+	post := func(path, body string) (int, []byte) {
+		status, _, got := request(t, "POST", base+path, jsonHeader, strings.NewReader(body))
+		return status, got
+	}
+	const email = "gawain@camelot.bt"
+	if status, body := post("/auth/register", `{"email": "gawain@camelot.bt", "password": "green chapel"}`); status != http.StatusCreated {
+		t.Fatalf("register: %d %s", status, body)
+	}
+
+	if status, body := post("/auth/forgot-password", `{"email": "gawain@camelot.bt"}`); status != http.StatusAccepted {
+		t.Fatalf("forgot-password: %d %s", status, body)
+	}
+	reset := `{"token": "` + mail.token(t, email, "/reset-password") + `", "password": "green knight"}`
+	if status, body := post("/auth/reset-password", reset); status != http.StatusOK || string(body) != "null\n" {
+		t.Fatalf("reset-password: %d %s", status, body)
+	}
+	ct, f := form(t, "username", email, "password", "green knight")
+	if status, _, body := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusOK {
+		t.Errorf("login with the new password: %d %s", status, body)
+	}
+	if status, body := post("/auth/reset-password", reset); status != http.StatusBadRequest || !bytes.Contains(body, []byte("RESET_PASSWORD_BAD_TOKEN")) {
+		t.Errorf("the same reset token again: %d %s", status, body)
+	}
+
+	if status, body := post("/auth/request-verify-token", `{"email": "gawain@camelot.bt"}`); status != http.StatusAccepted {
+		t.Fatalf("request-verify-token: %d %s", status, body)
+	}
+	verify := `{"token": "` + mail.token(t, email, "/verify") + `"}`
+	if status, body := post("/auth/verify", verify); status != http.StatusOK || !bytes.Contains(body, []byte(`"is_verified":true`)) {
+		t.Fatalf("verify: %d %s", status, body)
+	}
+	if status, body := post("/auth/verify", verify); status != http.StatusBadRequest || !bytes.Contains(body, []byte("VERIFY_USER_ALREADY_VERIFIED")) {
+		t.Errorf("verify again: %d %s", status, body)
+	}
 }
