@@ -74,10 +74,13 @@ type sqlView struct {
 	InsertUser        string
 	ReplacePassword   string
 	DeleteUser        string
-	// ListUsers and CountUsers take the bounds of a range of email keys;
-	// ListUsers also a key to start after, a page size and an offset.
-	ListUsers  string
-	CountUsers string
+	// ListUsersFrom, ListUsersAfter and CountUsers take the bounds of a
+	// range of email keys, the first inclusive for ListUsersFrom and
+	// exclusive for ListUsersAfter, then a page size and an offset. One
+	// lower bound a query lets the index start where the page does.
+	ListUsersFrom  string
+	ListUsersAfter string
+	CountUsers     string
 }
 
 // fieldType describes how one custom field type maps to Go, SQL and JSON.
@@ -202,8 +205,10 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		SelectUserByID:    fmt.Sprintf("SELECT %s FROM users WHERE id = %s", list, d.placeholder(1)),
 		SelectUserByEmail: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email = %s", list, d.placeholder(1)),
 		InsertUser:        fmt.Sprintf("INSERT INTO users (%s) VALUES (%s)", strings.Join(insertCols, ", "), strings.Join(ph, ", ")),
-		ListUsers: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email >= %s AND normalized_email < %s AND normalized_email > %s ORDER BY normalized_email LIMIT %s OFFSET %s",
-			list, d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4), d.placeholder(5)),
+		ListUsersFrom: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email >= %s AND normalized_email < %s ORDER BY normalized_email LIMIT %s OFFSET %s",
+			list, d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4)),
+		ListUsersAfter: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email > %s AND normalized_email < %s ORDER BY normalized_email LIMIT %s OFFSET %s",
+			list, d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4)),
 		CountUsers: fmt.Sprintf("SELECT COUNT(*) FROM users WHERE normalized_email >= %s AND normalized_email < %s",
 			d.placeholder(1), d.placeholder(2)),
 		ReplacePassword: fmt.Sprintf("UPDATE users SET hashed_password = %s WHERE id = %s AND hashed_password = %s",

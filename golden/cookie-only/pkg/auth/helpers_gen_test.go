@@ -81,7 +81,7 @@ var testFields = []testField{
 
 // newTestDB returns a new, migrated SQLite database in t's temporary
 // directory, closed when t ends.
-func newTestDB(t *testing.T) *sql.DB {
+func newTestDB(t testing.TB) *sql.DB {
 	t.Helper()
 	db, err := OpenDB(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "auth.db"))
 	if err != nil {

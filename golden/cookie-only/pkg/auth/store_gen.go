@@ -24,7 +24,8 @@ const (
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email = ?`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
-	listUsersSQL         = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email >= ? AND normalized_email < ? AND normalized_email > ? ORDER BY normalized_email LIMIT ? OFFSET ?`
+	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email >= ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
+	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email > ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
 	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= ? AND normalized_email < ?`
 	deleteUserSQL        = `DELETE FROM users WHERE id = ?`
 )
@@ -84,7 +85,12 @@ func emailKeyRange(prefix string) (from, to string) {
 // serves the range, so a page costs the same however many users there are.
 func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
 	from, to := emailKeyRange(p.prefix)
-	rows, err := s.db.QueryContext(ctx, listUsersSQL, from, to, p.after, p.limit, p.offset)
+	query, lower := listUsersFromSQL, from
+	if p.after != "" && p.after >= from {
+		// Every key after p.after is at least from.
+		query, lower = listUsersAfterSQL, p.after
+	}
+	rows, err := s.db.QueryContext(ctx, query, lower, to, p.limit, p.offset)
 	if err != nil {
 		return nil, fmt.Errorf("listing users: %w", err)
 	}
