@@ -51,6 +51,11 @@ func TestEndToEnd(t *testing.T) {
 	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
 
 	dbURL := "sqlite:" + filepath.Join(work, "auth.db")
+	migrate := exec.Command(server, "migrate")
+	migrate.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+	if out, err := migrate.CombinedOutput(); err != nil || !strings.Contains(string(out), "the database schema is up to date") {
+		t.Fatalf("authserver migrate: %v\n%s", err, out)
+	}
 	mail := startSMTPSink(t)
 	base := startServer(t, server, dbURL, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")
 	// The first superuser is made with the server's own command, while the
