@@ -74,6 +74,9 @@ type sqlView struct {
 	InsertUser        string
 	ReplacePassword   string
 	DeleteUser        string
+	// MarkVerified sets is_verified (1) of the user with an id (2) and an
+	// email key (3) who is not verified yet (4).
+	MarkVerified string
 	// ListUsersFrom, ListUsersAfter and CountUsers take the bounds of a
 	// range of email keys, the first inclusive for ListUsersFrom and
 	// exclusive for ListUsersAfter, then a page size and an offset. One
@@ -211,6 +214,8 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 			list, d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4)),
 		CountUsers: fmt.Sprintf("SELECT COUNT(*) FROM users WHERE normalized_email >= %s AND normalized_email < %s",
 			d.placeholder(1), d.placeholder(2)),
+		MarkVerified: fmt.Sprintf("UPDATE users SET is_verified = %s WHERE id = %s AND normalized_email = %s AND is_verified = %s",
+			d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4)),
 		ReplacePassword: fmt.Sprintf("UPDATE users SET hashed_password = %s WHERE id = %s AND hashed_password = %s",
 			d.placeholder(1), d.placeholder(2), d.placeholder(3)),
 		DeleteUser: fmt.Sprintf("DELETE FROM users WHERE id = %s", d.placeholder(1)),

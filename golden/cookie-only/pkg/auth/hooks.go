@@ -1,6 +1,7 @@
 // authgen scaffolded this file once; it is yours now, and authgen never
 // overwrites it. Write your hooks here: authgen's regenerated code calls
-// them, and the compiler tells you when a new version adds one.
+// them. A hook a new authgen version adds takes BaseHooks' behaviour until
+// you write it.
 
 package auth
 
@@ -11,7 +12,8 @@ import (
 )
 
 // AppHooks are this service's hooks; the server passes them to New. The
-// methods not written here are BaseHooks', which do nothing.
+// methods not written here are BaseHooks': they mail the reset-password and
+// verification links, and do nothing else.
 type AppHooks struct {
 	BaseHooks
 	// Logger records the events below; nil discards them.

@@ -5,10 +5,12 @@ package auth
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/smtp"
 	"net/url"
@@ -50,22 +52,23 @@ type SMTPMailer struct {
 	from        string
 	auth        smtp.Auth
 	implicitTLS bool
-	timeout     time.Duration
+	// requireTLS refuses to send in clear: a server off this machine must
+	// offer STARTTLS, so that a network attacker cannot strip it.
+	requireTLS bool
+	timeout    time.Duration
 }
 
 // NewSMTPMailer returns a mailer for a URL of the form
 // smtp://user:password@host:587?from=noreply@example.com. With smtp://
-// the connection is upgraded with STARTTLS when the server offers it;
-// smtps:// speaks TLS from the start. Every send gives up after timeout.
+// the connection is upgraded with STARTTLS, which a server other than
+// localhost must offer unless the URL adds starttls=optional; smtps://
+// speaks TLS from the start. Every send gives up after timeout.
 func NewSMTPMailer(rawURL string, timeout time.Duration) (*SMTPMailer, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		// url.Error quotes the URL, password and all.
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) {
-			err = urlErr.Err
-		}
-		return nil, fmt.Errorf("SMTP URL is not valid: %w", err)
+		// The parser's message quotes parts of the URL, which may be the
+		// password's.
+		return nil, errors.New("SMTP URL is not a valid URL; percent-encode special characters in the user and password")
 	}
 	m := &SMTPMailer{host: u.Hostname(), from: u.Query().Get("from"), timeout: timeout}
 	port := u.Port()
@@ -89,6 +92,9 @@ func NewSMTPMailer(rawURL string, timeout time.Duration) (*SMTPMailer, error) {
 		return nil, errors.New("SMTP timeout must be positive")
 	}
 	m.addr = net.JoinHostPort(m.host, port)
+	ip := net.ParseIP(m.host)
+	loopback := m.host == "localhost" || ip != nil && ip.IsLoopback()
+	m.requireTLS = !m.implicitTLS && !loopback && u.Query().Get("starttls") != "optional"
 	if u.User != nil {
 		password, _ := u.User.Password()
 		m.auth = smtp.PlainAuth("", u.User.Username(), password, m.host)
@@ -98,6 +104,9 @@ func NewSMTPMailer(rawURL string, timeout time.Duration) (*SMTPMailer, error) {
 
 // Send delivers m, or fails within the mailer's timeout.
 func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
+	if strings.ContainsAny(m.To+m.Subject, "\r\n") {
+		return errors.New("a mail's recipient and subject may not hold line breaks")
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	deadline, _ := ctx.Deadline()
@@ -126,6 +135,8 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 		if err := c.StartTLS(&tls.Config{ServerName: s.host}); err != nil {
 			return fmt.Errorf("starting TLS with %s: %w", s.addr, err)
 		}
+	} else if s.requireTLS {
+		return fmt.Errorf("the SMTP server %s does not offer STARTTLS; add starttls=optional to SMTP_URL to send in clear", s.addr)
 	}
 	if s.auth != nil {
 		if err := c.Auth(s.auth); err != nil {
@@ -151,12 +162,22 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) error {
 	return c.Quit()
 }
 
-// formatMessage writes m as an RFC 5322 message with CRLF line ends.
+// formatMessage writes m as an RFC 5322 message with CRLF line ends; the
+// subject is encoded for non-ASCII text.
 func formatMessage(from string, m Message) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\n", from, m.To, m.Subject)
+	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\n", from, m.To, mime.QEncoding.Encode("utf-8", m.Subject))
+	fmt.Fprintf(&b, "Date: %s\r\nMessage-ID: <%s@%s>\r\n", time.Now().Format(time.RFC1123Z), rand.Text(), domainOf(from))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
 	b.WriteString(strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n"))
 	b.WriteString("\r\n")
 	return b.Bytes()
+}
+
+// domainOf returns the part of an address after its @.
+func domainOf(address string) string {
+	if at := strings.LastIndexByte(address, '@'); at >= 0 {
+		return address[at+1:]
+	}
+	return "localhost"
 }

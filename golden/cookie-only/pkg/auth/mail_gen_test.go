@@ -4,6 +4,7 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -150,16 +151,17 @@ func TestSMTPMailerTimeout(t *testing.T) {
 func TestNewSMTPMailerURLs(t *testing.T) {
 	t.Parallel()
 	for raw, want := range map[string]string{
-		"http://mail.camelot.bt?from=a@camelot.bt": "scheme must be smtp or smtps",
-		"smtp://mail.camelot.bt":                   "from=ADDRESS",
-		"smtp://?from=a@camelot.bt":                "from=ADDRESS",
-		"smtp://user:secret@%zz":                   "SMTP URL",
+		"http://mail.camelot.bt?from=a@camelot.bt":              "scheme must be smtp or smtps",
+		"smtp://mail.camelot.bt":                                "from=ADDRESS",
+		"smtp://?from=a@camelot.bt":                             "from=ADDRESS",
+		"smtp://user:secret@%zz":                                "SMTP URL",
+		"smtp://user:s3cr/et@mail.camelot.bt?from=a@camelot.bt": "percent-encode",
 	} {
 		_, err := NewSMTPMailer(raw, time.Second)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("NewSMTPMailer(%q) error = %v, want one containing %q", raw, err, want)
 		}
-		if err != nil && strings.Contains(err.Error(), "secret") {
+		if err != nil && (strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "s3cr")) {
 			t.Errorf("the error %q reveals the password", err)
 		}
 	}
@@ -239,4 +241,86 @@ func TestResetAndVerifyByMail(t *testing.T) {
 	if n := len(sink.received()); n != 2 {
 		t.Errorf("%d mails sent, want 2: none for an unknown email", n)
 	}
+}
+
+// TestSMTPMailerRequiresTLS checks when a mailer refuses to send in clear:
+// to a server off this machine, unless the URL opts out.
+func TestSMTPMailerRequiresTLS(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]bool{
+		"smtp://mail.camelot.bt?from=a@camelot.bt":                   true,
+		"smtp://mail.camelot.bt?from=a@camelot.bt&starttls=optional": false,
+		"smtp://127.0.0.1:2525?from=a@camelot.bt":                    false,
+		"smtp://localhost?from=a@camelot.bt":                         false,
+		"smtps://mail.camelot.bt?from=a@camelot.bt":                  false,
+	} {
+		m, err := NewSMTPMailer(raw, time.Second)
+		if err != nil {
+			t.Fatalf("NewSMTPMailer(%q): %v", raw, err)
+		}
+		if m.requireTLS != want {
+			t.Errorf("NewSMTPMailer(%q).requireTLS = %v, want %v", raw, m.requireTLS, want)
+		}
+	}
+}
+
+// TestSMTPMailerRefusesHeaderInjection checks that line breaks cannot add
+// headers through the recipient or the subject.
+func TestSMTPMailerRefusesHeaderInjection(t *testing.T) {
+	t.Parallel()
+	sink := newSMTPSink(t)
+	for _, m := range []Message{
+		{To: "arthur@camelot.bt", Subject: "Hi\r\nBcc: mordred@camelot.bt"},
+		{To: "arthur@camelot.bt\nBcc: mordred@camelot.bt", Subject: "Hi"},
+	} {
+		if err := sink.mailer(t).Send(t.Context(), m); err == nil {
+			t.Errorf("Send(%q) succeeded", m)
+		}
+	}
+	if n := len(sink.received()); n != 0 {
+		t.Errorf("%d mails were sent", n)
+	}
+}
+
+// TestMailLinkKeepsAppURLQuery checks that the mailed link adds the token
+// to an APP_URL's own path and query.
+func TestMailLinkKeepsAppURLQuery(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	h := BaseHooks{Mailer: &ConsoleMailer{W: &out}, AppURL: "https://app.camelot.bt/portal/?lang=en"}
+	if err := h.OnAfterForgotPassword(t.Context(), User{Email: "arthur@camelot.bt"}, "tok en", nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://app.camelot.bt/portal/reset-password?lang=en&token=tok+en"; !strings.Contains(out.String(), want) {
+		t.Errorf("mail %q lacks the link %q", out.String(), want)
+	}
+}
+
+// TestBackgroundHooksAreContained checks that a panicking hook off the
+// request's path does not take the server down, and that hooks are
+// dropped rather than queued when too many run.
+func TestBackgroundHooksAreContained(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.newUser(t, "gawain@camelot.bt")
+	s.withHooks(panickingHooks{})
+	s.call(t, http.MethodPost, "/auth/forgot-password", `{"email": "gawain@camelot.bt"}`, noCredential).wantStatus(t, http.StatusAccepted)
+	if err := s.svc.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s.call(t, http.MethodGet, "/users/me", "", noCredential).wantUnauthorized(t)
+
+	h := &recordingHooks{}
+	s.withHooks(h)
+	s.svc.backgroundSlots = make(chan struct{}) // no room for any
+	s.call(t, http.MethodPost, "/auth/forgot-password", `{"email": "gawain@camelot.bt"}`, noCredential).wantStatus(t, http.StatusAccepted)
+	s.svc.Close(t.Context())
+	wantCalls(t, h, "forgot-password with every background slot taken")
+}
+
+// panickingHooks panic where a mail would be sent.
+type panickingHooks struct{ BaseHooks }
+
+func (panickingHooks) OnAfterForgotPassword(context.Context, User, string, *http.Request) error {
+	panic("boom")
 }

@@ -31,11 +31,13 @@ type Service struct {
 	logger *slog.Logger
 	hooks  Hooks
 	tokens userTokens
-	// background counts the hooks still running after their answer.
-	background sync.WaitGroup
-	hasher     *passwordHasher
-	backends   []backend
-	mux        *http.ServeMux
+	// background counts the hooks running off the request's path, and
+	// backgroundSlots bounds them.
+	background      sync.WaitGroup
+	backgroundSlots chan struct{}
+	hasher          *passwordHasher
+	backends        []backend
+	mux             *http.ServeMux
 }
 
 // Deps are what the service uses from outside.
@@ -87,7 +89,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		logger: logger,
 		hooks:  hooks,
 		tokens: userTokens{secret: cfg.Secret},
-		hasher: hasher,
+
+		backgroundSlots: make(chan struct{}, maxBackgroundHooks),
+		hasher:          hasher,
 		backends: []backend{
 			{name: "session", transport: newCookieTransport(cfg.Cookie, cfg.TokenLifetime), strategy: tokens},
 		},

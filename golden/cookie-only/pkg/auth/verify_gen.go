@@ -6,12 +6,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
+
+	"github.com/google/uuid"
 )
 
 // requestVerifyToken serves POST /auth/request-verify-token. It answers
-// 202 with a null body whatever the email; for an active, unverified user
-// it issues a verification token and hands it to OnAfterRequestVerify
-// after the answer.
+// 202 with a null body as soon as the email is valid; then, off the
+// request's path, it issues a verification token to an active, unverified
+// user with that email and hands it to OnAfterRequestVerify.
 func (s *Service) requestVerifyToken(w http.ResponseWriter, r *http.Request) {
 	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
 	if !ok {
@@ -22,22 +24,38 @@ func (s *Service) requestVerifyToken(w http.ResponseWriter, r *http.Request) {
 		errs.write(w)
 		return
 	}
-	user, err := s.store.userByEmail(r.Context(), email)
-	switch {
-	case err == nil && user.IsActive && !user.IsVerified:
+	s.afterResponse(r, "OnAfterRequestVerify", func(ctx context.Context) error {
+		user, err := s.store.userByEmail(ctx, email)
+		switch {
+		case errors.Is(err, errNotFound):
+			return nil
+		case err != nil:
+			return err
+		case !user.IsActive || user.IsVerified:
+			return nil
+		}
 		token, err := s.tokens.issue(verifyAudience, s.cfg.VerifyTokenLifetime, user, userTokenClaims{Email: user.Email})
 		if err != nil {
-			s.internalError(w, r, "issuing a verification token", err)
-			return
+			return err
 		}
-		s.afterResponse(r, "OnAfterRequestVerify", func(ctx context.Context) error {
-			return s.hooks.OnAfterRequestVerify(ctx, user, token, r)
-		})
-	case err != nil && !errors.Is(err, errNotFound):
-		s.internalError(w, r, "looking up the email", err)
-		return
-	}
+		return s.hooks.OnAfterRequestVerify(ctx, user, token, r)
+	})
 	writeJSON(w, http.StatusAccepted, nil)
+}
+
+// verifyLost answers a verification that lost a race: already verified
+// when another request verified the user, a bad token when the email
+// changed.
+func (s *Service) verifyLost(w http.ResponseWriter, r *http.Request, id uuid.UUID) {
+	user, err := s.store.userByID(r.Context(), id)
+	switch {
+	case err == nil && user.IsVerified:
+		writeDetail(w, http.StatusBadRequest, codeVerifyUserAlreadyVerified)
+	case err == nil || errors.Is(err, errNotFound):
+		writeDetail(w, http.StatusBadRequest, codeVerifyUserBadToken)
+	default:
+		s.internalError(w, r, "looking up the user", err)
+	}
 }
 
 // verify serves POST /auth/verify. The token must name, by id and email,
@@ -79,12 +97,17 @@ func (s *Service) verify(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusBadRequest, codeVerifyUserAlreadyVerified)
 		return
 	}
-	before := user
-	user.IsVerified = true
-	if err := s.store.updateUser(r.Context(), user.ID, changesOf(before, user)); err != nil {
+	err = s.store.markVerified(r.Context(), user.ID, user.Email)
+	if errors.Is(err, errNotFound) {
+		// The email changed, or another request verified it, meanwhile.
+		s.verifyLost(w, r, user.ID)
+		return
+	}
+	if err != nil {
 		s.internalError(w, r, "verifying the user", err)
 		return
 	}
+	user.IsVerified = true
 	s.afterHook(r, "OnAfterVerify", s.hooks.OnAfterVerify(r.Context(), user, r))
 	writeJSON(w, http.StatusOK, user)
 }

@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -119,5 +120,27 @@ func TestDefaultRequiresVerification(t *testing.T) {
 	t.Parallel()
 	if got := DefaultConfig().RequiresVerification; got != true {
 		t.Errorf("DefaultConfig().RequiresVerification = %v, want true as authgen.yaml sets", got)
+	}
+}
+
+// TestMarkVerifiedIsConditional checks that a verification lands only on
+// the email its token was read for: an email changed meanwhile keeps the
+// user unverified.
+func TestMarkVerifiedIsConditional(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	user := s.newUser(t, "gareth@camelot.bt")
+	s.editUser(t, user.ID, func(u *User) { u.Email = "lynette@camelot.bt" })
+	if err := s.svc.store.markVerified(t.Context(), user.ID, "gareth@camelot.bt"); !errors.Is(err, errNotFound) {
+		t.Errorf("markVerified with the old email: err = %v, want errNotFound", err)
+	}
+	if s.storedUser(t, user.ID).IsVerified {
+		t.Fatal("the user was verified through an email it no longer has")
+	}
+	if err := s.svc.store.markVerified(t.Context(), user.ID, "LYNETTE@camelot.bt"); err != nil {
+		t.Errorf("markVerified with the current email: %v", err)
+	}
+	if err := s.svc.store.markVerified(t.Context(), user.ID, "lynette@camelot.bt"); !errors.Is(err, errNotFound) {
+		t.Errorf("markVerified twice: err = %v, want errNotFound", err)
 	}
 }

@@ -12,7 +12,7 @@
 //	AUTH_ADDR           listen address (default :8000)
 //	DATABASE_URL        database (default sqlite:auth.db)
 //	AUTH_SECRET         secret that signs tokens, at least 32 bytes
-//	AUTH_ENV            "production" makes AUTH_SECRET required
+//	AUTH_ENV            "production" makes AUTH_SECRET, SMTP_URL and APP_URL required
 //	APP_URL             front end that mailed links open (default http://localhost:8000)
 //	SMTP_URL            smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
 //
@@ -68,12 +68,20 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 		mailer:      &users.ConsoleMailer{W: os.Stderr},
 		auth:        users.DefaultConfig(),
 	}
-	if smtpURL := getenv("SMTP_URL"); smtpURL != "" {
+	production := getenv("AUTH_ENV") == "production"
+	switch smtpURL := getenv("SMTP_URL"); {
+	case smtpURL != "":
 		mailer, err := users.NewSMTPMailer(smtpURL, 10*time.Second)
 		if err != nil {
 			return settings{}, fmt.Errorf("SMTP_URL: %w", err)
 		}
 		s.mailer = mailer
+	case production:
+		// Printed mail would put reset links in the logs.
+		return settings{}, errors.New("SMTP_URL is required when AUTH_ENV=production: smtp://user:password@host:587?from=ADDRESS")
+	}
+	if production && getenv("APP_URL") == "" {
+		return settings{}, errors.New("APP_URL, the front end that mailed links open, is required when AUTH_ENV=production")
 	}
 	switch secret := getenv("AUTH_SECRET"); {
 	case secret != "":
@@ -81,7 +89,7 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 			return settings{}, fmt.Errorf("AUTH_SECRET is %d bytes; it must be at least %d (try: openssl rand -hex 32)", len(secret), users.MinSecretLength)
 		}
 		s.auth.Secret = []byte(secret)
-	case getenv("AUTH_ENV") == "production":
+	case production:
 		return settings{}, errors.New("AUTH_SECRET is required when AUTH_ENV=production (try: openssl rand -hex 32)")
 	default:
 		s.auth.Secret = make([]byte, 32)
@@ -218,10 +226,11 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, db *sql.DB) err
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	return svc.Close(shutdownCtx)
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	// Mail still being sent gets a budget of its own.
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelClose()
+	return errors.Join(shutdownErr, svc.Close(closeCtx))
 }
 
 // hello greets the user RequireUser let through.

@@ -10,8 +10,8 @@ import (
 
 // CreateSuperuser makes the user with email an active superuser, so that
 // the first superuser needs no database session. An existing user is
-// promoted, and given password unless it is empty; otherwise a verified
-// superuser is created with password. Passwords meet the same rules as at
+// promoted (and marked verified), and given password unless it is empty;
+// otherwise a verified superuser is created with password. Passwords meet the same rules as at
 // registration. It reports whether it created the user.
 func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (User, bool, error) {
 	email, err := normalizeEmail(email)
@@ -22,7 +22,9 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (
 	switch {
 	case err == nil:
 		before := user
-		user.IsActive, user.IsSuperuser = true, true
+		// The operator vouches for the address, as for a created superuser,
+		// so that RequiresVerification does not lock the superuser out.
+		user.IsActive, user.IsSuperuser, user.IsVerified = true, true, true
 		if password != "" {
 			if user.HashedPassword, err = s.newPasswordHash(ctx, password, user); err != nil {
 				return User{}, false, err

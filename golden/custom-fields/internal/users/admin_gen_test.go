@@ -20,8 +20,8 @@ func TestCreateSuperuserPromotes(t *testing.T) {
 		t.Fatalf("CreateSuperuser = %v, created %v, %v; want the existing user promoted", got.ID, created, err)
 	}
 	stored := s.storedUser(t, user.ID)
-	if !stored.IsSuperuser || !stored.IsActive || stored.HashedPassword != user.HashedPassword {
-		t.Errorf("stored user %+v: want an active superuser with the password unchanged", stored)
+	if !stored.IsSuperuser || !stored.IsActive || !stored.IsVerified || stored.HashedPassword != user.HashedPassword {
+		t.Errorf("stored user %+v: want an active, verified superuser with the password unchanged", stored)
 	}
 	if _, _, err := s.svc.CreateSuperuser(t.Context(), "arthur@camelot.bt", "excalibur!"); err != nil {
 		t.Fatal(err)

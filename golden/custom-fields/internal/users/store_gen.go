@@ -24,6 +24,7 @@ const (
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE normalized_email = ?`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
+	markVerifiedSQL      = `UPDATE users SET is_verified = ? WHERE id = ? AND normalized_email = ? AND is_verified = ?`
 	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE normalized_email >= ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
 	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE normalized_email > ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
 	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= ? AND normalized_email < ?`
@@ -87,7 +88,8 @@ func emailKeyRange(prefix string) (from, to string) {
 }
 
 // listUsers returns a page of users. The unique index on the email key
-// serves the range, so a page costs the same however many users there are.
+// serves the range from the page's first key, so a cursor page costs the
+// same however many users there are (an offset still costs its length).
 func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
 	from, to := emailKeyRange(p.prefix)
 	query, lower := listUsersFromSQL, from
@@ -172,6 +174,17 @@ func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChan
 	}
 	if err != nil {
 		return fmt.Errorf("updating a user: %w", err)
+	}
+	return expectOneRow(res)
+}
+
+// markVerified marks the user with id verified if it still has the email
+// key and is not verified yet, and returns errNotFound otherwise: a
+// verification cannot land on an email changed since its token was read.
+func (s store) markVerified(ctx context.Context, id uuid.UUID, email string) error {
+	res, err := s.db.ExecContext(ctx, markVerifiedSQL, true, id, emailKey(email), false)
+	if err != nil {
+		return fmt.Errorf("verifying a user: %w", err)
 	}
 	return expectOneRow(res)
 }

@@ -4,23 +4,30 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 )
 
-// backgroundHookTimeout bounds a hook that runs after the answer, such as
-// one sending mail.
-const backgroundHookTimeout = time.Minute
+// Bounds of the hooks that run off the request's path, such as those
+// sending mail.
+const (
+	backgroundHookTimeout = time.Minute
+	maxBackgroundHooks    = 64
+)
 
 // Hooks are called at the steps of a user's life where FastAPI Users'
 // UserManager calls its on_after_* methods. hooks.go, which is yours,
 // implements them; embed BaseHooks to leave a hook as it is.
 //
-// r is the request being served. An error from an after-hook is logged and
-// changes nothing; an error from ValidatePassword or OnBeforeDelete refuses
-// the request with a 400 that carries the error's text.
+// r is the request being served; use ctx, not r.Context(), which ends
+// with the answer while OnAfterForgotPassword and OnAfterRequestVerify may
+// still run. An error from an after-hook is logged and changes nothing; an
+// error from ValidatePassword or OnBeforeDelete refuses the request with a
+// 400 that carries the error's text, so write it for the client.
 type Hooks interface {
 	// ValidatePassword may refuse a new password that Config.Password's
 	// rules accepted. At registration, user is the user to be created.
@@ -79,8 +86,15 @@ func (h BaseHooks) mailLink(ctx context.Context, user User, subject, path, token
 	if h.Mailer == nil {
 		return nil
 	}
-	link := strings.TrimSuffix(h.AppURL, "/") + path + "?token=" + url.QueryEscape(token)
-	body := text + "\n\n" + link + "\n\nIf you did not ask for this, ignore this mail.\n"
+	link, err := url.Parse(h.AppURL)
+	if err != nil {
+		return fmt.Errorf("AppURL %q: %w", h.AppURL, err)
+	}
+	link.Path = strings.TrimSuffix(link.Path, "/") + path
+	query := link.Query()
+	query.Set("token", token)
+	link.RawQuery = query.Encode()
+	body := text + "\n\n" + link.String() + "\n\nIf you did not ask for this, ignore this mail.\n"
 	return h.Mailer.Send(ctx, Message{To: user.Email, Subject: subject, Body: body})
 }
 
@@ -101,15 +115,30 @@ func (s *Service) afterHook(r *http.Request, hook string, err error) {
 	}
 }
 
-// afterResponse runs hook once the answer is sent, on a context that
-// outlives the request, and logs its error. Close waits for it.
+// afterResponse runs hook off the request's path, on a context that
+// outlives the request, and logs its error or panic. At most
+// maxBackgroundHooks run at once; past that the hook is dropped and
+// logged, so that a flood of requests cannot pile up connections. Close
+// waits for the running ones.
 func (s *Service) afterResponse(r *http.Request, name string, hook func(ctx context.Context) error) {
 	ctx := context.WithoutCancel(r.Context())
+	select {
+	case s.backgroundSlots <- struct{}{}:
+	default:
+		s.logger.WarnContext(ctx, "hook dropped: too many running", "hook", name, "path", r.URL.Path)
+		return
+	}
 	s.background.Go(func() {
+		defer func() { <-s.backgroundSlots }()
+		defer func() {
+			if v := recover(); v != nil {
+				s.logger.ErrorContext(ctx, "hook panicked", "hook", name, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+			}
+		}()
 		ctx, cancel := context.WithTimeout(ctx, backgroundHookTimeout)
 		defer cancel()
 		if err := hook(ctx); err != nil {
-			s.logger.ErrorContext(ctx, "hook failed", "hook", name, "method", r.Method, "path", r.URL.Path, "err", err)
+			s.logger.ErrorContext(ctx, "hook failed", "hook", name, "path", r.URL.Path, "err", err)
 		}
 	})
 }

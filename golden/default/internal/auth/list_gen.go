@@ -16,12 +16,6 @@ const (
 	maxPageSize     = 100
 )
 
-// listQuery is the query of GET /users/.
-type listQuery struct {
-	page   userPage
-	cursor string // as sent, to carry into the next page's link
-}
-
 // listUsers serves GET /users/ to superusers: the users in the order of
 // their email, a page at a time, as the JSON array of FastAPI Users' early
 // list route. The query takes email (keep the users whose email starts
@@ -33,28 +27,28 @@ func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
 		return
 	}
-	q, errs := decodeListQuery(r.URL.Query())
+	query, errs := decodeListQuery(r.URL.Query())
 	if errs != nil {
 		errs.write(w)
 		return
 	}
-	page := q.page
+	page := query
 	page.limit++ // one more tells whether a next page exists
 	users, err := s.store.listUsers(r.Context(), page)
 	if err != nil {
 		s.internalError(w, r, "listing users", err)
 		return
 	}
-	total, err := s.store.countUsers(r.Context(), q.page.prefix)
+	total, err := s.store.countUsers(r.Context(), query.prefix)
 	if err != nil {
 		s.internalError(w, r, "counting users", err)
 		return
 	}
 	w.Header().Set("X-Total-Count", strconv.Itoa(total))
-	if len(users) > q.page.limit {
-		users = users[:q.page.limit]
+	if len(users) > query.limit {
+		users = users[:query.limit]
 		next := url.Values{
-			"limit":  {strconv.Itoa(q.page.limit)},
+			"limit":  {strconv.Itoa(query.limit)},
 			"cursor": {base64.RawURLEncoding.EncodeToString([]byte(emailKey(users[len(users)-1].Email)))},
 		}
 		if email := r.URL.Query().Get("email"); email != "" {
@@ -67,9 +61,9 @@ func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) {
 
 // decodeListQuery reads the query of GET /users/, reporting problems as
 // FastAPI reports those of query parameters.
-func decodeListQuery(query url.Values) (listQuery, validationErrors) {
+func decodeListQuery(query url.Values) (userPage, validationErrors) {
 	var errs validationErrors
-	q := listQuery{page: userPage{limit: defaultPageSize, prefix: emailKey(query.Get("email"))}}
+	page := userPage{limit: defaultPageSize, prefix: emailKey(query.Get("email"))}
 	intParam := func(name string, min, max int, dst *int) {
 		raw, ok := query[name]
 		if !ok {
@@ -88,14 +82,14 @@ func decodeListQuery(query url.Values) (listQuery, validationErrors) {
 			*dst = n
 		}
 	}
-	intParam("limit", 1, maxPageSize, &q.page.limit)
-	intParam("offset", 0, 0, &q.page.offset)
+	intParam("limit", 1, maxPageSize, &page.limit)
+	intParam("offset", 0, 0, &page.offset)
 	if cursor := query.Get("cursor"); cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(cursor)
 		if err != nil || len(after) == 0 {
 			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"query", "cursor"}, Msg: "Value error, not a cursor of this list", Input: cursor, Ctx: map[string]any{"error": "not a cursor of this list"}})
 		}
-		q.page.after, q.cursor = string(after), cursor
+		page.after = string(after)
 	}
-	return q, errs
+	return page, errs
 }

@@ -20,7 +20,8 @@ func UserFromContext(ctx context.Context) (User, bool) {
 // RequireUser protects your own routes as FastAPI Users' current_user
 // dependency does: a request authenticated, by any backend, as an active
 // user goes on to next with the user in its context (UserFromContext);
-// any other gets 401.
+// any other gets 401, and an unverified user 403 when
+// Config.RequiresVerification is set.
 func (s *Service) RequireUser(next http.Handler) http.Handler {
 	return s.require(next, access{})
 }

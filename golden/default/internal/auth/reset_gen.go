@@ -10,10 +10,10 @@ import (
 )
 
 // forgotPassword serves POST /auth/forgot-password. It answers 202 with a
-// null body whether or not the email belongs to anyone; for an active user
-// it issues a reset token and hands it to OnAfterForgotPassword after the
-// answer, so that neither the answer nor its timing tells who has an
-// account.
+// null body as soon as the email is valid; then, off the request's path,
+// it issues a reset token to an active user with that email and hands it
+// to OnAfterForgotPassword. Neither the answer nor its timing tells who
+// has an account.
 func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) {
 	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
 	if !ok {
@@ -24,22 +24,23 @@ func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		errs.write(w)
 		return
 	}
-	user, err := s.store.userByEmail(r.Context(), email)
-	switch {
-	case err == nil && user.IsActive:
+	s.afterResponse(r, "OnAfterForgotPassword", func(ctx context.Context) error {
+		user, err := s.store.userByEmail(ctx, email)
+		switch {
+		case errors.Is(err, errNotFound):
+			return nil
+		case err != nil:
+			return err
+		case !user.IsActive:
+			return nil
+		}
 		token, err := s.tokens.issue(resetPasswordAudience, s.cfg.ResetPasswordTokenLifetime, user,
 			userTokenClaims{PasswordFingerprint: s.tokens.passwordFingerprint(user.HashedPassword)})
 		if err != nil {
-			s.internalError(w, r, "issuing a reset token", err)
-			return
+			return err
 		}
-		s.afterResponse(r, "OnAfterForgotPassword", func(ctx context.Context) error {
-			return s.hooks.OnAfterForgotPassword(ctx, user, token, r)
-		})
-	case err != nil && !errors.Is(err, errNotFound):
-		s.internalError(w, r, "looking up the email", err)
-		return
-	}
+		return s.hooks.OnAfterForgotPassword(ctx, user, token, r)
+	})
 	writeJSON(w, http.StatusAccepted, nil)
 }
 
