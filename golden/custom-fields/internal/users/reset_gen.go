@@ -9,12 +9,27 @@ import (
 	"net/http"
 )
 
-// forgotPassword serves POST /auth/forgot-password. It answers 202 with a
-// null body as soon as the email is valid; then, off the request's path,
-// it issues a reset token to an active user with that email and hands it
-// to OnAfterForgotPassword. Neither the answer nor its timing tells who
-// has an account.
+// forgotPassword serves POST /auth/forgot-password: see acceptEmail. An
+// active user gets a reset token through OnAfterForgotPassword.
 func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) {
+	s.acceptEmail(w, r, "OnAfterForgotPassword", func(ctx context.Context, user User) error {
+		if !user.IsActive {
+			return nil
+		}
+		token, err := s.tokens.issue(resetPasswordAudience, s.cfg.ResetPasswordTokenLifetime, user,
+			userTokenClaims{PasswordFingerprint: s.tokens.passwordFingerprint(user.HashedPassword)})
+		if err != nil {
+			return err
+		}
+		return s.hooks.OnAfterForgotPassword(ctx, user, token, r)
+	})
+}
+
+// acceptEmail answers a body of {"email": ...} with 202 and a null body as
+// soon as the email is valid; then, off the request's path, it calls send
+// with the user who has that email, if anyone has. Neither the answer nor
+// its timing tells who has an account.
+func (s *Service) acceptEmail(w http.ResponseWriter, r *http.Request, hook string, send func(ctx context.Context, user User) error) {
 	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
 	if !ok {
 		return
@@ -24,22 +39,15 @@ func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) {
 		errs.write(w)
 		return
 	}
-	s.afterResponse(r, "OnAfterForgotPassword", func(ctx context.Context) error {
+	s.afterResponse(r, hook, func(ctx context.Context) error {
 		user, err := s.store.userByEmail(ctx, email)
-		switch {
-		case errors.Is(err, errNotFound):
-			return nil
-		case err != nil:
-			return err
-		case !user.IsActive:
+		if errors.Is(err, errNotFound) {
 			return nil
 		}
-		token, err := s.tokens.issue(resetPasswordAudience, s.cfg.ResetPasswordTokenLifetime, user,
-			userTokenClaims{PasswordFingerprint: s.tokens.passwordFingerprint(user.HashedPassword)})
 		if err != nil {
 			return err
 		}
-		return s.hooks.OnAfterForgotPassword(ctx, user, token, r)
+		return send(ctx, user)
 	})
 	writeJSON(w, http.StatusAccepted, nil)
 }

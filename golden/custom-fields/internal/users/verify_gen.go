@@ -10,28 +10,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// requestVerifyToken serves POST /auth/request-verify-token. It answers
-// 202 with a null body as soon as the email is valid; then, off the
-// request's path, it issues a verification token to an active, unverified
-// user with that email and hands it to OnAfterRequestVerify.
+// requestVerifyToken serves POST /auth/request-verify-token: see
+// acceptEmail. An active, unverified user gets a verification token
+// through OnAfterRequestVerify.
 func (s *Service) requestVerifyToken(w http.ResponseWriter, r *http.Request) {
-	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
-	if !ok {
-		return
-	}
-	email, errs := decodeEmailBody(body)
-	if errs != nil {
-		errs.write(w)
-		return
-	}
-	s.afterResponse(r, "OnAfterRequestVerify", func(ctx context.Context) error {
-		user, err := s.store.userByEmail(ctx, email)
-		switch {
-		case errors.Is(err, errNotFound):
-			return nil
-		case err != nil:
-			return err
-		case !user.IsActive || user.IsVerified:
+	s.acceptEmail(w, r, "OnAfterRequestVerify", func(ctx context.Context, user User) error {
+		if !user.IsActive || user.IsVerified {
 			return nil
 		}
 		token, err := s.tokens.issue(verifyAudience, s.cfg.VerifyTokenLifetime, user, userTokenClaims{Email: user.Email})
@@ -40,7 +24,6 @@ func (s *Service) requestVerifyToken(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.hooks.OnAfterRequestVerify(ctx, user, token, r)
 	})
-	writeJSON(w, http.StatusAccepted, nil)
 }
 
 // verifyLost answers a verification that lost a race: already verified
