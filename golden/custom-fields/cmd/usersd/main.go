@@ -42,11 +42,8 @@ import (
 
 func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, logger, os.Args[1:], os.Getenv, os.Stdin); err != nil {
+	if err := run(context.Background(), logger, os.Args[1:], os.Getenv, os.Stdin); err != nil {
 		logger.Error("authserver stopped", "err", err)
-		stop()
 		os.Exit(1)
 	}
 }
@@ -194,8 +191,12 @@ func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, db *s
 	return nil
 }
 
-// serve serves until ctx ends, then shuts down gracefully.
+// serve serves until ctx ends or the process is interrupted or
+// terminated, then shuts down gracefully. (Only serve catches the signals:
+// Ctrl-C at createsuperuser's prompt ends it at once.)
 func serve(ctx context.Context, logger *slog.Logger, s settings, db *sql.DB) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	svc, err := newService(s, db, logger)
 	if err != nil {
 		return err
