@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
@@ -64,9 +65,9 @@ func (c goldenCase) expectedTree(t *testing.T) (map[string][]byte, Spec) {
 	return tree, spec
 }
 
-// readTree returns the files under dir by slash path, glue aside.
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
+// walkTree returns the files under dir by slash path, glue aside. A
+// missing dir is an error satisfying errors.Is(err, fs.ErrNotExist).
+func walkTree(dir string) (map[string][]byte, error) {
 	tree := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -84,6 +85,13 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 		tree[rel] = data
 		return err
 	})
+	return tree, err
+}
+
+// readTree is walkTree for a golden tree that must exist.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	tree, err := walkTree(dir)
 	if err != nil {
 		t.Fatalf("reading %s: %v (run `go test ./generator -update` to create it)", dir, err)
 	}
@@ -156,7 +164,11 @@ func firstDifference(have, want []byte) string {
 // go.mod (creating it when missing) and tidies the module.
 func writeGolden(t *testing.T, c goldenCase, tree map[string][]byte, spec Spec) {
 	t.Helper()
-	for p := range readTreeIfExists(c.dir) {
+	existing, err := walkTree(c.dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	for p := range existing {
 		if _, ok := tree[p]; !ok {
 			if err := os.Remove(filepath.Join(c.dir, filepath.FromSlash(p))); err != nil {
 				t.Fatal(err)
@@ -199,23 +211,6 @@ func writeGolden(t *testing.T, c goldenCase, tree map[string][]byte, spec Spec) 
 	if out, err := tidy.CombinedOutput(); err != nil {
 		t.Fatalf("go mod tidy in %s: %v\n%s", c.dir, err, out)
 	}
-}
-
-func readTreeIfExists(dir string) map[string][]byte {
-	if _, err := os.Stat(dir); err != nil {
-		return nil
-	}
-	tree := map[string][]byte{}
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			if rel = filepath.ToSlash(rel); !slices.Contains(goldenGlue, rel) {
-				tree[rel] = nil
-			}
-		}
-		return nil
-	})
-	return tree
 }
 
 // TestGoldenModules vets and tests each golden module: the generated code
