@@ -185,8 +185,8 @@ func TestInitErrors(t *testing.T) {
 		args  []string
 		want  []string
 	}{
-		{"bad db", newModule, []string{"--db", "mongo"}, []string{`--db "mongo": not supported (allowed: sqlite)`}},
-		{"bad backend", newModule, []string{"--backend", "bearer-ldap"}, []string{"--backend: unknown backend", "allowed: bearer-jwt, cookie-jwt"}},
+		{"bad db", newModule, []string{"--db", "mongo"}, []string{`--db "mongo": not supported (allowed: sqlite, postgres, mysql)`}},
+		{"bad backend", newModule, []string{"--backend", "bearer-ldap"}, []string{"--backend: unknown backend", "allowed: bearer-jwt, bearer-database, bearer-redis, cookie-jwt"}},
 		{"twice backend", newModule, []string{"--backend", "bearer-jwt", "--backend", "bearer-jwt"}, []string{`--backend: "bearer-jwt" is given twice`}},
 		{"bad field", newModule, []string{"--field", "Age:int"}, []string{"--field: field name \"Age\" must be snake_case"}},
 		{"bad field type", newModule, []string{"--field", "age:integer"}, []string{"--field: field \"age\": unknown type \"integer\""}},

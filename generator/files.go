@@ -20,7 +20,13 @@ type outputFile struct {
 	// directories of the spec.
 	path  string
 	owner Owner
+	// when, if set, says whether the spec behind a view needs the file.
+	when func(view) bool
 }
+
+func hasJWT(v view) bool              { return v.HasJWT }
+func hasDatabaseStrategy(v view) bool { return v.HasDatabaseStrategy }
+func hasRedis(v view) bool            { return v.HasRedis }
 
 // outputFiles is the table of everything authgen can produce. Adding a
 // file is adding a row.
@@ -33,6 +39,10 @@ var outputFiles = []outputFile{
 	{template: "auth/user_gen.go.tmpl", path: "{pkg}/user_gen.go", owner: Generated},
 	{template: "auth/password_gen.go.tmpl", path: "{pkg}/password_gen.go", owner: Generated},
 	{template: "auth/token_gen.go.tmpl", path: "{pkg}/token_gen.go", owner: Generated},
+	{template: "auth/jwt_gen.go.tmpl", path: "{pkg}/jwt_gen.go", owner: Generated, when: hasJWT},
+	{template: "auth/dbtokens_gen.go.tmpl", path: "{pkg}/dbtokens_gen.go", owner: Generated, when: hasDatabaseStrategy},
+	{template: "auth/redistokens_gen.go.tmpl", path: "{pkg}/redistokens_gen.go", owner: Generated, when: hasRedis},
+	{template: "auth/health_gen.go.tmpl", path: "{pkg}/health_gen.go", owner: Generated},
 	{template: "auth/transport_gen.go.tmpl", path: "{pkg}/transport_gen.go", owner: Generated},
 	{template: "auth/authroutes_gen.go.tmpl", path: "{pkg}/authroutes_gen.go", owner: Generated},
 	{template: "auth/register_gen.go.tmpl", path: "{pkg}/register_gen.go", owner: Generated},
@@ -52,8 +62,12 @@ var outputFiles = []outputFile{
 	{template: "auth/{db}/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
 
 	{template: "auth/helpers_gen_test.go.tmpl", path: "{pkg}/helpers_gen_test.go", owner: Generated},
+	{template: "auth/{db}/database_gen_test.go.tmpl", path: "{pkg}/database_gen_test.go", owner: Generated},
+	{template: "auth/redis_gen_test.go.tmpl", path: "{pkg}/redis_gen_test.go", owner: Generated, when: hasRedis},
+	{template: "auth/health_gen_test.go.tmpl", path: "{pkg}/health_gen_test.go", owner: Generated},
 	{template: "auth/register_gen_test.go.tmpl", path: "{pkg}/register_gen_test.go", owner: Generated},
 	{template: "auth/authroutes_gen_test.go.tmpl", path: "{pkg}/authroutes_gen_test.go", owner: Generated},
+	{template: "auth/tokens_gen_test.go.tmpl", path: "{pkg}/tokens_gen_test.go", owner: Generated},
 	{template: "auth/users_gen_test.go.tmpl", path: "{pkg}/users_gen_test.go", owner: Generated},
 	{template: "auth/list_gen_test.go.tmpl", path: "{pkg}/list_gen_test.go", owner: Generated},
 	{template: "auth/hooks_gen_test.go.tmpl", path: "{pkg}/hooks_gen_test.go", owner: Generated},

@@ -12,8 +12,10 @@ import (
 type Requirement struct {
 	Path    string
 	Version string
-	// Database, when set, limits the requirement to that database.
+	// Database and Strategy, when set, limit the requirement to specs with
+	// that database or a backend with that strategy.
 	Database string
+	Strategy string
 }
 
 // requirements is the one table of the generated code's dependencies.
@@ -22,8 +24,11 @@ var requirements = []Requirement{
 	// The generated tests deliver mail to a real SMTP server of this module.
 	{Path: "github.com/emersion/go-smtp", Version: "v0.25.1"},
 	{Path: "github.com/golang-jwt/jwt/v5", Version: "v5.3.1"},
+	{Path: "github.com/go-sql-driver/mysql", Version: "v1.10.1", Database: "mysql"},
 	{Path: "github.com/google/uuid", Version: "v1.6.0"},
+	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0", Database: "postgres"},
 	{Path: "github.com/pressly/goose/v3", Version: "v3.29.0"},
+	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0", Strategy: "redis"},
 	{Path: "golang.org/x/crypto", Version: "v0.58.0"},
 	{Path: "golang.org/x/net", Version: "v0.62.0"},
 	{Path: "golang.org/x/term", Version: "v0.47.0"},
@@ -37,7 +42,7 @@ var requirements = []Requirement{
 func Requirements(s Spec) []Requirement {
 	var out []Requirement
 	for _, r := range requirements {
-		if r.Database == "" || r.Database == s.Database {
+		if (r.Database == "" || r.Database == s.Database) && (r.Strategy == "" || s.UsesStrategy(r.Strategy)) {
 			out = append(out, r)
 		}
 	}

@@ -29,10 +29,13 @@ type LockedFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Schema is the snapshot of the user model the migrations create.
+// Schema is the snapshot of the tables the migrations create.
 type Schema struct {
 	Database string  `json:"database"`
 	Fields   []Field `json:"fields"`
+	// AccessTokens is set when the migrations create the access token
+	// table of the database strategy.
+	AccessTokens bool `json:"access_tokens,omitempty"`
 }
 
 func schemaOf(s Spec) Schema {
@@ -40,17 +43,20 @@ func schemaOf(s Spec) Schema {
 	if fields == nil {
 		fields = []Field{}
 	}
-	return Schema{Database: s.Database, Fields: fields}
+	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database")}
 }
 
 func (a Schema) equal(b Schema) bool {
-	return a.Database == b.Database && slices.Equal(a.Fields, b.Fields)
+	return a.Database == b.Database && slices.Equal(a.Fields, b.Fields) && a.AccessTokens == b.AccessTokens
 }
 
 // describeChange says in a few words how b differs from a.
 func (a Schema) describeChange(b Schema) string {
 	if a.Database != b.Database {
 		return fmt.Sprintf("database %s became %s", a.Database, b.Database)
+	}
+	if a.AccessTokens != b.AccessTokens {
+		return fmt.Sprintf("the access token table of the database strategy would be %s", map[bool]string{true: "created", false: "dropped"}[b.AccessTokens])
 	}
 	names := func(fs []Field) []string {
 		out := make([]string, len(fs))

@@ -57,14 +57,14 @@ func Generate(in Input) (Plan, error) {
 	writeInit := true
 	if in.Lock != nil && in.Lock.Schema != nil {
 		if !in.Lock.Schema.equal(schema) {
-			return Plan{}, fmt.Errorf("the user model or database in authgen.yaml differs from the schema in authgen.lock (%s); this authgen cannot yet write a migration for the change: undo it in authgen.yaml", in.Lock.Schema.describeChange(schema))
+			return Plan{}, fmt.Errorf("the user model, database or database-strategy backends in authgen.yaml differ from the schema in authgen.lock (%s); this authgen cannot yet write a migration for the change: undo it in authgen.yaml", in.Lock.Schema.describeChange(schema))
 		}
 		writeInit = false
 	}
 
 	plan := Plan{Lock: Lock{Version: LockVersion, Generator: in.Version, Files: map[string]LockedFile{}, Schema: &schema}}
 	for _, row := range outputFiles {
-		if row.owner == Migration && !writeInit {
+		if (row.owner == Migration && !writeInit) || (row.when != nil && !row.when(v)) {
 			continue
 		}
 		f, err := render(row, v, in.Spec)

@@ -72,9 +72,9 @@ type Field struct {
 
 // The values a spec may hold.
 var (
-	Databases  = []string{"sqlite"}
+	Databases  = []string{"sqlite", "postgres", "mysql"}
 	Transports = []string{"bearer", "cookie"}
-	Strategies = []string{"jwt"}
+	Strategies = []string{"jwt", "database", "redis"}
 	FieldTypes = []string{"string", "text", "int", "float", "bool"}
 )
 
@@ -130,19 +130,21 @@ func BackendKinds() []string {
 	return kinds
 }
 
-// BackendFromKind returns the backend for a kind such as "cookie-jwt",
-// named as FastAPI Users' documentation names it.
+// BackendFromKind returns the backend for a kind such as "cookie-jwt". The
+// JWT backends are named as FastAPI Users' documentation names them (jwt,
+// cookie); the others after their strategy: db, redis, cookie-db and
+// cookie-redis.
 func BackendFromKind(kind string) (Backend, error) {
 	transport, strategy, ok := strings.Cut(kind, "-")
 	if !ok || !slices.Contains(Transports, transport) || !slices.Contains(Strategies, strategy) {
 		return Backend{}, fmt.Errorf("unknown backend %q (allowed: %s)", kind, strings.Join(BackendKinds(), ", "))
 	}
-	name := transport + strategy
-	switch kind {
-	case "bearer-jwt":
-		name = "jwt"
-	case "cookie-jwt":
-		name = "cookie"
+	name := map[string]string{"jwt": "jwt", "database": "db", "redis": "redis"}[strategy]
+	if transport == "cookie" {
+		name = "cookie-" + name
+		if strategy == "jwt" {
+			name = "cookie"
+		}
 	}
 	return Backend{Name: name, Transport: transport, Strategy: strategy}, nil
 }
@@ -323,4 +325,9 @@ var cookieNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 func (s Spec) usesTransport(t string) bool {
 	return slices.ContainsFunc(s.Backends, func(b Backend) bool { return b.Transport == t })
+}
+
+// UsesStrategy reports whether a backend of s uses the strategy.
+func (s Spec) UsesStrategy(strategy string) bool {
+	return slices.ContainsFunc(s.Backends, func(b Backend) bool { return b.Strategy == strategy })
 }

@@ -44,7 +44,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"unknown top key", "version: 1\ndatabse: sqlite\n", []string{`authgen.yaml:2: unknown key "databse"`, "allowed keys: backends, cookie, database"}},
 		{"unknown nested key", "version: 1\noutput:\n  pkg: x\n", []string{`authgen.yaml:3: unknown key "pkg" in output; allowed keys: package, server`}},
 		{"duplicate key", "version: 1\ndatabase: sqlite\ndatabase: sqlite\n", []string{`authgen.yaml:3: key "database" appears twice`}},
-		{"bad database", "version: 1\ndatabase: oracle\n", []string{`authgen.yaml:2: database: "oracle" is not supported (allowed: sqlite)`}},
+		{"bad database", "version: 1\ndatabase: oracle\n", []string{`authgen.yaml:2: database: "oracle" is not supported (allowed: sqlite, postgres, mysql)`}},
 		{"bad transport", "version: 1\nbackends:\n  - name: x\n    transport: grpc\n    strategy: jwt\n", []string{`authgen.yaml:4: backends[0].transport: "grpc" is not supported (allowed: bearer, cookie)`}},
 		{"no backends", "version: 1\nbackends: []\n", []string{"authgen.yaml:2: backends: at least one backend is needed"}},
 		{"duplicate backend", "version: 1\nbackends:\n  - {name: a, transport: bearer, strategy: jwt}\n  - {name: a, transport: cookie, strategy: jwt}\n", []string{`authgen.yaml:4: backends[1].name: "a" is used twice`}},
@@ -116,15 +116,21 @@ func TestParseField(t *testing.T) {
 
 func TestBackendFromKind(t *testing.T) {
 	for kind, want := range map[string]Backend{
-		"bearer-jwt": {Name: "jwt", Transport: "bearer", Strategy: "jwt"},
-		"cookie-jwt": {Name: "cookie", Transport: "cookie", Strategy: "jwt"},
+		"bearer-jwt":      {Name: "jwt", Transport: "bearer", Strategy: "jwt"},
+		"cookie-jwt":      {Name: "cookie", Transport: "cookie", Strategy: "jwt"},
+		"bearer-database": {Name: "db", Transport: "bearer", Strategy: "database"},
+		"cookie-database": {Name: "cookie-db", Transport: "cookie", Strategy: "database"},
+		"bearer-redis":    {Name: "redis", Transport: "bearer", Strategy: "redis"},
+		"cookie-redis":    {Name: "cookie-redis", Transport: "cookie", Strategy: "redis"},
 	} {
 		if got, err := BackendFromKind(kind); err != nil || got != want {
 			t.Errorf("BackendFromKind(%q) = %+v, %v; want %+v", kind, got, err, want)
 		}
 	}
-	if _, err := BackendFromKind("bearer-redis"); err == nil || !strings.Contains(err.Error(), "allowed: bearer-jwt, cookie-jwt") {
-		t.Errorf("BackendFromKind(bearer-redis) error = %v, want the allowed kinds", err)
+	for _, kind := range []string{"bearer-ldap", "jwt", "cookie-"} {
+		if _, err := BackendFromKind(kind); err == nil || !strings.Contains(err.Error(), "allowed: bearer-jwt, bearer-database, bearer-redis, cookie-jwt, cookie-database, cookie-redis") {
+			t.Errorf("BackendFromKind(%q) error = %v, want the allowed kinds", kind, err)
+		}
 	}
 }
 

@@ -17,13 +17,20 @@ type view struct {
 	ServerDir  string
 
 	Database string
-	Backends []backendView
+	// DatabaseURLExample shows the form of DATABASE_URL.
+	DatabaseURLExample string
+	Backends           []backendView
 	// HasCookie is set when any backend uses the cookie transport.
 	HasCookie bool
 	// HasBearer is set when any backend uses the bearer transport.
 	HasBearer bool
 	// FirstBackend is the backend the generated tests log in through.
 	FirstBackend backendView
+	// HasJWT, HasDatabaseStrategy and HasRedis are set when a backend uses
+	// the strategy.
+	HasJWT              bool
+	HasDatabaseStrategy bool
+	HasRedis            bool
 
 	Fields []fieldView
 	// Uses records which value decoders the custom fields need, so that
@@ -52,6 +59,10 @@ type backendView struct {
 	Strategy  string
 }
 
+// Revocable reports whether logout through the backend revokes its token,
+// which only a JWT outlives.
+func (b backendView) Revocable() bool { return b.Strategy != "jwt" }
+
 type fieldView struct {
 	Name     string // JSON key and SQL column
 	GoName   string // exported Go field name
@@ -74,6 +85,13 @@ type sqlView struct {
 	InsertUser        string
 	ReplacePassword   string
 	DeleteUser        string
+	// InsertAccessToken, SelectAccessToken, DeleteAccessToken and
+	// DeleteExpiredAccessTokens keep the tokens of the database strategy:
+	// a token digest, a user id and a creation time.
+	InsertAccessToken         string
+	SelectAccessToken         string
+	DeleteAccessToken         string
+	DeleteExpiredAccessTokens string
 	// MarkVerified sets is_verified (1) of the user with an id (2) and an
 	// email key (3) who is not verified yet (4).
 	MarkVerified string
@@ -101,15 +119,15 @@ type fieldType struct {
 const stringMaxLength = 255
 
 var fieldTypes = map[string]fieldType{
-	"string": {goType: "string", decoder: fmt.Sprintf("stringMax(%d)", stringMaxLength), sqlType: map[string]string{"sqlite": "TEXT"},
+	"string": {goType: "string", decoder: fmt.Sprintf("stringMax(%d)", stringMaxLength), sqlType: map[string]string{"sqlite": "TEXT", "postgres": "VARCHAR(255)", "mysql": "VARCHAR(255)"},
 		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type"},
-	"text": {goType: "string", decoder: "toString", sqlType: map[string]string{"sqlite": "TEXT"},
+	"text": {goType: "string", decoder: "toText", sqlType: map[string]string{"sqlite": "TEXT", "postgres": "TEXT", "mysql": "TEXT"},
 		sample: `"Once and future king."`, other: `"Knight of the Round Table."`, invalid: `["a"]`, invalidType: "string_type"},
-	"int": {goType: "int64", decoder: "toInt", sqlType: map[string]string{"sqlite": "INTEGER"},
+	"int": {goType: "int64", decoder: "toInt", sqlType: map[string]string{"sqlite": "INTEGER", "postgres": "BIGINT", "mysql": "BIGINT"},
 		sample: `42`, other: `7`, invalid: `"forty"`, invalidType: "int_parsing"},
-	"float": {goType: "float64", decoder: "toFloat", sqlType: map[string]string{"sqlite": "REAL"},
+	"float": {goType: "float64", decoder: "toFloat", sqlType: map[string]string{"sqlite": "REAL", "postgres": "DOUBLE PRECISION", "mysql": "DOUBLE"},
 		sample: `1.5`, other: `2.25`, invalid: `"many"`, invalidType: "float_parsing"},
-	"bool": {goType: "bool", decoder: "toBool", sqlType: map[string]string{"sqlite": "BOOLEAN"},
+	"bool": {goType: "bool", decoder: "toBool", sqlType: map[string]string{"sqlite": "BOOLEAN", "postgres": "BOOLEAN", "mysql": "BOOLEAN"},
 		sample: `true`, other: `false`, invalid: `"maybe"`, invalidType: "bool_parsing"},
 }
 
@@ -118,22 +136,32 @@ type dialect struct {
 	placeholder func(n int) string
 }
 
+var databaseURLExamples = map[string]string{
+	"sqlite":   "sqlite:auth.db",
+	"postgres": "postgres://USER:PASSWORD@localhost:5432/DATABASE?sslmode=disable",
+	"mysql":    "mysql://USER:PASSWORD@localhost:3306/DATABASE",
+}
+
 var dialects = map[string]dialect{
-	"sqlite": {placeholder: func(int) string { return "?" }},
+	"sqlite":   {placeholder: func(int) string { return "?" }},
+	"postgres": {placeholder: func(n int) string { return fmt.Sprintf("$%d", n) }},
+	"mysql":    {placeholder: func(int) string { return "?" }},
 }
 
 func buildView(in Input) (view, error) {
 	s := in.Spec
 	v := view{
-		Module:        in.Module,
-		Package:       path.Base(s.Package),
-		PackageDir:    s.Package,
-		ImportPath:    in.Module + "/" + s.Package,
-		ServerDir:     s.Server,
-		Database:      s.Database,
-		TokenLifetime: s.TokenLifetime,
-		Cookie:        s.Cookie,
-		Password:      s.Password,
+		Module:     in.Module,
+		Package:    path.Base(s.Package),
+		PackageDir: s.Package,
+		ImportPath: in.Module + "/" + s.Package,
+		ServerDir:  s.Server,
+		Database:   s.Database,
+
+		DatabaseURLExample: databaseURLExamples[s.Database],
+		TokenLifetime:      s.TokenLifetime,
+		Cookie:             s.Cookie,
+		Password:           s.Password,
 
 		RequiresVerification:  s.RequiresVerification,
 		ResetPasswordLifetime: s.ResetPasswordLifetime,
@@ -148,6 +176,9 @@ func buildView(in Input) (view, error) {
 		v.HasCookie = v.HasCookie || b.Transport == "cookie"
 		v.HasBearer = v.HasBearer || b.Transport == "bearer"
 	}
+	v.HasJWT = s.UsesStrategy("jwt")
+	v.HasDatabaseStrategy = s.UsesStrategy("database")
+	v.HasRedis = s.UsesStrategy("redis")
 	v.FirstBackend = v.Backends[0]
 	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for _, f := range s.Fields {
@@ -219,6 +250,13 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		ReplacePassword: fmt.Sprintf("UPDATE users SET hashed_password = %s WHERE id = %s AND hashed_password = %s",
 			d.placeholder(1), d.placeholder(2), d.placeholder(3)),
 		DeleteUser: fmt.Sprintf("DELETE FROM users WHERE id = %s", d.placeholder(1)),
+
+		InsertAccessToken: fmt.Sprintf("INSERT INTO access_tokens (token, user_id, created_at) VALUES (%s, %s, %s)",
+			d.placeholder(1), d.placeholder(2), d.placeholder(3)),
+		SelectAccessToken: fmt.Sprintf("SELECT user_id FROM access_tokens WHERE token = %s AND created_at > %s",
+			d.placeholder(1), d.placeholder(2)),
+		DeleteAccessToken:         fmt.Sprintf("DELETE FROM access_tokens WHERE token = %s", d.placeholder(1)),
+		DeleteExpiredAccessTokens: fmt.Sprintf("DELETE FROM access_tokens WHERE created_at <= %s", d.placeholder(1)),
 	}
 }
 

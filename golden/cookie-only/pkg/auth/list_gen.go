@@ -82,11 +82,14 @@ func decodeListQuery(query url.Values) (userPage, validationErrors) {
 			*dst = n
 		}
 	}
+	if !storableText(page.prefix) {
+		errs = append(errs, fieldError{Type: "value_error", Loc: []any{"query", "email"}, Msg: "Value error, not valid UTF-8 text", Input: query.Get("email"), Ctx: map[string]any{"error": "not valid UTF-8 text"}})
+	}
 	intParam("limit", 1, maxPageSize, &page.limit)
 	intParam("offset", 0, 0, &page.offset)
 	if cursor := query.Get("cursor"); cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil || len(after) == 0 {
+		if err != nil || len(after) == 0 || !storableText(string(after)) {
 			errs = append(errs, fieldError{Type: "value_error", Loc: []any{"query", "cursor"}, Msg: "Value error, not a cursor of this list", Input: cursor, Ctx: map[string]any{"error": "not a cursor of this list"}})
 		}
 		page.after = string(after)

@@ -25,17 +25,6 @@ func (s *testServer) forgotToken(t *testing.T, h *recordingHooks, email string) 
 	return h.token(t, s)
 }
 
-// accessToken returns an access token of user, signed with the test
-// secret: valid as a login token, and nothing else.
-func accessToken(t *testing.T, user User) string {
-	t.Helper()
-	token, err := newJWTStrategy(testSecret, time.Hour).issue(t.Context(), user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return token
-}
-
 func resetBodyJSON(token, password string) string {
 	return jsonObject{"token": jsonString(token), "password": jsonString(password)}.String()
 }
@@ -118,7 +107,7 @@ func TestResetPasswordBadTokens(t *testing.T) {
 		"wrong fingerprint": issue(resetPasswordAudience, time.Hour, user, userTokenClaims{PasswordFingerprint: "x"}),
 		"unknown user":      issue(resetPasswordAudience, time.Hour, ghost, userTokenClaims{PasswordFingerprint: fgpt}),
 		"other secret":      foreign,
-		"access token":      accessToken(t, user),
+		"access token":      s.accessToken(t, user),
 	} {
 		t.Run(name, func(t *testing.T) {
 			s.call(t, http.MethodPost, "/auth/reset-password", resetBodyJSON(token, "green knight"), noCredential).

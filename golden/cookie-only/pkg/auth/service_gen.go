@@ -26,7 +26,9 @@ import (
 
 // Service is the authentication service. It is an http.Handler.
 type Service struct {
-	cfg    Config
+	cfg Config
+	// db is what Ready checks.
+	db     *sql.DB
 	store  store
 	logger *slog.Logger
 	hooks  Hooks
@@ -82,9 +84,10 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	tokens := newJWTStrategy(cfg.Secret, cfg.TokenLifetime)
+	jwtTokens := newJWTStrategy(cfg.Secret, cfg.TokenLifetime)
 	s := &Service{
 		cfg:    cfg,
+		db:     deps.DB,
 		store:  store{db: deps.DB},
 		logger: logger,
 		hooks:  hooks,
@@ -93,7 +96,11 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		backgroundSlots: make(chan struct{}, maxBackgroundHooks),
 		hasher:          hasher,
 		backends: []backend{
-			{name: "session", transport: newCookieTransport(cfg.Cookie, cfg.TokenLifetime), strategy: tokens},
+			{
+				name:      "session",
+				transport: newCookieTransport(cfg.Cookie, cfg.TokenLifetime),
+				strategy:  jwtTokens,
+			},
 		},
 	}
 	s.mux = s.newMux()
@@ -120,6 +127,8 @@ func (s *Service) newMux() *http.ServeMux {
 	mux.HandleFunc("GET /users/{id}", s.getUser)
 	mux.HandleFunc("PATCH /users/{id}", s.patchUser)
 	mux.HandleFunc("DELETE /users/{id}", s.deleteUser)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	return mux
 }
 
@@ -152,6 +161,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.internalError(w, r, "serving the request", fmt.Errorf("panic: %v", v))
 		}
 	}()
+	// A database that stopped answering fails the request within
+	// RequestTimeout instead of holding it.
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	r = r.WithContext(ctx)
 	// Only the mux's ServeHTTP sets the path values of a match, so a
 	// matched request is routed a second time.
 	if _, pattern := s.mux.Handler(r); pattern != "" {
@@ -210,9 +224,12 @@ func (s *Service) currentUser(r *http.Request) (User, bool, error) {
 		if token == "" {
 			continue
 		}
-		id, ok := b.strategy.read(r.Context(), token)
-		if !ok {
+		id, err := b.strategy.read(r.Context(), token)
+		if errors.Is(err, errInvalidToken) {
 			continue
+		}
+		if err != nil {
+			return User{}, false, err
 		}
 		user, err := s.store.userByID(r.Context(), id)
 		if errors.Is(err, errNotFound) {
@@ -253,18 +270,27 @@ func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, need acces
 	return user, true
 }
 
-// internalError answers a request the service could not serve: 503 when
-// every password hasher stayed busy, nothing when the client went away,
-// and otherwise a logged 500 that reveals nothing of err.
+// internalError answers a request the service could not serve: nothing
+// when the client went away; 503 with Retry-After when every password
+// hasher stayed busy, when the request ran out of time, or when the
+// database does not answer; otherwise a logged 500 that
+// reveals nothing of err.
 func (s *Service) internalError(w http.ResponseWriter, r *http.Request, doing string, err error) {
 	switch {
+	case errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled):
+		s.logger.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path, "doing", doing)
 	case errors.Is(err, errHashersBusy):
 		s.logger.WarnContext(r.Context(), "request refused: password hashers busy", "method", r.Method, "path", r.URL.Path)
-		w.Header().Set("Retry-After", "1")
-		writeDetail(w, http.StatusServiceUnavailable, "Service Unavailable")
-	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
-		s.logger.DebugContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path, "doing", doing)
+		writeUnavailable(w)
+	case errors.Is(err, context.DeadlineExceeded):
+		s.logger.ErrorContext(r.Context(), "request timed out", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
+		writeUnavailable(w)
 	default:
+		if readyErr := s.Ready(context.WithoutCancel(r.Context())); readyErr != nil {
+			s.logger.ErrorContext(r.Context(), "request failed: service not ready", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err, "ready", readyErr)
+			writeUnavailable(w)
+			return
+		}
 		s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
 		writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
 	}

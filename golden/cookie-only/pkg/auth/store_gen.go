@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -43,7 +44,18 @@ func (s store) userByID(ctx context.Context, id uuid.UUID) (User, error) {
 // userByEmail finds the user with this email, compared without regard to
 // case.
 func (s store) userByEmail(ctx context.Context, email string) (User, error) {
-	return s.queryUser(ctx, selectUserByEmailSQL, emailKey(email))
+	key := emailKey(email)
+	if !storableText(key) {
+		// A login form may carry any bytes; no stored email holds these.
+		return User{}, errNotFound
+	}
+	return s.queryUser(ctx, selectUserByEmailSQL, key)
+}
+
+// storableText reports whether every database can store and compare s:
+// valid UTF-8 without NUL, which PostgreSQL refuses.
+func storableText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // columns returns the destinations of a selected user row, in the order
@@ -76,10 +88,11 @@ type userPage struct {
 }
 
 // emailKeyRange returns the bounds of the email keys that start with
-// prefix: no UTF-8 text holds the byte 0xff, so prefix+"\xff" is above
-// them all.
+// prefix, in byte order: U+10FFFF is the last code point, so prefix
+// followed by it is above every key that starts with prefix and holds
+// no U+10FFFF, which no valid email does.
 func emailKeyRange(prefix string) (from, to string) {
-	return prefix, prefix + "\xff"
+	return prefix, prefix + "\U0010FFFF"
 }
 
 // listUsers returns a page of users. The unique index on the email key

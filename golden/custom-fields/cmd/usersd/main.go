@@ -23,19 +23,17 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"golang.org/x/term"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
-
-	"golang.org/x/term"
 
 	"example.com/custom-fields/internal/users"
 )
@@ -135,28 +133,29 @@ func run(ctx context.Context, logger *slog.Logger, args []string, getenv func(st
 	if err := users.Migrate(ctx, db); err != nil {
 		return err
 	}
+	deps := users.Deps{DB: db, Logger: logger}
 	switch command {
 	case "migrate":
 		logger.Info("the database schema is up to date")
 		return nil
 	case "createsuperuser":
-		return createSuperuser(ctx, logger, s, db, args, getenv, stdin)
+		return createSuperuser(ctx, logger, s, deps, args, getenv, stdin)
 	}
-	return serve(ctx, logger, s, db)
+	return serve(ctx, logger, s, deps)
 }
 
 // newService returns the authentication service with the hooks of
 // hooks.go.
-func newService(s settings, db *sql.DB, logger *slog.Logger) (*users.Service, error) {
-	hooks := users.AppHooks{
+func newService(s settings, deps users.Deps) (*users.Service, error) {
+	deps.Hooks = users.AppHooks{
 		BaseHooks: users.BaseHooks{Mailer: s.mailer, AppURL: s.appURL},
-		Logger:    logger,
+		Logger:    deps.Logger,
 	}
-	return users.New(s.auth, users.Deps{DB: db, Logger: logger, Hooks: hooks})
+	return users.New(s.auth, deps)
 }
 
 // createSuperuser promotes or creates the user of --email.
-func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, db *sql.DB, args []string, getenv func(string) string, stdin *os.File) error {
+func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, deps users.Deps, args []string, getenv func(string) string, stdin *os.File) error {
 	flags := flag.NewFlagSet("createsuperuser", flag.ContinueOnError)
 	email := flags.String("email", "", "email of the superuser")
 	if err := flags.Parse(args); err != nil {
@@ -175,7 +174,7 @@ func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, db *s
 		}
 		password = string(typed)
 	}
-	svc, err := newService(s, db, logger)
+	svc, err := newService(s, deps)
 	if err != nil {
 		return err
 	}
@@ -194,17 +193,24 @@ func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, db *s
 // serve serves until ctx ends or the process is interrupted or
 // terminated, then shuts down gracefully. (Only serve catches the signals:
 // Ctrl-C at createsuperuser's prompt ends it at once.)
-func serve(ctx context.Context, logger *slog.Logger, s settings, db *sql.DB) error {
+func serve(ctx context.Context, logger *slog.Logger, s settings, deps users.Deps) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	svc, err := newService(s, db, logger)
+	svc, err := newService(s, deps)
 	if err != nil {
 		return err
+	}
+	// A server that cannot reach what it needs says so now, not at the
+	// first request.
+	if err := svc.Ready(ctx); err != nil {
+		return fmt.Errorf("not ready to serve: %w", err)
 	}
 
 	mux := http.NewServeMux()
 	// Your own routes go here, behind the service's authentication when
 	// they need it: GET /hello answers the signed-in user, 401 anyone else.
+	// The service also answers GET /healthz (the process is up) and
+	// GET /readyz (the database answers).
 	mux.Handle("GET /hello", svc.RequireUser(http.HandlerFunc(hello)))
 	mux.Handle("/", svc)
 	srv := &http.Server{

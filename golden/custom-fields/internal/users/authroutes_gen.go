@@ -48,11 +48,19 @@ func (s *Service) login(b backend) http.HandlerFunc {
 }
 
 // logout serves POST /auth/<backend>/logout. Like FastAPI Users it
-// requires an active user; a JWT stays valid until it expires.
+// requires an active user, then revokes the token the backend's transport
+// carries: a database or Redis token dies, a JWT stays valid until it
+// expires.
 func (s *Service) logout(b backend) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := s.requireUser(w, r, access{}); !ok {
 			return
+		}
+		if token := b.transport.token(r); token != "" {
+			if err := b.strategy.revoke(r.Context(), token); err != nil {
+				s.internalError(w, r, "revoking the token", err)
+				return
+			}
 		}
 		b.transport.writeLogout(w)
 	}

@@ -32,6 +32,9 @@ type Config struct {
 	// MaxBodyBytes bounds the size of a request body; larger bodies get a
 	// 413.
 	MaxBodyBytes int64
+	// RequestTimeout bounds the time a request may take; one that runs out
+	// of time, such as while the database does not answer, gets a 503.
+	RequestTimeout time.Duration
 }
 
 // PasswordConfig configures password hashing and what a new password must
@@ -74,7 +77,8 @@ func DefaultConfig() Config {
 			MinLength:           12,
 			MaxLength:           64,
 		},
-		MaxBodyBytes: 1 << 20,
+		MaxBodyBytes:   1 << 20,
+		RequestTimeout: 30 * time.Second,
 	}
 }
 
@@ -87,6 +91,7 @@ func (c Config) validate() error {
 		"TokenLifetime":              c.TokenLifetime,
 		"ResetPasswordTokenLifetime": c.ResetPasswordTokenLifetime,
 		"VerifyTokenLifetime":        c.VerifyTokenLifetime,
+		"RequestTimeout":             c.RequestTimeout,
 	} {
 		if lifetime < time.Second {
 			errs = append(errs, fmt.Errorf("%s %v is shorter than a second", name, lifetime))

@@ -164,7 +164,8 @@ func TestListUsersQueryErrors(t *testing.T) {
 func BenchmarkListUsersPage(b *testing.B) {
 	for _, size := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("users=%d", size), func(b *testing.B) {
-			svc, err := New(testConfig(), Deps{DB: newTestDB(b)})
+			cfg := testConfig()
+			svc, err := New(cfg, testDeps(b, &cfg))
 			if err != nil {
 				b.Fatal(err)
 			}

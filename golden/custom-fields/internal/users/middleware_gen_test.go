@@ -22,7 +22,7 @@ func TestMiddleware(t *testing.T) {
 		"superuser": func(u *User) { u.IsSuperuser, u.IsVerified = true, true },
 	} {
 		u := s.newUser(t, name+"@camelot.bt")
-		requesters[name] = s.credential(t, b, accessToken(t, s.editUser(t, u.ID, edit)))
+		requesters[name] = s.credential(t, b, s.accessToken(t, s.editUser(t, u.ID, edit)))
 	}
 	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if user, ok := UserFromContext(r.Context()); ok {

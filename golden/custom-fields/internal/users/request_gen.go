@@ -205,10 +205,24 @@ func toString(v any) (string, *fieldError) {
 	return s, nil
 }
 
-// stringMax accepts strings of at most max characters.
+// toText accepts the strings a text column can hold: all but those with a
+// NUL character, which PostgreSQL refuses to store.
+func toText(v any) (string, *fieldError) {
+	s, ferr := toString(v)
+	if ferr == nil && strings.ContainsRune(s, 0) {
+		return "", &fieldError{
+			Type: "value_error",
+			Msg:  "Value error, must not contain the NUL character",
+			Ctx:  map[string]any{"error": "must not contain the NUL character"},
+		}
+	}
+	return s, ferr
+}
+
+// stringMax accepts text of at most max characters.
 func stringMax(max int) decoder[string] {
 	return func(v any) (string, *fieldError) {
-		s, ferr := toString(v)
+		s, ferr := toText(v)
 		if ferr == nil && utf8.RuneCountInString(s) > max {
 			return "", &fieldError{
 				Type: "string_too_long",

@@ -350,7 +350,8 @@ func TestStoreDuplicateEmail(t *testing.T) {
 // cannot serve, and says why.
 func TestNewRejectsInvalidConfig(t *testing.T) {
 	t.Parallel()
-	db := newTestDB(t)
+	base := testConfig()
+	deps := testDeps(t, &base)
 	tests := []struct {
 		name string
 		edit func(*Config)
@@ -365,12 +366,13 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 		{"no minimum password length", func(c *Config) { c.Password.MinLength = 0 }, "MinLength"},
 		{"maximum below minimum", func(c *Config) { c.Password.MaxLength = c.Password.MinLength - 1 }, "MaxLength"},
 		{"tiny body limit", func(c *Config) { c.MaxBodyBytes = 100 }, "MaxBodyBytes"},
+		{"no request timeout", func(c *Config) { c.RequestTimeout = 0 }, "RequestTimeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := testConfig()
+			cfg := base
 			tt.edit(&cfg)
-			if _, err := New(cfg, Deps{DB: db}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			if _, err := New(cfg, deps); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("New: err = %v, want one about %s", err, tt.want)
 			}
 		})
@@ -434,25 +436,5 @@ func TestHashersBusy(t *testing.T) {
 	res.wantDetail(t, http.StatusServiceUnavailable, "Service Unavailable")
 	if got := res.header.Get("Retry-After"); got != "1" {
 		t.Errorf("Retry-After = %q, want 1", got)
-	}
-}
-
-// TestOpenDBRejectsURLs checks the start-up errors for database URLs the
-// service cannot use.
-func TestOpenDBRejectsURLs(t *testing.T) {
-	t.Parallel()
-	for url, want := range map[string]string{
-		"auth.db":                     "want sqlite:PATH",
-		"sqlite:":                     "want sqlite:PATH",
-		"sqlite::memory:":             "in-memory database is not supported",
-		"sqlite:file:x?mode=memory":   "in-memory database is not supported",
-		"sqlite:auth.db?cache=shared": "may not contain ? or #",
-	} {
-		if db, err := OpenDB(t.Context(), url); err == nil || !strings.Contains(err.Error(), want) {
-			if db != nil {
-				db.Close()
-			}
-			t.Errorf("OpenDB(%q) error = %v, want one containing %q", url, err, want)
-		}
 	}
 }

@@ -49,7 +49,7 @@ func decodeUserCreate(body requestBody) (userCreate, validationErrors) {
 		field(&d, flag, false, nullable(toBool))
 	}
 	in.FirstName, _ = field(&d, "first_name", true, stringMax(255))
-	in.Bio, _ = field(&d, "bio", false, nullable(toString))
+	in.Bio, _ = field(&d, "bio", false, nullable(toText))
 	in.Age, _ = field(&d, "age", false, nullable(toInt))
 	in.Score, _ = field(&d, "score", true, toFloat)
 	in.Newsletter, _ = field(&d, "newsletter", false, nullable(toBool))
@@ -106,7 +106,7 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 	in.isSuperuser = decodeChange(&d, "is_superuser", toBool)
 	in.isVerified = decodeChange(&d, "is_verified", toBool)
 	in.FirstName = decodeChange(&d, "first_name", stringMax(255))
-	in.Bio = decodeChange(&d, "bio", nullable(toString))
+	in.Bio = decodeChange(&d, "bio", nullable(toText))
 	in.Age = decodeChange(&d, "age", nullable(toInt))
 	in.Score = decodeChange(&d, "score", toFloat)
 	in.Newsletter = decodeChange(&d, "newsletter", nullable(toBool))

@@ -4,7 +4,6 @@ package auth
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -52,27 +50,22 @@ type testBackend struct {
 	name      string
 	prefix    string // the routes' prefix, such as /auth/jwt
 	transport string
+	strategy  string
+	// revocable is set when logout ends the token's life.
+	revocable bool
 }
 
 // testBackends are the backends authgen.yaml configures, in its order.
 var testBackends = []testBackend{
-	{name: "jwt", prefix: "/auth/jwt", transport: "bearer"},
-	{name: "cookie", prefix: "/auth/cookie", transport: "cookie"},
+	{name: "jwt", prefix: "/auth/jwt", transport: "bearer", strategy: "jwt", revocable: false},
+	{name: "cookie", prefix: "/auth/cookie", transport: "cookie", strategy: "jwt", revocable: false},
 }
 
-// newTestDB returns a new, migrated SQLite database in t's temporary
-// directory, closed when t ends.
-func newTestDB(t testing.TB) *sql.DB {
+// testDeps returns the dependencies of a service under test: a new,
+// migrated database, released when t ends.
+func testDeps(t testing.TB, cfg *Config) Deps {
 	t.Helper()
-	db, err := OpenDB(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "auth.db"))
-	if err != nil {
-		t.Fatalf("OpenDB: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := Migrate(t.Context(), db); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	return db
+	return Deps{DB: newTestDB(t)}
 }
 
 // testServer is the service behind a real HTTP server, over its own
@@ -95,7 +88,9 @@ func newTestServer(t *testing.T) *testServer {
 func newTestServerWith(t *testing.T, cfg Config) *testServer {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(testLogWriter{t}, nil))
-	svc, err := New(cfg, Deps{DB: newTestDB(t), Logger: logger})
+	deps := testDeps(t, &cfg)
+	deps.Logger = logger
+	svc, err := New(cfg, deps)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -232,6 +227,17 @@ func (s *testServer) login(t *testing.T, b testBackend, email, password string) 
 func (s *testServer) signIn(t *testing.T, email string) credential {
 	t.Helper()
 	return s.login(t, testBackends[0], email, testPassword)
+}
+
+// accessToken returns a token of user issued by the strategy of the first
+// backend: valid to authenticate with, and nothing else.
+func (s *testServer) accessToken(t *testing.T, user User) string {
+	t.Helper()
+	token, err := s.svc.backends[0].strategy.issue(t.Context(), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
 }
 
 // loginToken returns the access token that res, the answer to a login

@@ -77,7 +77,7 @@ func TestVerifyBadTokens(t *testing.T) {
 		"no email":             issue(verifyAudience, time.Hour, user, userTokenClaims{}),
 		"unknown email":        issue(verifyAudience, time.Hour, user, userTokenClaims{Email: "nobody@camelot.bt"}),
 		"another user's email": issue(verifyAudience, time.Hour, user, userTokenClaims{Email: other.Email}),
-		"access token":         accessToken(t, user),
+		"access token":         s.accessToken(t, user),
 	} {
 		t.Run(name, func(t *testing.T) {
 			s.call(t, http.MethodPost, "/auth/verify", verifyBody(token), noCredential).
@@ -106,7 +106,7 @@ func TestRequiresVerification(t *testing.T) {
 		wantDetail(t, http.StatusBadRequest, "LOGIN_BAD_CREDENTIALS")
 	s.postForm(t, b.prefix+"/login", credentialsForm("gareth@camelot.bt", testPassword)).
 		wantDetail(t, http.StatusBadRequest, "LOGIN_USER_NOT_VERIFIED")
-	s.call(t, http.MethodGet, "/users/me", "", s.credential(t, b, accessToken(t, user))).
+	s.call(t, http.MethodGet, "/users/me", "", s.credential(t, b, s.accessToken(t, user))).
 		wantDetail(t, http.StatusForbidden, "Forbidden")
 
 	s.editUser(t, user.ID, func(u *User) { u.IsVerified = true })

@@ -1,0 +1,272 @@
+// Command authserver serves the authentication API of package auth.
+//
+//	authserver                              serve (the default)
+//	authserver migrate                      bring the database schema up to date
+//	authserver createsuperuser --email E    promote user E, or create E as a superuser;
+//	                                        the password comes from AUTH_SUPERUSER_PASSWORD
+//	                                        or, on a terminal, a prompt
+//
+// authgen scaffolded this file once; it is yours now, and authgen never
+// overwrites it. It is configured from the environment:
+//
+//	AUTH_ADDR           listen address (default :8000)
+//	DATABASE_URL        database, required: mysql://USER:PASSWORD@localhost:3306/DATABASE
+//	REDIS_URL           Redis that keeps access tokens (default redis://localhost:6379/0)
+//	AUTH_SECRET         secret that signs tokens, at least 32 bytes
+//	AUTH_ENV            "production" makes AUTH_SECRET, SMTP_URL and APP_URL required
+//	APP_URL             front end that mailed links open (default http://localhost:8000)
+//	SMTP_URL            smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
+//	AUTH_COOKIE_SECURE  "false" lets browsers keep the cookie over plain HTTP
+//
+// Without AUTH_SECRET, outside production, the server makes a random secret
+// at start-up: it works at once, and its tokens die when it stops.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/term"
+
+	"example.com/mysql/internal/auth"
+)
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(context.Background(), logger, os.Args[1:], os.Getenv, os.Stdin); err != nil {
+		logger.Error("authserver stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// settings are what the server reads from its environment.
+type settings struct {
+	addr        string
+	databaseURL string
+	redisURL    string
+	appURL      string
+	mailer      auth.Mailer
+	auth        auth.Config
+}
+
+func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, error) {
+	s := settings{
+		addr:        envOr(getenv, "AUTH_ADDR", ":8000"),
+		databaseURL: getenv("DATABASE_URL"),
+		redisURL:    envOr(getenv, "REDIS_URL", "redis://localhost:6379/0"),
+		appURL:      envOr(getenv, "APP_URL", "http://localhost:8000"),
+		mailer:      &auth.ConsoleMailer{W: os.Stderr},
+		auth:        auth.DefaultConfig(),
+	}
+	if s.databaseURL == "" {
+		return settings{}, errors.New("DATABASE_URL is required: mysql://USER:PASSWORD@localhost:3306/DATABASE")
+	}
+	production := getenv("AUTH_ENV") == "production"
+	switch smtpURL := getenv("SMTP_URL"); {
+	case smtpURL != "":
+		mailer, err := auth.NewSMTPMailer(smtpURL, 10*time.Second)
+		if err != nil {
+			return settings{}, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		s.mailer = mailer
+	case production:
+		// Printed mail would put reset links in the logs.
+		return settings{}, errors.New("SMTP_URL is required when AUTH_ENV=production: smtp://user:password@host:587?from=ADDRESS")
+	}
+	if production && getenv("APP_URL") == "" {
+		return settings{}, errors.New("APP_URL, the front end that mailed links open, is required when AUTH_ENV=production")
+	}
+	switch secret := getenv("AUTH_SECRET"); {
+	case secret != "":
+		if len(secret) < auth.MinSecretLength {
+			return settings{}, fmt.Errorf("AUTH_SECRET is %d bytes; it must be at least %d (try: openssl rand -hex 32)", len(secret), auth.MinSecretLength)
+		}
+		s.auth.Secret = []byte(secret)
+	case production:
+		return settings{}, errors.New("AUTH_SECRET is required when AUTH_ENV=production (try: openssl rand -hex 32)")
+	default:
+		s.auth.Secret = make([]byte, 32)
+		if _, err := rand.Read(s.auth.Secret); err != nil {
+			return settings{}, fmt.Errorf("making a development secret: %w", err)
+		}
+		logger.Warn("AUTH_SECRET is not set: using a random secret, so tokens end when the server stops; set AUTH_SECRET (and AUTH_ENV=production) in production")
+	}
+	if v := getenv("AUTH_COOKIE_SECURE"); v != "" {
+		secure, err := strconv.ParseBool(v)
+		if err != nil {
+			return settings{}, fmt.Errorf("AUTH_COOKIE_SECURE=%q: want true or false", v)
+		}
+		s.auth.Cookie.Secure = secure
+	}
+	return s, nil
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+const usage = "usage: authserver [serve | migrate | createsuperuser --email EMAIL]"
+
+// run runs the command args name, serve by default. Every command first
+// brings the database schema up to date.
+func run(ctx context.Context, logger *slog.Logger, args []string, getenv func(string) string, stdin *os.File) error {
+	command := "serve"
+	if len(args) > 0 {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "serve", "migrate":
+		if len(args) > 0 {
+			return fmt.Errorf("%s takes no arguments\n%s", command, usage)
+		}
+	case "createsuperuser":
+	default:
+		return fmt.Errorf("unknown command %q\n%s", command, usage)
+	}
+	s, err := loadSettings(getenv, logger)
+	if err != nil {
+		return err
+	}
+	db, err := auth.OpenDB(ctx, s.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := auth.Migrate(ctx, db); err != nil {
+		return err
+	}
+	deps := auth.Deps{DB: db, Logger: logger}
+	// The client connects when first used: only serve needs Redis.
+	redisOptions, err := redis.ParseURL(s.redisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	deps.Redis = redis.NewClient(redisOptions)
+	defer deps.Redis.Close()
+	switch command {
+	case "migrate":
+		logger.Info("the database schema is up to date")
+		return nil
+	case "createsuperuser":
+		return createSuperuser(ctx, logger, s, deps, args, getenv, stdin)
+	}
+	return serve(ctx, logger, s, deps)
+}
+
+// newService returns the authentication service with the hooks of
+// hooks.go.
+func newService(s settings, deps auth.Deps) (*auth.Service, error) {
+	deps.Hooks = auth.AppHooks{
+		BaseHooks: auth.BaseHooks{Mailer: s.mailer, AppURL: s.appURL},
+		Logger:    deps.Logger,
+	}
+	return auth.New(s.auth, deps)
+}
+
+// createSuperuser promotes or creates the user of --email.
+func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps, args []string, getenv func(string) string, stdin *os.File) error {
+	flags := flag.NewFlagSet("createsuperuser", flag.ContinueOnError)
+	email := flags.String("email", "", "email of the superuser")
+	if err := flags.Parse(args); err != nil {
+		return fmt.Errorf("createsuperuser: %w", err)
+	}
+	if *email == "" || flags.NArg() > 0 {
+		return errors.New("createsuperuser needs --email EMAIL and nothing else")
+	}
+	password := getenv("AUTH_SUPERUSER_PASSWORD")
+	if password == "" && term.IsTerminal(int(stdin.Fd())) {
+		fmt.Fprint(os.Stderr, "Password (empty keeps an existing user's): ")
+		typed, err := term.ReadPassword(int(stdin.Fd()))
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return fmt.Errorf("reading the password: %w", err)
+		}
+		password = string(typed)
+	}
+	svc, err := newService(s, deps)
+	if err != nil {
+		return err
+	}
+	user, created, err := svc.CreateSuperuser(ctx, *email, password)
+	if err != nil {
+		return err
+	}
+	if created {
+		logger.Info("superuser created", "email", user.Email, "id", user.ID)
+	} else {
+		logger.Info("user promoted to superuser", "email", user.Email, "id", user.ID)
+	}
+	return nil
+}
+
+// serve serves until ctx ends or the process is interrupted or
+// terminated, then shuts down gracefully. (Only serve catches the signals:
+// Ctrl-C at createsuperuser's prompt ends it at once.)
+func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	svc, err := newService(s, deps)
+	if err != nil {
+		return err
+	}
+	// A server that cannot reach what it needs says so now, not at the
+	// first request.
+	if err := svc.Ready(ctx); err != nil {
+		return fmt.Errorf("not ready to serve: %w", err)
+	}
+
+	mux := http.NewServeMux()
+	// Your own routes go here, behind the service's authentication when
+	// they need it: GET /hello answers the signed-in user, 401 anyone else.
+	// The service also answers GET /healthz (the process is up) and
+	// GET /readyz (the database and Redis answer).
+	mux.Handle("GET /hello", svc.RequireUser(http.HandlerFunc(hello)))
+	mux.Handle("/", svc)
+	srv := &http.Server{
+		Addr:              s.addr,
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.ListenAndServe() }()
+	logger.Info("listening", "addr", s.addr)
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serving on %s: %w", s.addr, err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	// Mail still being sent gets a budget of its own.
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelClose()
+	return errors.Join(shutdownErr, svc.Close(closeCtx))
+}
+
+// hello greets the user RequireUser let through.
+func hello(w http.ResponseWriter, r *http.Request) {
+	user, _ := auth.UserFromContext(r.Context())
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"message": "Hello, " + user.Email})
+}

@@ -1,0 +1,30 @@
+// authgen scaffolded this file once; it is yours now, and authgen never
+// overwrites it. Write your hooks here: authgen's regenerated code calls
+// them. A hook a new authgen version adds takes BaseHooks' behaviour until
+// you write it.
+
+package auth
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+)
+
+// AppHooks are this service's hooks; the server passes them to New. The
+// methods not written here are BaseHooks': they mail the reset-password and
+// verification links, and do nothing else.
+type AppHooks struct {
+	BaseHooks
+	// Logger records the events below; nil discards them.
+	Logger *slog.Logger
+}
+
+// OnAfterRegister records each new user. Send a welcome mail or provision
+// the account here.
+func (h AppHooks) OnAfterRegister(ctx context.Context, user User, r *http.Request) error {
+	if h.Logger != nil {
+		h.Logger.InfoContext(ctx, "user registered", "user", user.ID)
+	}
+	return nil
+}
