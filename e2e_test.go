@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,54 +23,343 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	_ "github.com/go-sql-driver/mysql"
+	_ "github.com/jackc/pgx/v5/stdlib"
 )
 
-// TestEndToEnd does what a new user does: it builds authgen, runs
-// `authgen init` in a new module, vets, builds and tests the generated
-// code, starts the server (mailing through a real SMTP server) and walks
-// the flow of FastAPI Users' documentation over real HTTP, then resets a
-// password and verifies an email from the mailed links, and checks
+// e2eDatabase is a database the end-to-end test runs the generated
+// service on.
+type e2eDatabase struct {
+	name string
+	// open returns the DATABASE_URL of a new, empty database, dropped when
+	// t ends.
+	open func(t *testing.T, work string) string
+}
+
+var e2eDatabases = []e2eDatabase{
+	{"sqlite", func(t *testing.T, work string) string { return "sqlite:" + filepath.Join(work, "auth.db") }},
+	{"postgres", newPostgresDatabase},
+	{"mysql", newMySQLDatabase},
+}
+
+// e2eBackends are the backends of every end-to-end module: the two of
+// FastAPI Users' flow, which the seed walks, then one of each other
+// strategy.
+var e2eBackends = []string{"bearer-jwt", "cookie-jwt", "bearer-database", "bearer-redis"}
+
+// TestEndToEnd does what a new user does, on each database: it builds
+// authgen, runs `authgen init` in a new module, vets, builds and tests the
+// generated code, starts the server (mailing through a real SMTP server)
+// and walks the flow of FastAPI Users' documentation over real HTTP, then
+// logs in and out with database and Redis tokens, resets a password and
+// verifies an email from the mailed links. On PostgreSQL and MySQL it
+// cuts the server off its database and back; on SQLite it checks
 // `authgen generate --check`.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs a generated service; run without -short")
 	}
-	work := t.TempDir()
-	authgen := filepath.Join(work, "authgen")
+	authgen := filepath.Join(t.TempDir(), "authgen")
 	runIn(t, ".", "go", "build", "-o", authgen, ".")
+	for _, db := range e2eDatabases {
+		t.Run(db.name, func(t *testing.T) {
+			redisURL := serverURL(t, "AUTH_TEST_REDIS_URL")
+			work := t.TempDir()
+			dbURL := db.open(t, work)
+			app := filepath.Join(work, "app")
+			if err := os.Mkdir(app, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			runIn(t, app, "go", "mod", "init", "example.com/app")
+			initArgs := []string{"init", "--yes", "--db", db.name}
+			for _, b := range e2eBackends {
+				initArgs = append(initArgs, "--backend", b)
+			}
+			runIn(t, app, authgen, initArgs...)
+			runIn(t, app, "go", "vet", "./...")
+			runIn(t, app, "go", "test", "-count=1", "./...")
 
-	app := filepath.Join(work, "app")
-	if err := os.Mkdir(app, 0o755); err != nil {
+			server := filepath.Join(work, "authserver")
+			runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
+			env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + strings.Repeat("s", 32)}
+			checkStartupError(t, server, db.name, env)
+
+			migrate := exec.Command(server, "migrate")
+			migrate.Env = append(os.Environ(), env...)
+			if out, err := migrate.CombinedOutput(); err != nil || !strings.Contains(string(out), "the database schema is up to date") {
+				t.Fatalf("authserver migrate: %v\n%s", err, out)
+			}
+			mail := startSMTPSink(t)
+			base := startServer(t, server, append(env, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")...)
+			// The first superuser is made with the server's own command,
+			// while the server runs: no database session needed.
+			walkSeedFlow(t, base, func(email string) {
+				cmd := exec.Command(server, "createsuperuser", "--email", email)
+				cmd.Env = append(os.Environ(), env...)
+				if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "user promoted to superuser") {
+					t.Fatalf("authserver createsuperuser --email %s: %v\n%s", email, err, out)
+				}
+			})
+			walkRevocableTokens(t, base)
+			walkMailFlow(t, base, mail)
+			if db.name == "sqlite" {
+				checkDrift(t, app, authgen)
+				return
+			}
+
+			// The same server binary, through a proxy that can cut it off
+			// its database.
+			u, err := url.Parse(dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := startProxy(t, u.Host)
+			u.Host = proxy.addr
+			proxied := startServer(t, server, "DATABASE_URL="+u.String(), "REDIS_URL="+redisURL, "AUTH_SECRET="+strings.Repeat("s", 32))
+			walkOutage(t, proxied, proxy)
+		})
+	}
+}
+
+// serverURL returns the URL of a test server from the environment
+// variable env, which scripts/services prints. Without it the test is
+// skipped on a developer's machine and fails in CI, which must provide
+// the server.
+func serverURL(t *testing.T, env string) string {
+	t.Helper()
+	u := os.Getenv(env)
+	if u == "" {
+		msg := env + ` is not set: start PostgreSQL, MariaDB and Redis with eval "$(scripts/services)" (as root)`
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return u
+}
+
+// newPostgresDatabase makes a database of its own on the server of
+// AUTH_TEST_POSTGRES_URL.
+func newPostgresDatabase(t *testing.T, _ string) string {
+	admin := serverURL(t, "AUTH_TEST_POSTGRES_URL")
+	return newDatabase(t, "pgx", admin, admin, func(u *url.URL, name string) { u.Path = "/" + name })
+}
+
+// newMySQLDatabase makes a database of its own on the server of
+// AUTH_TEST_MYSQL_URL.
+func newMySQLDatabase(t *testing.T, _ string) string {
+	admin := serverURL(t, "AUTH_TEST_MYSQL_URL")
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("AUTH_TEST_MYSQL_URL: %v", err)
+	}
+	password, _ := u.User.Password()
+	dsn := fmt.Sprintf("%s:%s@tcp(%s)/", u.User.Username(), password, u.Host)
+	return newDatabase(t, "mysql", dsn, admin, func(u *url.URL, name string) { u.Path = "/" + name })
+}
+
+// newDatabase creates a database with a new name through driver and dsn,
+// drops it when t ends, and returns adminURL pointed at it by rename.
+func newDatabase(t *testing.T, driver, dsn, adminURL string, rename func(*url.URL, string)) string {
+	t.Helper()
+	admin, err := sql.Open(driver, dsn)
+	if err != nil {
 		t.Fatal(err)
 	}
-	runIn(t, app, "go", "mod", "init", "example.com/app")
-	runIn(t, app, authgen, "init", "--yes")
-	runIn(t, app, "go", "vet", "./...")
-	runIn(t, app, "go", "test", "-count=1", "./...")
-
-	server := filepath.Join(work, "authserver")
-	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
-
-	dbURL := "sqlite:" + filepath.Join(work, "auth.db")
-	migrate := exec.Command(server, "migrate")
-	migrate.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
-	if out, err := migrate.CombinedOutput(); err != nil || !strings.Contains(string(out), "the database schema is up to date") {
-		t.Fatalf("authserver migrate: %v\n%s", err, out)
+	t.Cleanup(func() { admin.Close() })
+	name := fmt.Sprintf("authgen_e2e_%d", time.Now().UnixNano())
+	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("creating database %s: %v", name, err)
 	}
-	mail := startSMTPSink(t)
-	base := startServer(t, server, dbURL, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")
-	// The first superuser is made with the server's own command, while the
-	// server runs: no database session needed.
-	walkSeedFlow(t, base, func(email string) {
-		cmd := exec.Command(server, "createsuperuser", "--email", email)
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "AUTH_SECRET="+strings.Repeat("s", 32))
-		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "user promoted to superuser") {
-			t.Fatalf("authserver createsuperuser --email %s: %v\n%s", email, err, out)
+	t.Cleanup(func() {
+		// The servers under test are stopped by then: their cleanups run
+		// first.
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name); err != nil {
+			t.Errorf("dropping database %s: %v", name, err)
 		}
 	})
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rename(u, name)
+	return u.String()
+}
 
-	walkMailFlow(t, base, mail)
-	checkDrift(t, app, authgen)
+// checkStartupError checks that the server, given a database it cannot
+// reach, stops at once with one log line that names the database without
+// its password, and exit code 1.
+func checkStartupError(t *testing.T, server, db string, env []string) {
+	t.Helper()
+	unreachable := map[string]string{
+		"sqlite":   "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "dir", "auth.db"),
+		"postgres": "postgres://auth:s3cret@127.0.0.1:1/auth?sslmode=disable",
+		"mysql":    "mysql://auth:s3cret@127.0.0.1:1/auth",
+	}[db]
+	cmd := exec.Command(server)
+	cmd.Env = append(append(os.Environ(), env...), "DATABASE_URL="+unreachable, "AUTH_ADDR=127.0.0.1:0")
+	out, err := cmd.CombinedOutput()
+	exit, ok := err.(*exec.ExitError)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	last := lines[len(lines)-1]
+	if !ok || exit.ExitCode() != 1 || !strings.Contains(last, "level=ERROR") || strings.Contains(string(out), "s3cret") {
+		t.Errorf("server on an unreachable database: %v, output:\n%s\nwant exit 1 and one error line without the password", err, out)
+	}
+	if db != "sqlite" && !strings.Contains(last, "connecting to "+strings.Replace(unreachable, "s3cret", "xxxxx", 1)) {
+		t.Errorf("start-up error %q does not name the database", last)
+	}
+}
+
+// walkRevocableTokens logs in through the database and Redis backends,
+// uses each token, logs out, and checks the token then gets 401.
+func walkRevocableTokens(t *testing.T, base string) {
+	t.Helper()
+	status, _, body := request(t, "POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"}, strings.NewReader(`{"email": "tristan@camelot.bt","password": "iseult of ireland"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	for _, prefix := range []string{"/auth/db", "/auth/redis"} {
+		ct, f := form(t, "username", "tristan@camelot.bt", "password", "iseult of ireland")
+		status, _, body := request(t, "POST", base+prefix+"/login", map[string]string{"Content-Type": ct}, f)
+		var login struct {
+			AccessToken string `json:"access_token"`
+		}
+		if status != http.StatusOK || json.Unmarshal(body, &login) != nil || len(login.AccessToken) < 43 {
+			t.Fatalf("%s/login: %d %s", prefix, status, body)
+		}
+		bearer := map[string]string{"Authorization": "Bearer " + login.AccessToken}
+		if status, _, body := request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusOK {
+			t.Errorf("GET /users/me with a %s token: %d %s", prefix, status, body)
+		}
+		if status, _, body := request(t, "POST", base+prefix+"/logout", bearer, nil); status != http.StatusNoContent {
+			t.Errorf("%s/logout: %d %s", prefix, status, body)
+		}
+		if status, _, body := request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusUnauthorized {
+			t.Errorf("GET /users/me with a %s token after logout: %d %s, want 401", prefix, status, body)
+		}
+	}
+}
+
+// walkOutage cuts the server at base off its database: requests that need
+// the database get 503 (not a hang, not a 500) and /readyz 503 while
+// /healthz stays 200; once the database is back, the same server answers
+// 200 again by itself.
+func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
+	t.Helper()
+	jsonHeader := map[string]string{"Content-Type": "application/json"}
+	if status, _, body := request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "bedivere@camelot.bt","password": "green knight"}`)); status != http.StatusCreated {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	ct, f := form(t, "username", "bedivere@camelot.bt", "password", "green knight")
+	status, _, body := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	var login struct {
+		AccessToken string `json:"access_token"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &login) != nil {
+		t.Fatalf("login: %d %s", status, body)
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + login.AccessToken}
+
+	proxy.cut()
+	for _, path := range []string{"/users/me", "/readyz"} {
+		start := time.Now()
+		status, header, body := request(t, "GET", base+path, bearer, nil)
+		if status != http.StatusServiceUnavailable || header.Get("Retry-After") == "" {
+			t.Errorf("GET %s without the database: %d %s, want 503 with Retry-After", path, status, body)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("GET %s without the database took %v", path, took)
+		}
+	}
+	if status, _, body := request(t, "GET", base+"/healthz", nil, nil); status != http.StatusOK {
+		t.Errorf("GET /healthz without the database: %d %s, want 200", status, body)
+	}
+
+	proxy.restore()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		status, _, body := request(t, "GET", base+"/users/me", bearer, nil)
+		if status == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /users/me 30s after the database came back: %d %s", status, body)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if status, _, body := request(t, "GET", base+"/readyz", nil, nil); status != http.StatusOK {
+		t.Errorf("GET /readyz after the database came back: %d %s", status, body)
+	}
+}
+
+// tcpProxy forwards connections to a database server until cut, which
+// closes them all and refuses new ones, as a stopped server does.
+type tcpProxy struct {
+	t      *testing.T
+	addr   string
+	target string
+
+	mu       sync.Mutex
+	listener net.Listener
+	conns    []net.Conn
+}
+
+func startProxy(t *testing.T, target string) *tcpProxy {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tcpProxy{t: t, addr: l.Addr().String(), target: target}
+	p.serve(l)
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *tcpProxy) serve(l net.Listener) {
+	p.mu.Lock()
+	p.listener = l
+	p.mu.Unlock()
+	go func() {
+		for {
+			client, err := l.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", p.target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, client, server)
+			p.mu.Unlock()
+			go func() { io.Copy(server, client); server.Close() }()
+			go func() { io.Copy(client, server); client.Close() }()
+		}
+	}()
+}
+
+// cut closes the listener and every forwarded connection.
+func (p *tcpProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.listener != nil {
+		p.listener.Close()
+		p.listener = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// restore listens again on the same address.
+func (p *tcpProxy) restore() {
+	l, err := net.Listen("tcp", p.addr)
+	if err != nil {
+		p.t.Fatalf("listening again on %s: %v", p.addr, err)
+	}
+	p.serve(l)
 }
 
 // runIn runs a command in dir and fails the test with its output when it
@@ -100,9 +390,9 @@ func exitCode(t *testing.T, dir, name string, args ...string) (int, string) {
 	return 0, string(out)
 }
 
-// startServer starts the generated server on a free port and waits until
-// it answers.
-func startServer(t *testing.T, server, dbURL string, env ...string) string {
+// startServer starts the generated server on a free port with env added
+// to its environment, and waits until it answers.
+func startServer(t *testing.T, server string, env ...string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -114,8 +404,7 @@ func startServer(t *testing.T, server, dbURL string, env ...string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	cmd := exec.CommandContext(ctx, server)
-	cmd.Env = append(os.Environ(), "AUTH_ADDR="+addr, "DATABASE_URL="+dbURL, "AUTH_SECRET="+strings.Repeat("s", 32))
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(append(os.Environ(), env...), "AUTH_ADDR="+addr)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
