@@ -39,15 +39,15 @@ type Schema struct {
 }
 
 func schemaOf(s Spec) Schema {
-	fields := slices.Clone(s.Fields)
-	if fields == nil {
-		fields = []Field{}
+	fields := []Field{}
+	for _, f := range s.Fields {
+		fields = append(fields, f.Schema())
 	}
 	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database")}
 }
 
 func (a Schema) equal(b Schema) bool {
-	return a.Database == b.Database && slices.Equal(a.Fields, b.Fields) && a.AccessTokens == b.AccessTokens
+	return a.Database == b.Database && slices.EqualFunc(a.Fields, b.Fields, Field.SameSchema) && a.AccessTokens == b.AccessTokens
 }
 
 // describeChange says in a few words how b differs from a.

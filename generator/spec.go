@@ -6,12 +6,17 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"go/token"
+	"math"
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // SpecVersion is the only authgen.yaml format version this authgen reads.
@@ -40,6 +45,10 @@ type Spec struct {
 	// reset-password and verification tokens, in seconds.
 	ResetPasswordLifetime int
 	VerifyLifetime        int
+	// DroppedFields names the fields whose columns, and data, the next
+	// migration may drop: a field removed from Fields without being listed
+	// here is refused.
+	DroppedFields []string
 }
 
 // PasswordPolicy is the rule every new password meets before the
@@ -63,11 +72,32 @@ type Cookie struct {
 	Secure bool
 }
 
-// Field is a custom field of the user model.
+// Field is a custom field of the user model. Its JSON form is the schema
+// snapshot of authgen.lock, which holds only what the columns are made of.
 type Field struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Required bool   `json:"required"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	// Required fields are NOT NULL columns; registration must give them a
+	// value unless they have a default.
+	Required bool `json:"required"`
+	// MaxLength bounds a string field, in characters; 0 means
+	// DefaultStringMaxLength.
+	MaxLength int `json:"max_length,omitempty"`
+	// Values are the values an enum field takes.
+	Values []string `json:"values,omitempty"`
+	// Default, when set, is the canonical text of the value registration
+	// takes when the field is left out, and that existing rows take when
+	// the field is added to them.
+	Default *string `json:"default,omitempty"`
+	// Unique fields have a unique index; Indexed ones a plain index.
+	Unique  bool `json:"unique,omitempty"`
+	Indexed bool `json:"indexed,omitempty"`
+	// RenamedFrom and ChangeType instruct the next migration; they are not
+	// part of the schema. RenamedFrom names the field this one was; with
+	// ChangeType, a change of type (or of a string's length) converts the
+	// column's values instead of being refused.
+	RenamedFrom string `json:"-"`
+	ChangeType  bool   `json:"-"`
 }
 
 // The values a spec may hold.
@@ -75,7 +105,19 @@ var (
 	Databases  = []string{"sqlite", "postgres", "mysql"}
 	Transports = []string{"bearer", "cookie"}
 	Strategies = []string{"jwt", "database", "redis"}
-	FieldTypes = []string{"string", "text", "int", "float", "bool"}
+	FieldTypes = []string{"string", "text", "int", "float", "bool", "date", "datetime", "uuid", "enum"}
+)
+
+// Limits of custom fields.
+const (
+	// DefaultStringMaxLength is the length of a string field that sets
+	// none.
+	DefaultStringMaxLength = 255
+	maxStringLength        = 10000
+	// maxIndexedStringLength keeps an index within MySQL's 3072 bytes of
+	// four-byte characters.
+	maxIndexedStringLength = 768
+	maxEnumValueLength     = 64
 )
 
 // Default values of a spec.
@@ -184,12 +226,32 @@ var (
 )
 
 // reservedFieldNames are the names a custom field may not take: the base
-// user columns, their JSON aliases, and words that break SQL or Go code.
+// user columns, their JSON aliases, and words reserved in the SQL of
+// SQLite, PostgreSQL or MySQL, which would break the generated queries.
 var reservedFieldNames = []string{
 	"id", "email", "normalized_email", "password", "hashed_password",
-	"is_active", "is_superuser", "is_verified", "oauth_accounts",
-	"user", "users", "select", "from", "where", "table", "order", "group",
-	"index", "key", "primary", "references", "default", "check", "limit", "offset",
+	"is_active", "is_superuser", "is_verified", "oauth_accounts", "user", "users",
+
+	"accessible", "add", "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc",
+	"asymmetric", "authorization", "before", "between", "binary", "both", "by", "call", "cascade",
+	"case", "cast", "change", "char", "character", "check", "collate", "column", "condition",
+	"constraint", "create", "cross", "current_date", "current_role", "current_time",
+	"current_timestamp", "current_user", "cursor", "database", "databases", "dec", "decimal",
+	"declare", "default", "deferrable", "delete", "desc", "describe", "distinct", "div", "do",
+	"double", "drop", "dual", "each", "else", "elseif", "end", "except", "exists", "exit",
+	"explain", "false", "fetch", "float", "for", "force", "foreign", "freeze", "from", "full",
+	"fulltext", "grant", "group", "having", "if", "ignore", "ilike", "in", "index", "inner",
+	"insert", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join", "key",
+	"keys", "kill", "lateral", "leading", "leave", "left", "like", "limit", "load", "localtime",
+	"localtimestamp", "lock", "long", "loop", "match", "mod", "natural", "not", "notnull", "null",
+	"numeric", "offset", "on", "only", "option", "or", "order", "out", "outer", "over", "partition",
+	"placing", "precision", "primary", "procedure", "range", "read", "real", "references",
+	"regexp", "release", "rename", "repeat", "replace", "require", "restrict", "return",
+	"returning", "revoke", "right", "rlike", "row", "rows", "schema", "select", "session_user",
+	"set", "show", "similar", "smallint", "some", "sql", "symmetric", "table", "tablesample",
+	"then", "to", "trailing", "trigger", "true", "union", "unique", "unlock", "unsigned", "update",
+	"usage", "use", "using", "values", "varchar", "variadic", "verbose", "when", "where", "while",
+	"window", "with", "write", "xor", "zerofill",
 }
 
 // ValidateFieldName reports whether name can be a custom field.
@@ -202,9 +264,17 @@ func ValidateFieldName(name string) error {
 	case len(name) > 63:
 		return fmt.Errorf("field name %q is longer than 63 characters", name)
 	case slices.Contains(reservedFieldNames, name) || token.IsKeyword(name):
-		return fmt.Errorf("field name %q is reserved; choose another name", name)
+		return fmt.Errorf("field name %q is reserved (a base field, a Go keyword or an SQL word); choose another name, such as %q", name, name+"_value")
 	}
 	return nil
+}
+
+// StringMaxLength returns the length bound of a string field.
+func (f Field) StringMaxLength() int {
+	if f.MaxLength == 0 {
+		return DefaultStringMaxLength
+	}
+	return f.MaxLength
 }
 
 func (f Field) validate() error {
@@ -214,7 +284,132 @@ func (f Field) validate() error {
 	if !slices.Contains(FieldTypes, f.Type) {
 		return fmt.Errorf("field %q: unknown type %q (allowed: %s)", f.Name, f.Type, strings.Join(FieldTypes, ", "))
 	}
+	switch {
+	case f.MaxLength != 0 && f.Type != "string":
+		return fmt.Errorf("field %q: max_length is for string fields; %s has none", f.Name, f.Type)
+	case f.MaxLength < 0 || f.MaxLength > maxStringLength:
+		return fmt.Errorf("field %q: max_length %d is out of range; use 1 to %d, or type text", f.Name, f.MaxLength, maxStringLength)
+	case f.Type == "enum" && len(f.Values) == 0:
+		return fmt.Errorf("field %q: an enum needs values, such as values: [free, pro]", f.Name)
+	case f.Type != "enum" && len(f.Values) > 0:
+		return fmt.Errorf("field %q: values are for enum fields; %s takes any value of its type", f.Name, f.Type)
+	case (f.Unique || f.Indexed) && f.Type == "text":
+		return fmt.Errorf("field %q: a text field cannot be unique or indexed; use type string (up to %d characters)", f.Name, maxIndexedStringLength)
+	case (f.Unique || f.Indexed) && f.StringMaxLength() > maxIndexedStringLength && f.Type == "string":
+		return fmt.Errorf("field %q: an index holds strings of at most %d characters; lower max_length", f.Name, maxIndexedStringLength)
+	case f.Unique && f.Indexed:
+		return fmt.Errorf("field %q: unique already indexes the field; drop indexed", f.Name)
+	case f.Unique && f.Default != nil:
+		return fmt.Errorf("field %q: a unique field cannot have a default, which every row left without a value would share", f.Name)
+	case f.RenamedFrom == f.Name:
+		return fmt.Errorf("field %q: renamed_from names the field itself", f.Name)
+	}
+	seen := map[string]bool{}
+	for _, v := range f.Values {
+		switch {
+		case v == "" || utf8.RuneCountInString(v) > maxEnumValueLength || strings.ContainsRune(v, 0):
+			return fmt.Errorf("field %q: enum value %q must have 1 to %d characters", f.Name, v, maxEnumValueLength)
+		case seen[v]:
+			return fmt.Errorf("field %q: enum value %q is listed twice", f.Name, v)
+		}
+		seen[v] = true
+	}
+	if f.RenamedFrom != "" {
+		if err := ValidateFieldName(f.RenamedFrom); err != nil {
+			return fmt.Errorf("field %q: renamed_from: %w", f.Name, err)
+		}
+	}
+	if f.Default != nil {
+		if _, err := CanonicalValue(f, *f.Default); err != nil {
+			return fmt.Errorf("field %q: default %q: %w", f.Name, *f.Default, err)
+		}
+	}
 	return nil
+}
+
+// CanonicalValue checks that text is a value of field f and returns its
+// canonical text: the form authgen.lock records and the generated code
+// compares.
+func CanonicalValue(f Field, text string) (string, error) {
+	switch f.Type {
+	case "string", "text":
+		if strings.ContainsRune(text, 0) || !utf8.ValidString(text) {
+			return "", errors.New("not valid text")
+		}
+		if f.Type == "string" && utf8.RuneCountInString(text) > f.StringMaxLength() {
+			return "", fmt.Errorf("longer than max_length %d", f.StringMaxLength())
+		}
+		return text, nil
+	case "int":
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			return "", errors.New("not a whole number")
+		}
+		return strconv.FormatInt(n, 10), nil
+	case "float":
+		x, err := strconv.ParseFloat(text, 64)
+		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+			return "", errors.New("not a finite number")
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64), nil
+	case "bool":
+		b, err := strconv.ParseBool(text)
+		if err != nil || (text != "true" && text != "false") {
+			return "", errors.New("not true or false")
+		}
+		return strconv.FormatBool(b), nil
+	case "date":
+		d, err := time.Parse(time.DateOnly, text)
+		if err != nil {
+			return "", errors.New("not a date of the form 2006-01-02")
+		}
+		return d.Format(time.DateOnly), nil
+	case "datetime":
+		t, err := time.Parse(time.RFC3339Nano, text)
+		if err != nil {
+			return "", errors.New("not a date and time with a zone, such as 2006-01-02T15:04:05Z")
+		}
+		return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano), nil
+	case "uuid":
+		if !uuidPattern.MatchString(text) {
+			return "", errors.New("not a UUID of the form 01234567-89ab-cdef-0123-456789abcdef")
+		}
+		return strings.ToLower(text), nil
+	case "enum":
+		if !slices.Contains(f.Values, text) {
+			return "", fmt.Errorf("not one of the values %s", strings.Join(f.Values, ", "))
+		}
+		return text, nil
+	}
+	return "", fmt.Errorf("unknown type %q", f.Type)
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// Schema returns the field as the schema snapshot records it: without the
+// instructions to the next migration, and with its default canonical.
+func (f Field) Schema() Field {
+	f.RenamedFrom, f.ChangeType = "", false
+	if f.Default != nil {
+		if c, err := CanonicalValue(f, *f.Default); err == nil {
+			f.Default = &c
+		}
+	}
+	if f.MaxLength == DefaultStringMaxLength {
+		f.MaxLength = 0
+	}
+	return f
+}
+
+// SameSchema reports whether two fields make the same column.
+func (f Field) SameSchema(g Field) bool {
+	f, g = f.Schema(), g.Schema()
+	return f.Name == g.Name && f.Type == g.Type && f.Required == g.Required && f.MaxLength == g.MaxLength &&
+		slices.Equal(f.Values, g.Values) && equalDefault(f.Default, g.Default) && f.Unique == g.Unique && f.Indexed == g.Indexed
+}
+
+func equalDefault(a, b *string) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
 // ValidateDir reports whether dir is a usable output directory: relative,
@@ -281,6 +476,7 @@ func (s Spec) Validate() []Problem {
 		}
 	}
 	fields := map[string]bool{}
+	renamed := map[string]bool{}
 	for i, f := range s.Fields {
 		at := fmt.Sprintf("user.fields[%d]", i)
 		if err := f.validate(); err != nil {
@@ -289,6 +485,21 @@ func (s Spec) Validate() []Problem {
 			add(at+".name", "field %q is declared twice", f.Name)
 		}
 		fields[f.Name] = true
+		if f.RenamedFrom != "" {
+			if renamed[f.RenamedFrom] {
+				add(at+".renamed_from", "two fields are renamed from %q", f.RenamedFrom)
+			}
+			renamed[f.RenamedFrom] = true
+		}
+	}
+	for i, name := range s.DroppedFields {
+		at := fmt.Sprintf("user.dropped_fields[%d]", i)
+		switch {
+		case fields[name]:
+			add(at, "%q is also in user.fields; a field is either kept or dropped", name)
+		case renamed[name]:
+			add(at, "%q is also a renamed_from; a renamed field keeps its data", name)
+		}
 	}
 	if err := ValidateDir(s.Package); err != nil {
 		add("output.package", "%v", err)

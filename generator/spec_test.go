@@ -105,10 +105,10 @@ func TestParseField(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got != tt.want {
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ParseField(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
 		}
-		if back, err := ParseField(got.String()); err != nil || back != got {
+		if back, err := ParseField(got.String()); err != nil || !reflect.DeepEqual(back, got) {
 			t.Errorf("ParseField(%q.String()) = %+v, %v", tt.in, back, err)
 		}
 	}

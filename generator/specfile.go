@@ -164,6 +164,30 @@ func (d *specDecoder) bool(n *yaml.Node, path string, dst *bool) {
 	}
 }
 
+// strings decodes a list of strings.
+func (d *specDecoder) strings(n *yaml.Node, path string, dst *[]string) {
+	*dst = nil
+	d.sequence(n, path, func(n *yaml.Node, p string) {
+		if v, ok := d.scalar(n, p, "a string"); ok {
+			*dst = append(*dst, v)
+		}
+	})
+}
+
+// defaultValue decodes a field's default: any scalar but null, whose
+// text the field's type checks later.
+func (d *specDecoder) defaultValue(n *yaml.Node, path string, dst **string) {
+	v, ok := d.scalar(n, path, "a single value")
+	if !ok {
+		return
+	}
+	if n.Tag == "!!null" {
+		d.errorf(n, "%s: null is no default; leave default out for none", path)
+		return
+	}
+	*dst = &v
+}
+
 func (d *specDecoder) sequence(n *yaml.Node, path string, item func(*yaml.Node, string)) {
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, "%s: expected a list", path)
@@ -200,11 +224,19 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 						d.mapping(n, p, map[string]func(*yaml.Node, string){
 							"name":     func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
 							"type":     func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
-							"required": func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
+							"required":     func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
+							"max_length":   func(n *yaml.Node, p string) { d.int(n, p, &f.MaxLength) },
+							"values":       func(n *yaml.Node, p string) { d.strings(n, p, &f.Values) },
+							"default":      func(n *yaml.Node, p string) { d.defaultValue(n, p, &f.Default) },
+							"unique":       func(n *yaml.Node, p string) { d.bool(n, p, &f.Unique) },
+							"indexed":      func(n *yaml.Node, p string) { d.bool(n, p, &f.Indexed) },
+							"renamed_from": func(n *yaml.Node, p string) { d.str(n, p, &f.RenamedFrom) },
+							"change_type":  func(n *yaml.Node, p string) { d.bool(n, p, &f.ChangeType) },
 						})
 						s.Fields = append(s.Fields, f)
 					})
 				},
+				"dropped_fields": func(n *yaml.Node, p string) { d.strings(n, p, &s.DroppedFields) },
 			})
 		},
 		"output": func(n *yaml.Node, p string) {
@@ -244,22 +276,26 @@ func FormatSpec(s Spec) []byte {
 	w("# authgen.yaml: what authgen generates your authentication service from.\n")
 	w("# Edit it, then run `authgen generate`; `authgen generate --check` tells whether the code is up to date.\n")
 	w("version: %d\n\n", s.Version)
-	w("# sqlite (embedded, the default)\n")
+	w("# sqlite (embedded, the default), postgres or mysql (MySQL or MariaDB)\n")
 	w("database: %s\n\n", s.Database)
 	w("# Each backend serves POST /auth/<name>/login and /auth/<name>/logout.\n")
-	w("# transport: bearer (Authorization header) or cookie; strategy: jwt.\n")
+	w("# transport: bearer (Authorization header) or cookie; strategy: jwt, database or redis.\n")
 	w("backends:\n")
 	for _, bk := range s.Backends {
 		w("  - name: %s\n    transport: %s\n    strategy: %s\n", bk.Name, bk.Transport, bk.Strategy)
 	}
 	w("\n# Custom fields of the user model; type is one of %s.\n", strings.Join(FieldTypes, ", "))
+	w("# Also: max_length (string), values (enum), default, unique, indexed; `authgen field add` writes them.\n")
 	if len(s.Fields) == 0 {
 		w("user:\n  fields: []\n")
 	} else {
 		w("user:\n  fields:\n")
 		for _, f := range s.Fields {
-			w("    - name: %s\n      type: %s\n      required: %t\n", f.Name, f.Type, f.Required)
+			b.Write(FormatField(f, "    "))
 		}
+	}
+	if len(s.DroppedFields) > 0 {
+		w("  dropped_fields: [%s]\n", strings.Join(s.DroppedFields, ", "))
 	}
 	w("\n# Where the generated package and the server's main package go.\n")
 	w("output:\n  package: %s\n  server: %s\n\n", s.Package, s.Server)
@@ -275,4 +311,52 @@ func FormatSpec(s Spec) []byte {
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)
 	}
 	return b.Bytes()
+}
+
+// FormatField renders a field as an item of user.fields, each line
+// starting with indent.
+func FormatField(f Field, indent string) []byte {
+	var b bytes.Buffer
+	w := func(format string, args ...any) { b.WriteString(indent + fmt.Sprintf(format, args...) + "\n") }
+	w("- name: %s", f.Name)
+	indent += "  "
+	w("type: %s", f.Type)
+	w("required: %t", f.Required)
+	if f.MaxLength != 0 {
+		w("max_length: %d", f.MaxLength)
+	}
+	if len(f.Values) > 0 {
+		quoted := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			quoted[i] = yamlString(v)
+		}
+		w("values: [%s]", strings.Join(quoted, ", "))
+	}
+	if f.Default != nil {
+		w("default: %s", yamlString(*f.Default))
+	}
+	if f.Unique {
+		w("unique: true")
+	}
+	if f.Indexed {
+		w("indexed: true")
+	}
+	if f.RenamedFrom != "" {
+		w("renamed_from: %s", f.RenamedFrom)
+	}
+	if f.ChangeType {
+		w("change_type: true")
+	}
+	return b.Bytes()
+}
+
+// yamlString writes s as a YAML flow scalar that reads back as the same
+// text: plain when that is unambiguous, else single-quoted.
+func yamlString(s string) string {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(s), &n); err == nil && len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode &&
+		n.Content[0].Value == s && n.Content[0].Tag == "!!str" && n.Content[0].Style == 0 && !strings.ContainsAny(s, ",[]{}#:\n") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
