@@ -50,7 +50,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"duplicate backend", "version: 1\nbackends:\n  - {name: a, transport: bearer, strategy: jwt}\n  - {name: a, transport: cookie, strategy: jwt}\n", []string{`authgen.yaml:4: backends[1].name: "a" is used twice`}},
 		{"reserved field", "version: 1\nuser:\n  fields:\n    - name: email\n      type: string\n", []string{`authgen.yaml:4: user.fields[0]: field name "email" is reserved`}},
 		{"go keyword field", "version: 1\nuser:\n  fields:\n    - name: func\n      type: int\n", []string{`field name "func" is reserved`}},
-		{"bad field type", "version: 1\nuser:\n  fields:\n    - name: age\n      type: integer\n", []string{`authgen.yaml:4: user.fields[0]: field "age": unknown type "integer" (allowed: string, text, int, float, bool)`}},
+		{"bad field type", "version: 1\nuser:\n  fields:\n    - name: age\n      type: integer\n", []string{`authgen.yaml:4: user.fields[0]: field "age": unknown type "integer" (allowed: string, text, int, float, bool, date, datetime, uuid, enum)`}},
 		{"camel field", "version: 1\nuser:\n  fields:\n    - name: firstName\n      type: string\n", []string{"must be snake_case"}},
 		{"duplicate field", "version: 1\nuser:\n  fields:\n    - {name: a, type: int}\n    - {name: a, type: int}\n", []string{`authgen.yaml:5: user.fields[1].name: field "a" is declared twice`}},
 		{"bad required", "version: 1\nuser:\n  fields:\n    - {name: a, type: int, required: maybe}\n", []string{`authgen.yaml:4: user.fields[0].required: "maybe" must be true or false`}},
