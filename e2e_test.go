@@ -243,7 +243,8 @@ func walkRevocableTokens(t *testing.T, base string) {
 // walkOutage cuts the server at base off its database: requests that need
 // the database get 503 (not a hang, not a 500) and /readyz 503 while
 // /healthz stays 200; once the database is back, the same server answers
-// 200 again by itself.
+// 200 again by itself. Then the database hangs instead: a request gets its
+// 503 when its time runs out.
 func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
 	t.Helper()
 	jsonHeader := map[string]string{"Content-Type": "application/json"}
@@ -290,6 +291,20 @@ func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
 	if status, _, body := request(t, "GET", base+"/readyz", nil, nil); status != http.StatusOK {
 		t.Errorf("GET /readyz after the database came back: %d %s", status, body)
 	}
+
+	proxy.cut()
+	proxy.stall()
+	start := time.Now()
+	status, header, body := request(t, "GET", base+"/users/me", bearer, nil)
+	if status != http.StatusServiceUnavailable || header.Get("Retry-After") == "" {
+		t.Errorf("GET /users/me while the database hangs: %d %s, want 503 with Retry-After", status, body)
+	}
+	// The service's RequestTimeout, 15 s, and its readiness check.
+	if took := time.Since(start); took > 25*time.Second {
+		t.Errorf("GET /users/me while the database hangs took %v", took)
+	}
+	proxy.cut()
+	proxy.restore()
 }
 
 // tcpProxy forwards connections to a database server until cut, which
@@ -302,6 +317,9 @@ type tcpProxy struct {
 	mu       sync.Mutex
 	listener net.Listener
 	conns    []net.Conn
+	// stalled connections are accepted and never answered, as by a
+	// database that hangs.
+	stalled bool
 }
 
 func startProxy(t *testing.T, target string) *tcpProxy {
@@ -324,6 +342,15 @@ func (p *tcpProxy) serve(l net.Listener) {
 			client, err := l.Accept()
 			if err != nil {
 				return
+			}
+			p.mu.Lock()
+			stalled := p.stalled
+			if stalled {
+				p.conns = append(p.conns, client)
+			}
+			p.mu.Unlock()
+			if stalled {
+				continue
 			}
 			server, err := net.Dial("tcp", p.target)
 			if err != nil {
@@ -353,12 +380,20 @@ func (p *tcpProxy) cut() {
 	p.conns = nil
 }
 
-// restore listens again on the same address.
-func (p *tcpProxy) restore() {
+// restore listens again on the same address, forwarding.
+func (p *tcpProxy) restore() { p.listen(false) }
+
+// stall listens again on the same address, and answers nothing.
+func (p *tcpProxy) stall() { p.listen(true) }
+
+func (p *tcpProxy) listen(stalled bool) {
 	l, err := net.Listen("tcp", p.addr)
 	if err != nil {
 		p.t.Fatalf("listening again on %s: %v", p.addr, err)
 	}
+	p.mu.Lock()
+	p.stalled = stalled
+	p.mu.Unlock()
 	p.serve(l)
 }
 

@@ -78,11 +78,12 @@ registration, login over bearer or cookie tokens, user management, migrations,
 a runnable server and its tests. The service speaks the HTTP API of FastAPI Users.
 
   authgen init       ask what to generate, save it in authgen.yaml, generate
-  authgen generate   regenerate after editing authgen.yaml (--check in CI)`,
+  authgen generate   regenerate after editing authgen.yaml (--check in CI)
+  authgen field      add or remove a custom field of the user model, then regenerate`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newInitCommand(env), newGenerateCommand(env), newVersionCommand(env))
+	root.AddCommand(newInitCommand(env), newGenerateCommand(env), newFieldCommand(env), newVersionCommand(env))
 	return root
 }
 

@@ -37,6 +37,7 @@ var outputFiles = []outputFile{
 	{template: "auth/request_gen.go.tmpl", path: "{pkg}/request_gen.go", owner: Generated},
 	{template: "auth/email_gen.go.tmpl", path: "{pkg}/email_gen.go", owner: Generated},
 	{template: "auth/user_gen.go.tmpl", path: "{pkg}/user_gen.go", owner: Generated},
+	{template: "auth/types_gen.go.tmpl", path: "{pkg}/types_gen.go", owner: Generated, when: func(v view) bool { return v.Uses.Types() }},
 	{template: "auth/password_gen.go.tmpl", path: "{pkg}/password_gen.go", owner: Generated},
 	{template: "auth/token_gen.go.tmpl", path: "{pkg}/token_gen.go", owner: Generated},
 	{template: "auth/jwt_gen.go.tmpl", path: "{pkg}/jwt_gen.go", owner: Generated, when: hasJWT},

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 )
 
 // LockVersion is the format version of authgen.lock.
@@ -44,28 +42,6 @@ func schemaOf(s Spec) Schema {
 		fields = append(fields, f.Schema())
 	}
 	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database")}
-}
-
-func (a Schema) equal(b Schema) bool {
-	return a.Database == b.Database && slices.EqualFunc(a.Fields, b.Fields, Field.SameSchema) && a.AccessTokens == b.AccessTokens
-}
-
-// describeChange says in a few words how b differs from a.
-func (a Schema) describeChange(b Schema) string {
-	if a.Database != b.Database {
-		return fmt.Sprintf("database %s became %s", a.Database, b.Database)
-	}
-	if a.AccessTokens != b.AccessTokens {
-		return fmt.Sprintf("the access token table of the database strategy would be %s", map[bool]string{true: "created", false: "dropped"}[b.AccessTokens])
-	}
-	names := func(fs []Field) []string {
-		out := make([]string, len(fs))
-		for i, f := range fs {
-			out[i] = f.String()
-		}
-		return out
-	}
-	return fmt.Sprintf("fields [%s] became [%s]", strings.Join(names(a.Fields), " "), strings.Join(names(b.Fields), " "))
 }
 
 // Bytes encodes the lock as authgen.lock: indented JSON with sorted keys.

@@ -55,11 +55,19 @@ func Generate(in Input) (Plan, error) {
 	}
 	schema := schemaOf(in.Spec)
 	writeInit := true
+	var migration *File
 	if in.Lock != nil && in.Lock.Schema != nil {
-		if !in.Lock.Schema.equal(schema) {
-			return Plan{}, fmt.Errorf("the user model, database or database-strategy backends in authgen.yaml differ from the schema in authgen.lock (%s); this authgen cannot yet write a migration for the change: undo it in authgen.yaml", in.Lock.Schema.describeChange(schema))
-		}
 		writeInit = false
+		changes, err := diffSchema(*in.Lock.Schema, in.Spec)
+		if err != nil {
+			return Plan{}, err
+		}
+		if len(changes) > 0 {
+			f := migrationFile(in.Spec.Package, nextMigration(in.Lock), changes)
+			migration = &f
+		}
+		// A table that exists stays, though no backend uses it.
+		schema.AccessTokens = schema.AccessTokens || in.Lock.Schema.AccessTokens
 	}
 
 	plan := Plan{Lock: Lock{Version: LockVersion, Generator: in.Version, Files: map[string]LockedFile{}, Schema: &schema}}
@@ -82,6 +90,10 @@ func Generate(in Input) (Plan, error) {
 				plan.Lock.Files[p] = lf
 			}
 		}
+	}
+	if migration != nil {
+		plan.Files = append(plan.Files, *migration)
+		plan.Lock.Files[migration.Path] = LockedFile{Owner: Migration, SHA256: Hash(migration.Content)}
 	}
 	slices.SortFunc(plan.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return plan, nil

@@ -297,6 +297,8 @@ func (f Field) validate() error {
 		return fmt.Errorf("field %q: a text field cannot be unique or indexed; use type string (up to %d characters)", f.Name, maxIndexedStringLength)
 	case (f.Unique || f.Indexed) && f.StringMaxLength() > maxIndexedStringLength && f.Type == "string":
 		return fmt.Errorf("field %q: an index holds strings of at most %d characters; lower max_length", f.Name, maxIndexedStringLength)
+	case f.Unique && f.Type != "string" && f.Type != "int" && f.Type != "uuid":
+		return fmt.Errorf("field %q: only string, int and uuid fields can be unique; index a %s field with indexed: true", f.Name, f.Type)
 	case f.Unique && f.Indexed:
 		return fmt.Errorf("field %q: unique already indexes the field; drop indexed", f.Name)
 	case f.Unique && f.Default != nil:

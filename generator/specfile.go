@@ -222,8 +222,8 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 					d.sequence(n, p, func(n *yaml.Node, p string) {
 						var f Field
 						d.mapping(n, p, map[string]func(*yaml.Node, string){
-							"name":     func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
-							"type":     func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
+							"name":         func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
+							"type":         func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
 							"required":     func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
 							"max_length":   func(n *yaml.Node, p string) { d.int(n, p, &f.MaxLength) },
 							"values":       func(n *yaml.Node, p string) { d.strings(n, p, &f.Values) },

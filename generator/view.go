@@ -33,13 +33,25 @@ type view struct {
 	HasRedis            bool
 
 	Fields []fieldView
-	// Uses records which value decoders the custom fields need, so that
-	// the generated code has none it does not call.
-	Uses struct{ Int, Float, Bool, String bool }
-	// HasOptionalFields is set when a custom field may be null.
+	// Uses records which value decoders and types the custom fields need,
+	// so that the generated code has none it does not call.
+	Uses uses
+	// HasOptionalFields is set when a custom field other than a datetime
+	// may be null: one compared with sameValue.
 	HasOptionalFields bool
-	// RequiredFields lists the custom fields registration requires.
+	// RequiredFields lists the custom fields registration requires: those
+	// without null nor a default.
 	RequiredFields []string
+	// Indexes are the statements that create the custom fields' indexes.
+	Indexes []string
+	// UniqueFields are the custom fields with a unique index;
+	// HasRequiredChecksum is set when the tests derive a required one's
+	// values from emails with CRC-32.
+	UniqueFields        []fieldView
+	HasRequiredChecksum bool
+	// AccessTokensDDL creates the access token table of the database
+	// strategy.
+	AccessTokensDDL string
 
 	TokenLifetime int
 	Cookie        Cookie
@@ -71,11 +83,30 @@ type fieldView struct {
 	// Decoder is the Go expression of the value decoder of the field's
 	// non-null values.
 	Decoder string
-	SQLType string
+	// Default is the Go expression of the field's default, of GoType, and
+	// DefaultJSON its JSON; both "" when it has none.
+	Default, DefaultJSON string
+	// Changed is the Go expression, over after and before, that reports a
+	// change of the field's value.
+	Changed string
+	// Scan is the Go expression of the Scan destination of the field in
+	// u.
+	Scan string
+	// Column is the column's definition in the migrations; Index, when
+	// set, the statement that indexes it.
+	Column string
+	Index  string
+	Unique bool
 	// Sample and Other are two distinct valid JSON values used by the
 	// generated tests; Invalid is a JSON value of the wrong type and
-	// InvalidType the Pydantic error type it draws.
-	Sample, Other, Invalid, InvalidType string
+	// InvalidType the Pydantic error type it draws; NullType is the type
+	// null draws when the field is required.
+	Sample, Other, Invalid, InvalidType, NullType string
+	// SampleGo is Sample as a Go expression of the field's type, not
+	// pointer, and RegistrationJSON the Go expression of the JSON text the
+	// tests register the user of email with. Both differ by user for a
+	// unique field.
+	SampleGo, RegistrationJSON string
 }
 
 // sqlView holds the queries of the store, written for one dialect.
@@ -102,33 +133,6 @@ type sqlView struct {
 	ListUsersFrom  string
 	ListUsersAfter string
 	CountUsers     string
-}
-
-// fieldType describes how one custom field type maps to Go, SQL and JSON.
-type fieldType struct {
-	goType  string
-	decoder string
-	sqlType map[string]string
-	// sample and other are distinct valid JSON values; invalid is a JSON
-	// value of the wrong type, drawing the Pydantic error invalidType.
-	sample, other, invalid, invalidType string
-}
-
-// stringMaxLength is the longest value a field of type string takes, in
-// characters; text has no limit beyond the request body's.
-const stringMaxLength = 255
-
-var fieldTypes = map[string]fieldType{
-	"string": {goType: "string", decoder: fmt.Sprintf("stringMax(%d)", stringMaxLength), sqlType: map[string]string{"sqlite": "TEXT", "postgres": "VARCHAR(255)", "mysql": "VARCHAR(255)"},
-		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type"},
-	"text": {goType: "string", decoder: "toText", sqlType: map[string]string{"sqlite": "TEXT", "postgres": "TEXT", "mysql": "TEXT"},
-		sample: `"Once and future king."`, other: `"Knight of the Round Table."`, invalid: `["a"]`, invalidType: "string_type"},
-	"int": {goType: "int64", decoder: "toInt", sqlType: map[string]string{"sqlite": "INTEGER", "postgres": "BIGINT", "mysql": "BIGINT"},
-		sample: `42`, other: `7`, invalid: `"forty"`, invalidType: "int_parsing"},
-	"float": {goType: "float64", decoder: "toFloat", sqlType: map[string]string{"sqlite": "REAL", "postgres": "DOUBLE PRECISION", "mysql": "DOUBLE"},
-		sample: `1.5`, other: `2.25`, invalid: `"many"`, invalidType: "float_parsing"},
-	"bool": {goType: "bool", decoder: "toBool", sqlType: map[string]string{"sqlite": "BOOLEAN", "postgres": "BOOLEAN", "mysql": "BOOLEAN"},
-		sample: `true`, other: `false`, invalid: `"maybe"`, invalidType: "bool_parsing"},
 }
 
 // dialect holds what differs between SQL databases in the queries.
@@ -186,38 +190,25 @@ func buildView(in Input) (view, error) {
 			return view{}, fmt.Errorf("user.fields: %q and %q both become the Go field %s; rename one", other, f.Name, goName(f.Name))
 		}
 		goNames[goName(f.Name)] = f.Name
-		ft := fieldTypes[f.Type]
-		fv := fieldView{
-			Name:        f.Name,
-			GoName:      goName(f.Name),
-			GoType:      ft.goType,
-			Required:    f.Required,
-			Decoder:     ft.decoder,
-			SQLType:     ft.sqlType[s.Database],
-			Sample:      ft.sample,
-			Other:       ft.other,
-			Invalid:     ft.invalid,
-			InvalidType: ft.invalidType,
-		}
-		if f.Required {
+		fv := newFieldView(f, s.Database)
+		if f.Required && f.Default == nil {
 			v.RequiredFields = append(v.RequiredFields, f.Name)
-		} else {
-			fv.GoType = "*" + fv.GoType
+		}
+		if !f.Required && f.Type != "datetime" {
 			v.HasOptionalFields = true
 		}
-		switch ft.goType {
-		case "int64":
-			v.Uses.Int = true
-		case "float64":
-			v.Uses.Float = true
-		case "bool":
-			v.Uses.Bool = true
-		case "string":
-			v.Uses.String = true
+		v.Uses.add(f)
+		if fv.Index != "" {
+			v.Indexes = append(v.Indexes, fv.Index)
+		}
+		if f.Unique {
+			v.UniqueFields = append(v.UniqueFields, fv)
+			v.HasRequiredChecksum = v.HasRequiredChecksum || (f.Required && f.Type != "uuid")
 		}
 		v.Fields = append(v.Fields, fv)
 	}
 	v.SQL = buildSQL(dialects[s.Database], v.Fields)
+	v.AccessTokensDDL = accessTokensDDL[s.Database]
 	return v, nil
 }
 

@@ -69,6 +69,9 @@ type testField struct {
 	sample, other, invalid, invalidType string
 	// nullType is the 422 type null draws when the field is required.
 	nullType string
+	// defaultValue is the value the field takes when registration leaves
+	// it out, "" when it has none.
+	defaultValue string
 }
 
 // testFields are the custom fields authgen.yaml declares, in its order.
@@ -279,8 +282,15 @@ func loginToken(t *testing.T, b testBackend, res response) string {
 // member's value.
 type jsonObject map[string]string
 
+// withSamples returns u with the sample value of every required custom
+// field, so that the tests may insert it into the store directly.
+func withSamples(u User) User {
+	u.AcceptedTerms = true
+	return u
+}
+
 // registration returns the registration body of email and password, with
-// the sample value of every required custom field.
+// the sample value of every custom field registration requires.
 func registration(email, password string) jsonObject {
 	return jsonObject{
 		"email":          jsonString(email),

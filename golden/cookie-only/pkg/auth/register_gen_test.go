@@ -18,7 +18,8 @@ import (
 func TestRegister(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	res := s.call(t, http.MethodPost, "/auth/register", registration("lancelot@camelot.bt", testPassword).String(), noCredential)
+	body := registration("lancelot@camelot.bt", testPassword)
+	res := s.call(t, http.MethodPost, "/auth/register", body.String(), noCredential)
 	res.wantStatus(t, http.StatusCreated)
 	var created struct {
 		ID string `json:"id"`
@@ -34,7 +35,7 @@ func TestRegister(t *testing.T) {
 		"is_active":      true,
 		"is_superuser":   false,
 		"is_verified":    false,
-		"accepted_terms": jsonValue(t, `true`),
+		"accepted_terms": jsonValue(t, body["accepted_terms"]),
 	}
 	res.wantJSON(t, http.StatusCreated, want)
 	if strings.Contains(res.body, testPassword) || strings.Contains(res.body, "password") {
@@ -381,8 +382,16 @@ func TestRegisterCustomFields(t *testing.T) {
 			res.wantStatus(t, http.StatusCreated)
 			got := jsonValue(t, res.body).(map[string]any)
 			for _, f := range testFields {
-				if v, ok := got[f.name]; !f.required && (!ok || v != nil) {
-					t.Errorf("%s = %v (present: %v), want null", f.name, v, ok)
+				if f.required {
+					continue
+				}
+				// Left out, a field takes its default; sent as null, null.
+				var want any
+				if _, sent := body[f.name]; !sent && f.defaultValue != "" {
+					want = jsonValue(t, f.defaultValue)
+				}
+				if v, ok := got[f.name]; !ok || !reflect.DeepEqual(v, want) {
+					t.Errorf("%s = %v (present: %v), want %v", f.name, v, ok, want)
 				}
 			}
 		}
@@ -396,10 +405,17 @@ func TestRegisterCustomFields(t *testing.T) {
 			if !f.required {
 				return
 			}
-			res = s.call(t, http.MethodPost, "/auth/register", valid.without(f.name).String(), noCredential)
-			res.wantProblems(t, "missing body."+f.name)
 			res = s.call(t, http.MethodPost, "/auth/register", valid.with(f.name, "null").String(), noCredential)
 			res.wantProblems(t, f.nullType+" body."+f.name)
+			res = s.call(t, http.MethodPost, "/auth/register", valid.with("email", jsonString(f.name+"@camelot.bt")).without(f.name).String(), noCredential)
+			if f.defaultValue == "" {
+				res.wantProblems(t, "missing body."+f.name)
+				return
+			}
+			res.wantStatus(t, http.StatusCreated)
+			if got := jsonValue(t, res.body).(map[string]any)[f.name]; !reflect.DeepEqual(got, jsonValue(t, f.defaultValue)) {
+				t.Errorf("%s left out = %v, want its default %s", f.name, got, f.defaultValue)
+			}
 		})
 	}
 }

@@ -18,6 +18,10 @@ var (
 	errDuplicateEmail = errors.New("email already registered")
 )
 
+// duplicateOf maps a unique violation to what is duplicated: the email,
+// the one unique value a client sends.
+func duplicateOf(string) error { return errDuplicateEmail }
+
 // The store's queries. Emails are looked up by their key (see emailKey),
 // which a unique index covers.
 const (
@@ -141,8 +145,8 @@ func (s store) createUser(ctx context.Context, u User) error {
 		emailKey(u.Email), u.ID, u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified,
 		u.AcceptedTerms,
 	)
-	if isUniqueViolation(err) {
-		return errDuplicateEmail
+	if index, ok := uniqueViolation(err); ok {
+		return duplicateOf(index)
 	}
 	if err != nil {
 		return fmt.Errorf("inserting a user: %w", err)
@@ -172,8 +176,8 @@ func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChan
 	args = append(args, id)
 	query := "UPDATE users SET " + strings.Join(sets, ", ") + " WHERE id = " + placeholder(len(args))
 	res, err := s.db.ExecContext(ctx, query, args...)
-	if isUniqueViolation(err) {
-		return errDuplicateEmail
+	if index, ok := uniqueViolation(err); ok {
+		return duplicateOf(index)
 	}
 	if err != nil {
 		return fmt.Errorf("updating a user: %w", err)

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -69,6 +70,9 @@ type testField struct {
 	sample, other, invalid, invalidType string
 	// nullType is the 422 type null draws when the field is required.
 	nullType string
+	// defaultValue is the value the field takes when registration leaves
+	// it out, "" when it has none.
+	defaultValue string
 }
 
 // testFields are the custom fields authgen.yaml declares, in its order.
@@ -81,10 +85,12 @@ var testFields = []testField{
 	{
 		name: "bio", required: false,
 		sample: `"Once and future king."`, other: `"Knight of the Round Table."`, invalid: `["a"]`, invalidType: "string_type",
+		nullType: "string_type",
 	},
 	{
 		name: "age", required: false,
 		sample: `42`, other: `7`, invalid: `"forty"`, invalidType: "int_parsing",
+		nullType: "int_type",
 	},
 	{
 		name: "score", required: true,
@@ -94,10 +100,50 @@ var testFields = []testField{
 	{
 		name: "newsletter", required: false,
 		sample: `true`, other: `false`, invalid: `"maybe"`, invalidType: "bool_parsing",
+		nullType: "bool_type",
 	},
 	{
 		name: "avatar_url", required: false,
 		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type",
+		nullType: "string_type",
+	},
+	{
+		name: "nickname", required: false,
+		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type",
+		nullType: "string_type",
+	},
+	{
+		name: "plan", required: true,
+		sample: `"free"`, other: `"pro"`, invalid: `"not-free-pro-team"`, invalidType: "enum",
+		nullType:     "enum",
+		defaultValue: `"free"`,
+	},
+	{
+		name: "birthdate", required: false,
+		sample: `"1990-05-17"`, other: `"2001-12-31"`, invalid: `"17/05/1990"`, invalidType: "date_from_datetime_parsing",
+		nullType: "date_type",
+	},
+	{
+		name: "last_seen", required: false,
+		sample: `"2024-01-31T10:00:00Z"`, other: `"2025-06-01T08:30:00.5Z"`, invalid: `"yesterday"`, invalidType: "datetime_from_date_parsing",
+		nullType: "datetime_type",
+	},
+	{
+		name: "trial_ends", required: true,
+		sample: `"2024-01-31T10:00:00Z"`, other: `"2025-06-01T08:30:00.5Z"`, invalid: `"yesterday"`, invalidType: "datetime_from_date_parsing",
+		nullType:     "datetime_type",
+		defaultValue: `"2030-01-01T00:00:00Z"`,
+	},
+	{
+		name: "team_id", required: false,
+		sample: `"3b241101-e2bb-4255-8caf-4136c566a962"`, other: `"9c5b94b1-35ad-49bb-b118-8e8fc24abf80"`, invalid: `"not-a-uuid"`, invalidType: "uuid_parsing",
+		nullType: "uuid_type",
+	},
+	{
+		name: "title", required: true,
+		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type",
+		nullType:     "string_type",
+		defaultValue: `""`,
 	},
 }
 
@@ -303,8 +349,19 @@ func loginToken(t *testing.T, b testBackend, res response) string {
 // member's value.
 type jsonObject map[string]string
 
+// withSamples returns u with the sample value of every required custom
+// field, so that the tests may insert it into the store directly.
+func withSamples(u User) User {
+	u.FirstName = "Arthur"
+	u.Score = 1.5
+	u.Plan = "free"
+	u.TrialEnds = time.Date(2024, 1, 31, 10, 0, 0, 0, time.UTC)
+	u.Title = "Arthur"
+	return u
+}
+
 // registration returns the registration body of email and password, with
-// the sample value of every required custom field.
+// the sample value of every custom field registration requires.
 func registration(email, password string) jsonObject {
 	return jsonObject{
 		"email":      jsonString(email),

@@ -18,7 +18,8 @@ import (
 func TestRegister(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	res := s.call(t, http.MethodPost, "/auth/register", registration("lancelot@camelot.bt", testPassword).String(), noCredential)
+	body := registration("lancelot@camelot.bt", testPassword)
+	res := s.call(t, http.MethodPost, "/auth/register", body.String(), noCredential)
 	res.wantStatus(t, http.StatusCreated)
 	var created struct {
 		ID string `json:"id"`
@@ -34,12 +35,19 @@ func TestRegister(t *testing.T) {
 		"is_active":    true,
 		"is_superuser": false,
 		"is_verified":  false,
-		"first_name":   jsonValue(t, `"Arthur"`),
+		"first_name":   jsonValue(t, body["first_name"]),
 		"bio":          nil,
 		"age":          nil,
-		"score":        jsonValue(t, `1.5`),
+		"score":        jsonValue(t, body["score"]),
 		"newsletter":   nil,
 		"avatar_url":   nil,
+		"nickname":     nil,
+		"plan":         jsonValue(t, `"free"`),
+		"birthdate":    nil,
+		"last_seen":    nil,
+		"trial_ends":   jsonValue(t, `"2030-01-01T00:00:00Z"`),
+		"team_id":      nil,
+		"title":        jsonValue(t, `""`),
 	}
 	res.wantJSON(t, http.StatusCreated, want)
 	if strings.Contains(res.body, testPassword) || strings.Contains(res.body, "password") {
@@ -387,8 +395,16 @@ func TestRegisterCustomFields(t *testing.T) {
 			res.wantStatus(t, http.StatusCreated)
 			got := jsonValue(t, res.body).(map[string]any)
 			for _, f := range testFields {
-				if v, ok := got[f.name]; !f.required && (!ok || v != nil) {
-					t.Errorf("%s = %v (present: %v), want null", f.name, v, ok)
+				if f.required {
+					continue
+				}
+				// Left out, a field takes its default; sent as null, null.
+				var want any
+				if _, sent := body[f.name]; !sent && f.defaultValue != "" {
+					want = jsonValue(t, f.defaultValue)
+				}
+				if v, ok := got[f.name]; !ok || !reflect.DeepEqual(v, want) {
+					t.Errorf("%s = %v (present: %v), want %v", f.name, v, ok, want)
 				}
 			}
 		}
@@ -402,10 +418,17 @@ func TestRegisterCustomFields(t *testing.T) {
 			if !f.required {
 				return
 			}
-			res = s.call(t, http.MethodPost, "/auth/register", valid.without(f.name).String(), noCredential)
-			res.wantProblems(t, "missing body."+f.name)
 			res = s.call(t, http.MethodPost, "/auth/register", valid.with(f.name, "null").String(), noCredential)
 			res.wantProblems(t, f.nullType+" body."+f.name)
+			res = s.call(t, http.MethodPost, "/auth/register", valid.with("email", jsonString(f.name+"@camelot.bt")).without(f.name).String(), noCredential)
+			if f.defaultValue == "" {
+				res.wantProblems(t, "missing body."+f.name)
+				return
+			}
+			res.wantStatus(t, http.StatusCreated)
+			if got := jsonValue(t, res.body).(map[string]any)[f.name]; !reflect.DeepEqual(got, jsonValue(t, f.defaultValue)) {
+				t.Errorf("%s left out = %v, want its default %s", f.name, got, f.defaultValue)
+			}
 		})
 	}
 }
@@ -440,4 +463,29 @@ func TestRegisterUnicodeForms(t *testing.T) {
 	s.call(t, http.MethodPost, "/auth/register", registration("j\u00fcrg@camelot.bt", testPassword).String(), noCredential).wantStatus(t, http.StatusCreated)
 	s.call(t, http.MethodPost, "/auth/register", registration("ju\u0308rg@camelot.bt", testPassword).String(), noCredential).
 		wantDetail(t, http.StatusBadRequest, "REGISTER_USER_ALREADY_EXISTS")
+}
+
+// TestUniqueFields checks that a unique field's value taken by another
+// user is refused with a 422 naming the field, at registration and at
+// update, and that the database's unique index is what refuses it.
+func TestUniqueFields(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	for _, f := range []testField{
+		{name: "nickname", sample: `"Arthur"`, other: `"Lancelot"`},
+	} {
+		t.Run(f.name, func(t *testing.T) {
+			first := registration(f.name+".first@camelot.bt", testPassword).with(f.name, f.sample)
+			s.call(t, http.MethodPost, "/auth/register", first.String(), noCredential).wantStatus(t, http.StatusCreated)
+			second := registration(f.name+".second@camelot.bt", testPassword).with(f.name, f.sample)
+			res := s.call(t, http.MethodPost, "/auth/register", second.String(), noCredential)
+			res.wantProblems(t, "value_error body."+f.name)
+
+			second = second.with(f.name, f.other)
+			s.call(t, http.MethodPost, "/auth/register", second.String(), noCredential).wantStatus(t, http.StatusCreated)
+			cred := s.signIn(t, f.name+".second@camelot.bt")
+			res = s.call(t, http.MethodPatch, "/users/me", jsonObject{f.name: f.sample}.String(), cred)
+			res.wantProblems(t, "value_error body."+f.name)
+		})
+	}
 }

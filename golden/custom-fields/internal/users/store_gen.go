@@ -5,6 +5,7 @@ package users
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,16 +19,50 @@ var (
 	errDuplicateEmail = errors.New("email already registered")
 )
 
+// duplicateFieldError is a unique custom field whose value another user
+// has.
+type duplicateFieldError struct {
+	field string
+}
+
+func (e duplicateFieldError) Error() string { return "another user has this " + e.field }
+
+// problem returns the 422 entry that refuses the field's value in user, as
+// Pydantic refuses a value its validator rejects.
+func (e duplicateFieldError) problem(user User) fieldError {
+	var values map[string]any
+	if body, err := json.Marshal(user); err == nil {
+		json.Unmarshal(body, &values)
+	}
+	return fieldError{
+		Type:  "value_error",
+		Loc:   []any{"body", e.field},
+		Msg:   "Value error, " + e.Error(),
+		Input: values[e.field],
+		Ctx:   map[string]any{"error": e.Error()},
+	}
+}
+
+// duplicateOf maps a unique violation to what is duplicated: a unique
+// custom field, or else the email.
+func duplicateOf(index string) error {
+	switch index {
+	case "users_nickname_key":
+		return duplicateFieldError{field: "nickname"}
+	}
+	return errDuplicateEmail
+}
+
 // The store's queries. Emails are looked up by their key (see emailKey),
 // which a unique index covers.
 const (
-	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE id = ?`
-	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE normalized_email = ?`
-	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url, nickname, plan, birthdate, last_seen, trial_ends, team_id, title FROM users WHERE id = ?`
+	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url, nickname, plan, birthdate, last_seen, trial_ends, team_id, title FROM users WHERE normalized_email = ?`
+	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url, nickname, plan, birthdate, last_seen, trial_ends, team_id, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
 	markVerifiedSQL      = `UPDATE users SET is_verified = ? WHERE id = ? AND normalized_email = ? AND is_verified = ?`
-	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE normalized_email >= ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
-	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url FROM users WHERE normalized_email > ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
+	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url, nickname, plan, birthdate, last_seen, trial_ends, team_id, title FROM users WHERE normalized_email >= ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
+	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, avatar_url, nickname, plan, birthdate, last_seen, trial_ends, team_id, title FROM users WHERE normalized_email > ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
 	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= ? AND normalized_email < ?`
 	deleteUserSQL        = `DELETE FROM users WHERE id = ?`
 )
@@ -69,6 +104,13 @@ func (u *User) columns() []any {
 		&u.Score,
 		&u.Newsletter,
 		&u.AvatarURL,
+		&u.Nickname,
+		&u.Plan,
+		&u.Birthdate,
+		nullUTCTime{&u.LastSeen},
+		utcTime{&u.TrialEnds},
+		&u.TeamID,
+		&u.Title,
 	}
 }
 
@@ -140,7 +182,7 @@ func (s store) countUsers(ctx context.Context, prefix string) (int, error) {
 }
 
 // createUser inserts u, or returns errDuplicateEmail when its email is
-// taken.
+// taken and a duplicateFieldError when the value of a unique field is.
 func (s store) createUser(ctx context.Context, u User) error {
 	_, err := s.db.ExecContext(ctx, insertUserSQL,
 		emailKey(u.Email), u.ID, u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified,
@@ -150,9 +192,16 @@ func (s store) createUser(ctx context.Context, u User) error {
 		u.Score,
 		u.Newsletter,
 		u.AvatarURL,
+		u.Nickname,
+		u.Plan,
+		u.Birthdate,
+		u.LastSeen,
+		u.TrialEnds,
+		u.TeamID,
+		u.Title,
 	)
-	if isUniqueViolation(err) {
-		return errDuplicateEmail
+	if index, ok := uniqueViolation(err); ok {
+		return duplicateOf(index)
 	}
 	if err != nil {
 		return fmt.Errorf("inserting a user: %w", err)
@@ -162,7 +211,8 @@ func (s store) createUser(ctx context.Context, u User) error {
 
 // updateUser writes the changed columns of the user with id and no
 // other, so that a concurrent update of other columns is not lost. It
-// returns errDuplicateEmail when a new email is taken.
+// returns errDuplicateEmail when a new email is taken, and a
+// duplicateFieldError when a unique field's new value is.
 func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChange) error {
 	if len(changes) == 0 {
 		return nil
@@ -182,8 +232,8 @@ func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChan
 	args = append(args, id)
 	query := "UPDATE users SET " + strings.Join(sets, ", ") + " WHERE id = " + placeholder(len(args))
 	res, err := s.db.ExecContext(ctx, query, args...)
-	if isUniqueViolation(err) {
-		return errDuplicateEmail
+	if index, ok := uniqueViolation(err); ok {
+		return duplicateOf(index)
 	}
 	if err != nil {
 		return fmt.Errorf("updating a user: %w", err)

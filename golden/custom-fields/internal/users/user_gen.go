@@ -2,23 +2,34 @@
 
 package users
 
-import "github.com/google/uuid"
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // User is a user of the service. Its JSON form is FastAPI Users'
 // UserRead: the password hash never leaves the service.
 type User struct {
-	ID             uuid.UUID `json:"id"`
-	Email          string    `json:"email"`
-	HashedPassword string    `json:"-"`
-	IsActive       bool      `json:"is_active"`
-	IsSuperuser    bool      `json:"is_superuser"`
-	IsVerified     bool      `json:"is_verified"`
-	FirstName      string    `json:"first_name"`
-	Bio            *string   `json:"bio"`
-	Age            *int64    `json:"age"`
-	Score          float64   `json:"score"`
-	Newsletter     *bool     `json:"newsletter"`
-	AvatarURL      *string   `json:"avatar_url"`
+	ID             uuid.UUID  `json:"id"`
+	Email          string     `json:"email"`
+	HashedPassword string     `json:"-"`
+	IsActive       bool       `json:"is_active"`
+	IsSuperuser    bool       `json:"is_superuser"`
+	IsVerified     bool       `json:"is_verified"`
+	FirstName      string     `json:"first_name"`
+	Bio            *string    `json:"bio"`
+	Age            *int64     `json:"age"`
+	Score          float64    `json:"score"`
+	Newsletter     *bool      `json:"newsletter"`
+	AvatarURL      *string    `json:"avatar_url"`
+	Nickname       *string    `json:"nickname"`
+	Plan           string     `json:"plan"`
+	Birthdate      *Date      `json:"birthdate"`
+	LastSeen       *time.Time `json:"last_seen"`
+	TrialEnds      time.Time  `json:"trial_ends"`
+	TeamID         *uuid.UUID `json:"team_id"`
+	Title          string     `json:"title"`
 }
 
 // userCreate is the body of POST /auth/register.
@@ -31,6 +42,13 @@ type userCreate struct {
 	Score      float64
 	Newsletter *bool
 	AvatarURL  *string
+	Nickname   *string
+	Plan       string
+	Birthdate  *Date
+	LastSeen   *time.Time
+	TrialEnds  time.Time
+	TeamID     *uuid.UUID
+	Title      string
 }
 
 // decodeUserCreate decodes a registration body. is_active, is_superuser
@@ -53,7 +71,14 @@ func decodeUserCreate(body requestBody) (userCreate, validationErrors) {
 	in.Age, _ = field(&d, "age", false, nullable(toInt))
 	in.Score, _ = field(&d, "score", true, toFloat)
 	in.Newsletter, _ = field(&d, "newsletter", false, nullable(toBool))
-	in.AvatarURL, _ = field(&d, "avatar_url", false, nullable(stringMax(255)))
+	in.AvatarURL, _ = field(&d, "avatar_url", false, nullable(stringMax(2048)))
+	in.Nickname, _ = field(&d, "nickname", false, nullable(stringMax(32)))
+	in.Plan = fieldOr(&d, "plan", oneOf("free", "pro", "team"), "free")
+	in.Birthdate, _ = field(&d, "birthdate", false, nullable(toDate))
+	in.LastSeen, _ = field(&d, "last_seen", false, nullable(toDateTime))
+	in.TrialEnds = fieldOr(&d, "trial_ends", toDateTime, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	in.TeamID, _ = field(&d, "team_id", false, nullable(toUUID))
+	in.Title = fieldOr(&d, "title", stringMax(255), "")
 	return in, d.errs
 }
 
@@ -71,6 +96,13 @@ func (in userCreate) newUser(id uuid.UUID, hashedPassword string) User {
 		Score:          in.Score,
 		Newsletter:     in.Newsletter,
 		AvatarURL:      in.AvatarURL,
+		Nickname:       in.Nickname,
+		Plan:           in.Plan,
+		Birthdate:      in.Birthdate,
+		LastSeen:       in.LastSeen,
+		TrialEnds:      in.TrialEnds,
+		TeamID:         in.TeamID,
+		Title:          in.Title,
 	}
 }
 
@@ -89,6 +121,13 @@ type userUpdate struct {
 	Score       change[float64]
 	Newsletter  change[*bool]
 	AvatarURL   change[*string]
+	Nickname    change[*string]
+	Plan        change[string]
+	Birthdate   change[*Date]
+	LastSeen    change[*time.Time]
+	TrialEnds   change[time.Time]
+	TeamID      change[*uuid.UUID]
+	Title       change[string]
 }
 
 // decodeUserUpdate decodes an update body. Every field is optional; null
@@ -110,7 +149,14 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 	in.Age = decodeChange(&d, "age", nullable(toInt))
 	in.Score = decodeChange(&d, "score", toFloat)
 	in.Newsletter = decodeChange(&d, "newsletter", nullable(toBool))
-	in.AvatarURL = decodeChange(&d, "avatar_url", nullable(stringMax(255)))
+	in.AvatarURL = decodeChange(&d, "avatar_url", nullable(stringMax(2048)))
+	in.Nickname = decodeChange(&d, "nickname", nullable(stringMax(32)))
+	in.Plan = decodeChange(&d, "plan", oneOf("free", "pro", "team"))
+	in.Birthdate = decodeChange(&d, "birthdate", nullable(toDate))
+	in.LastSeen = decodeChange(&d, "last_seen", nullable(toDateTime))
+	in.TrialEnds = decodeChange(&d, "trial_ends", toDateTime)
+	in.TeamID = decodeChange(&d, "team_id", nullable(toUUID))
+	in.Title = decodeChange(&d, "title", stringMax(255))
 	return in, d.errs
 }
 
@@ -122,6 +168,13 @@ func (in userUpdate) applyFields(u *User) {
 	in.Score.applyTo(&u.Score)
 	in.Newsletter.applyTo(&u.Newsletter)
 	in.AvatarURL.applyTo(&u.AvatarURL)
+	in.Nickname.applyTo(&u.Nickname)
+	in.Plan.applyTo(&u.Plan)
+	in.Birthdate.applyTo(&u.Birthdate)
+	in.LastSeen.applyTo(&u.LastSeen)
+	in.TrialEnds.applyTo(&u.TrialEnds)
+	in.TeamID.applyTo(&u.TeamID)
+	in.Title.applyTo(&u.Title)
 }
 
 // fieldChange is a field an update changes: its JSON name, its column and
@@ -169,6 +222,27 @@ func changesOf(before, after User) []fieldChange {
 	}
 	if !sameValue(after.AvatarURL, before.AvatarURL) {
 		add("avatar_url", "avatar_url", after.AvatarURL)
+	}
+	if !sameValue(after.Nickname, before.Nickname) {
+		add("nickname", "nickname", after.Nickname)
+	}
+	if after.Plan != before.Plan {
+		add("plan", "plan", after.Plan)
+	}
+	if !sameValue(after.Birthdate, before.Birthdate) {
+		add("birthdate", "birthdate", after.Birthdate)
+	}
+	if !sameTime(after.LastSeen, before.LastSeen) {
+		add("last_seen", "last_seen", after.LastSeen)
+	}
+	if !after.TrialEnds.Equal(before.TrialEnds) {
+		add("trial_ends", "trial_ends", after.TrialEnds)
+	}
+	if !sameValue(after.TeamID, before.TeamID) {
+		add("team_id", "team_id", after.TeamID)
+	}
+	if after.Title != before.Title {
+		add("title", "title", after.Title)
 	}
 	return changes
 }

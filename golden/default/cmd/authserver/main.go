@@ -227,8 +227,10 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		// Longer than the service's RequestTimeout, so that a request that
+		// runs out of time still gets its 503.
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.ListenAndServe() }()

@@ -35,7 +35,9 @@ type Config struct {
 	// 413.
 	MaxBodyBytes int64
 	// RequestTimeout bounds the time a request may take; one that runs out
-	// of time, such as while the database does not answer, gets a 503.
+	// of time, such as while the database does not answer, gets a 503. The
+	// HTTP server's WriteTimeout must be longer, or the 503 cannot be
+	// written.
 	RequestTimeout time.Duration
 }
 
@@ -91,7 +93,7 @@ func DefaultConfig() Config {
 			MaxLength:           128,
 		},
 		MaxBodyBytes:   1 << 20,
-		RequestTimeout: 30 * time.Second,
+		RequestTimeout: 15 * time.Second,
 	}
 }
 

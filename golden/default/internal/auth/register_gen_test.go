@@ -18,7 +18,8 @@ import (
 func TestRegister(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	res := s.call(t, http.MethodPost, "/auth/register", registration("lancelot@camelot.bt", testPassword).String(), noCredential)
+	body := registration("lancelot@camelot.bt", testPassword)
+	res := s.call(t, http.MethodPost, "/auth/register", body.String(), noCredential)
 	res.wantStatus(t, http.StatusCreated)
 	var created struct {
 		ID string `json:"id"`

@@ -46,8 +46,8 @@ type Service struct {
 type Deps struct {
 	// DB is the database, migrated with Migrate.
 	DB *sql.DB
-	// Logger receives the errors the service answers with a 500, and
-	// those of hooks; nil discards them.
+	// Logger receives the errors the service answers with a 500 or a
+	// 503, and those of hooks; nil discards them.
 	Logger *slog.Logger
 	// Hooks are called at each step of a user's life; nil means
 	// BaseHooks, which do nothing.

@@ -2,7 +2,9 @@
 
 package auth
 
-import "github.com/google/uuid"
+import (
+	"github.com/google/uuid"
+)
 
 // User is a user of the service. Its JSON form is FastAPI Users'
 // UserRead: the password hash never leaves the service.

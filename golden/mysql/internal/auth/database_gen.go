@@ -81,9 +81,19 @@ func placeholder(int) string { return "?" }
 // index (ER_DUP_ENTRY).
 const errDuplicateEntry = 1062
 
-// isUniqueViolation reports whether err is MySQL refusing a duplicate in a
-// unique index.
-func isUniqueViolation(err error) bool {
+// uniqueViolation reports whether err is MySQL refusing a duplicate in a
+// unique index, and returns the index's name, from the message "Duplicate
+// entry '…' for key 'users_email_key'" (MySQL 8 writes the key
+// 'users.users_email_key').
+func uniqueViolation(err error) (index string, ok bool) {
 	var e *mysql.MySQLError
-	return errors.As(err, &e) && e.Number == errDuplicateEntry
+	if !errors.As(err, &e) || e.Number != errDuplicateEntry {
+		return "", false
+	}
+	i := strings.LastIndex(e.Message, " for key '")
+	if i < 0 {
+		return "", true
+	}
+	key := strings.TrimSuffix(e.Message[i+len(" for key '"):], "'")
+	return key[strings.LastIndex(key, ".")+1:], true
 }

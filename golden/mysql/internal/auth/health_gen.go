@@ -13,8 +13,8 @@ import (
 const readyTimeout = 2 * time.Second
 
 // Ready reports whether the database and Redis answer, each within two
-// seconds. Requests that need them get 503s while it does not; the
-// service recovers by itself when they come back.
+// seconds. Requests that need them get 503s while they do not; the service
+// recovers by itself when they come back.
 func (s *Service) Ready(ctx context.Context) error {
 	dbCtx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()

@@ -71,6 +71,9 @@ type testField struct {
 	sample, other, invalid, invalidType string
 	// nullType is the 422 type null draws when the field is required.
 	nullType string
+	// defaultValue is the value the field takes when registration leaves
+	// it out, "" when it has none.
+	defaultValue string
 }
 
 // testFields are the custom fields authgen.yaml declares, in its order.
@@ -78,6 +81,7 @@ var testFields = []testField{
 	{
 		name: "nickname", required: false,
 		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type",
+		nullType: "string_type",
 	},
 	{
 		name: "bio", required: true,
@@ -92,10 +96,46 @@ var testFields = []testField{
 	{
 		name: "score", required: false,
 		sample: `1.5`, other: `2.25`, invalid: `"many"`, invalidType: "float_parsing",
+		nullType: "float_type",
 	},
 	{
 		name: "newsletter", required: false,
 		sample: `true`, other: `false`, invalid: `"maybe"`, invalidType: "bool_parsing",
+		nullType: "bool_type",
+	},
+	{
+		name: "handle", required: false,
+		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type",
+		nullType: "string_type",
+	},
+	{
+		name: "birthdate", required: true,
+		sample: `"1990-05-17"`, other: `"2001-12-31"`, invalid: `"17/05/1990"`, invalidType: "date_from_datetime_parsing",
+		nullType:     "date_type",
+		defaultValue: `"2000-01-01"`,
+	},
+	{
+		name: "joined", required: false,
+		sample: `"2024-01-31T10:00:00Z"`, other: `"2025-06-01T08:30:00.5Z"`, invalid: `"yesterday"`, invalidType: "datetime_from_date_parsing",
+		nullType:     "datetime_type",
+		defaultValue: `"2024-01-01T00:00:00Z"`,
+	},
+	{
+		name: "team_id", required: false,
+		sample: `"3b241101-e2bb-4255-8caf-4136c566a962"`, other: `"9c5b94b1-35ad-49bb-b118-8e8fc24abf80"`, invalid: `"not-a-uuid"`, invalidType: "uuid_parsing",
+		nullType: "uuid_type",
+	},
+	{
+		name: "plan", required: true,
+		sample: `"free"`, other: `"pro"`, invalid: `"not-free-pro"`, invalidType: "enum",
+		nullType:     "enum",
+		defaultValue: `"free"`,
+	},
+	{
+		name: "motto", required: false,
+		sample: `"Once and future king."`, other: `"Knight of the Round Table."`, invalid: `["a"]`, invalidType: "string_type",
+		nullType:     "string_type",
+		defaultValue: `"it's \\ fine"`,
 	},
 }
 
@@ -329,8 +369,18 @@ func loginToken(t *testing.T, b testBackend, res response) string {
 // member's value.
 type jsonObject map[string]string
 
+// withSamples returns u with the sample value of every required custom
+// field, so that the tests may insert it into the store directly.
+func withSamples(u User) User {
+	u.Bio = "Once and future king."
+	u.Age = 42
+	u.Birthdate = Date("1990-05-17")
+	u.Plan = "free"
+	return u
+}
+
 // registration returns the registration body of email and password, with
-// the sample value of every required custom field.
+// the sample value of every custom field registration requires.
 func registration(email, password string) jsonObject {
 	return jsonObject{
 		"email":    jsonString(email),

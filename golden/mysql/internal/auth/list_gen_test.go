@@ -17,7 +17,7 @@ import (
 func (s *testServer) insertUsers(t *testing.T, emails ...string) {
 	t.Helper()
 	for _, email := range emails {
-		u := User{ID: uuid.New(), Email: email, HashedPassword: "not a hash", IsActive: true}
+		u := withSamples(User{ID: uuid.New(), Email: email, HashedPassword: "not a hash", IsActive: true})
 		if err := s.svc.store.createUser(t.Context(), u); err != nil {
 			t.Fatalf("inserting %s: %v", email, err)
 		}
@@ -174,8 +174,8 @@ func BenchmarkListUsersPage(b *testing.B) {
 				b.Fatal(err)
 			}
 			for i := range size {
-				u := User{ID: uuid.New(), Email: fmt.Sprintf("knight%06d@camelot.bt", i), HashedPassword: "not a hash", IsActive: true}
-				if _, err := tx.ExecContext(b.Context(), insertUserSQL, emailKey(u.Email), u.ID, u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.Nickname, u.Bio, u.Age, u.Score, u.Newsletter); err != nil {
+				u := withSamples(User{ID: uuid.New(), Email: fmt.Sprintf("knight%06d@camelot.bt", i), HashedPassword: "not a hash", IsActive: true})
+				if _, err := tx.ExecContext(b.Context(), insertUserSQL, emailKey(u.Email), u.ID, u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.Nickname, u.Bio, u.Age, u.Score, u.Newsletter, u.Handle, u.Birthdate, u.Joined, u.TeamID, u.Plan, u.Motto); err != nil {
 					b.Fatal(err)
 				}
 			}

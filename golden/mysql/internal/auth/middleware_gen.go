@@ -40,7 +40,11 @@ func (s *Service) RequireSuperuser(next http.Handler) http.Handler {
 
 func (s *Service) require(next http.Handler, need access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, ok := s.requireUser(w, r, need)
+		// The lookup of the user, not next, has RequestTimeout, as in the
+		// service's own routes.
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		user, ok := s.requireUser(w, r.WithContext(ctx), need)
+		cancel()
 		if !ok {
 			return
 		}
@@ -53,7 +57,9 @@ func (s *Service) require(next http.Handler, need access) http.Handler {
 // when Config.RequiresVerification is set).
 func (s *Service) OptionalUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, ok, err := s.currentUser(r)
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		user, ok, err := s.currentUser(r.WithContext(ctx))
+		cancel()
 		if err != nil {
 			s.internalError(w, r, "authenticating the request", err)
 			return

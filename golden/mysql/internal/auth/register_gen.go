@@ -46,10 +46,13 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) {
 	}
 	user := in.newUser(id, hash)
 	err = s.store.createUser(r.Context(), user)
+	var duplicate duplicateFieldError
 	switch {
 	case errors.Is(err, errDuplicateEmail):
 		// Another registration of the same email won the race.
 		writeDetail(w, http.StatusBadRequest, codeRegisterUserAlreadyExists)
+	case errors.As(err, &duplicate):
+		validationErrors{duplicate.problem(user)}.write(w)
 	case err != nil:
 		s.internalError(w, r, "creating the user", err)
 	default:

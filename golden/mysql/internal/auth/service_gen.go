@@ -8,7 +8,7 @@
 // Mount the Service on any mux or router; it answers under /auth/ and
 // /users/:
 //
-//	svc, err := auth.New(cfg, auth.Deps{DB: db, Logger: logger})
+//	svc, err := auth.New(cfg, auth.Deps{DB: db, Logger: logger, Redis: redisClient})
 //	mux.Handle("/", svc)
 package auth
 
@@ -49,8 +49,8 @@ type Service struct {
 type Deps struct {
 	// DB is the database, migrated with Migrate.
 	DB *sql.DB
-	// Logger receives the errors the service answers with a 500, and
-	// those of hooks; nil discards them.
+	// Logger receives the errors the service answers with a 500 or a
+	// 503, and those of hooks; nil discards them.
 	Logger *slog.Logger
 	// Hooks are called at each step of a user's life; nil means
 	// BaseHooks, which do nothing.

@@ -2,22 +2,32 @@
 
 package auth
 
-import "github.com/google/uuid"
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // User is a user of the service. Its JSON form is FastAPI Users'
 // UserRead: the password hash never leaves the service.
 type User struct {
-	ID             uuid.UUID `json:"id"`
-	Email          string    `json:"email"`
-	HashedPassword string    `json:"-"`
-	IsActive       bool      `json:"is_active"`
-	IsSuperuser    bool      `json:"is_superuser"`
-	IsVerified     bool      `json:"is_verified"`
-	Nickname       *string   `json:"nickname"`
-	Bio            string    `json:"bio"`
-	Age            int64     `json:"age"`
-	Score          *float64  `json:"score"`
-	Newsletter     *bool     `json:"newsletter"`
+	ID             uuid.UUID  `json:"id"`
+	Email          string     `json:"email"`
+	HashedPassword string     `json:"-"`
+	IsActive       bool       `json:"is_active"`
+	IsSuperuser    bool       `json:"is_superuser"`
+	IsVerified     bool       `json:"is_verified"`
+	Nickname       *string    `json:"nickname"`
+	Bio            string     `json:"bio"`
+	Age            int64      `json:"age"`
+	Score          *float64   `json:"score"`
+	Newsletter     *bool      `json:"newsletter"`
+	Handle         *string    `json:"handle"`
+	Birthdate      Date       `json:"birthdate"`
+	Joined         *time.Time `json:"joined"`
+	TeamID         *uuid.UUID `json:"team_id"`
+	Plan           string     `json:"plan"`
+	Motto          *string    `json:"motto"`
 }
 
 // userCreate is the body of POST /auth/register.
@@ -29,6 +39,12 @@ type userCreate struct {
 	Age        int64
 	Score      *float64
 	Newsletter *bool
+	Handle     *string
+	Birthdate  Date
+	Joined     *time.Time
+	TeamID     *uuid.UUID
+	Plan       string
+	Motto      *string
 }
 
 // decodeUserCreate decodes a registration body. is_active, is_superuser
@@ -51,6 +67,12 @@ func decodeUserCreate(body requestBody) (userCreate, validationErrors) {
 	in.Age, _ = field(&d, "age", true, toInt)
 	in.Score, _ = field(&d, "score", false, nullable(toFloat))
 	in.Newsletter, _ = field(&d, "newsletter", false, nullable(toBool))
+	in.Handle, _ = field(&d, "handle", false, nullable(stringMax(40)))
+	in.Birthdate = fieldOr(&d, "birthdate", toDate, Date("2000-01-01"))
+	in.Joined = fieldOr(&d, "joined", nullable(toDateTime), ptr(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)))
+	in.TeamID, _ = field(&d, "team_id", false, nullable(toUUID))
+	in.Plan = fieldOr(&d, "plan", oneOf("free", "pro"), "free")
+	in.Motto = fieldOr(&d, "motto", nullable(toText), ptr("it's \\ fine"))
 	return in, d.errs
 }
 
@@ -67,6 +89,12 @@ func (in userCreate) newUser(id uuid.UUID, hashedPassword string) User {
 		Age:            in.Age,
 		Score:          in.Score,
 		Newsletter:     in.Newsletter,
+		Handle:         in.Handle,
+		Birthdate:      in.Birthdate,
+		Joined:         in.Joined,
+		TeamID:         in.TeamID,
+		Plan:           in.Plan,
+		Motto:          in.Motto,
 	}
 }
 
@@ -84,6 +112,12 @@ type userUpdate struct {
 	Age         change[int64]
 	Score       change[*float64]
 	Newsletter  change[*bool]
+	Handle      change[*string]
+	Birthdate   change[Date]
+	Joined      change[*time.Time]
+	TeamID      change[*uuid.UUID]
+	Plan        change[string]
+	Motto       change[*string]
 }
 
 // decodeUserUpdate decodes an update body. Every field is optional; null
@@ -105,6 +139,12 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 	in.Age = decodeChange(&d, "age", toInt)
 	in.Score = decodeChange(&d, "score", nullable(toFloat))
 	in.Newsletter = decodeChange(&d, "newsletter", nullable(toBool))
+	in.Handle = decodeChange(&d, "handle", nullable(stringMax(40)))
+	in.Birthdate = decodeChange(&d, "birthdate", toDate)
+	in.Joined = decodeChange(&d, "joined", nullable(toDateTime))
+	in.TeamID = decodeChange(&d, "team_id", nullable(toUUID))
+	in.Plan = decodeChange(&d, "plan", oneOf("free", "pro"))
+	in.Motto = decodeChange(&d, "motto", nullable(toText))
 	return in, d.errs
 }
 
@@ -115,6 +155,12 @@ func (in userUpdate) applyFields(u *User) {
 	in.Age.applyTo(&u.Age)
 	in.Score.applyTo(&u.Score)
 	in.Newsletter.applyTo(&u.Newsletter)
+	in.Handle.applyTo(&u.Handle)
+	in.Birthdate.applyTo(&u.Birthdate)
+	in.Joined.applyTo(&u.Joined)
+	in.TeamID.applyTo(&u.TeamID)
+	in.Plan.applyTo(&u.Plan)
+	in.Motto.applyTo(&u.Motto)
 }
 
 // fieldChange is a field an update changes: its JSON name, its column and
@@ -159,6 +205,24 @@ func changesOf(before, after User) []fieldChange {
 	}
 	if !sameValue(after.Newsletter, before.Newsletter) {
 		add("newsletter", "newsletter", after.Newsletter)
+	}
+	if !sameValue(after.Handle, before.Handle) {
+		add("handle", "handle", after.Handle)
+	}
+	if after.Birthdate != before.Birthdate {
+		add("birthdate", "birthdate", after.Birthdate)
+	}
+	if !sameTime(after.Joined, before.Joined) {
+		add("joined", "joined", after.Joined)
+	}
+	if !sameValue(after.TeamID, before.TeamID) {
+		add("team_id", "team_id", after.TeamID)
+	}
+	if after.Plan != before.Plan {
+		add("plan", "plan", after.Plan)
+	}
+	if !sameValue(after.Motto, before.Motto) {
+		add("motto", "motto", after.Motto)
 	}
 	return changes
 }

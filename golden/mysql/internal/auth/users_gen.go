@@ -151,9 +151,12 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 	}
 	changes := changesOf(before, user)
 	err := s.store.updateUser(r.Context(), user.ID, changes)
+	var duplicate duplicateFieldError
 	switch {
 	case errors.Is(err, errDuplicateEmail):
 		writeDetail(w, http.StatusBadRequest, codeUpdateUserEmailExists)
+	case errors.As(err, &duplicate):
+		validationErrors{duplicate.problem(user)}.write(w)
 	case errors.Is(err, errNotFound):
 		writeDetail(w, http.StatusNotFound, "Not Found")
 	case err != nil:

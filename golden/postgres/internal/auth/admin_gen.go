@@ -37,7 +37,7 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (
 	case !errors.Is(err, errNotFound):
 		return User{}, false, fmt.Errorf("looking up %s: %w", email, err)
 	}
-	return User{}, false, fmt.Errorf("no user has the email %s, and registration needs fields a command line cannot give (first_name, newsletter): register through POST /auth/register first, then promote the user with this command", email)
+	return User{}, false, fmt.Errorf("no user has the email %s, and registration needs fields a command line cannot give (first_name): register through POST /auth/register first, then promote the user with this command", email)
 }
 
 // newPasswordHash checks password against the password rules and hashes

@@ -52,13 +52,16 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 // statement.
 func placeholder(n int) string { return "$" + strconv.Itoa(n) }
 
-// uniqueViolation is PostgreSQL's SQLSTATE for a duplicate in a unique
-// index.
-const uniqueViolation = "23505"
+// uniqueViolationCode is PostgreSQL's SQLSTATE for a duplicate in a
+// unique index.
+const uniqueViolationCode = "23505"
 
-// isUniqueViolation reports whether err is PostgreSQL refusing a duplicate
-// in a unique index.
-func isUniqueViolation(err error) bool {
+// uniqueViolation reports whether err is PostgreSQL refusing a duplicate
+// in a unique index, and returns the index's name.
+func uniqueViolation(err error) (index string, ok bool) {
 	var e *pgconn.PgError
-	return errors.As(err, &e) && e.Code == uniqueViolation
+	if !errors.As(err, &e) || e.Code != uniqueViolationCode {
+		return "", false
+	}
+	return e.ConstraintName, true
 }

@@ -12,9 +12,9 @@ import (
 // readyTimeout bounds how long Ready waits for an answer.
 const readyTimeout = 2 * time.Second
 
-// Ready reports whether the database answers, each within two
-// seconds. Requests that need it get 503s while it does not; the
-// service recovers by itself when it comes back.
+// Ready reports whether the database answers within two seconds.
+// Requests that need it get 503s while it does not; the service recovers
+// by itself when it comes back.
 func (s *Service) Ready(ctx context.Context) error {
 	dbCtx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()

@@ -14,7 +14,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 )
 
 // fieldError is one entry of a 422 answer, shaped as FastAPI (Pydantic v2)
@@ -317,6 +320,94 @@ func toFloat(v any) (float64, *fieldError) {
 		return 0, &fieldError{Type: "float_parsing", Msg: "Input should be a valid number, unable to parse string as a number"}
 	}
 	return f, nil
+}
+
+// minYear and maxYear bound the dates and times every database stores:
+// MySQL's range.
+const minYear, maxYear = 1000, 9999
+
+// toDate accepts a date written YYYY-MM-DD, between the years 1000 and
+// 9999.
+func toDate(v any) (Date, *fieldError) {
+	s, ok := v.(string)
+	if !ok {
+		return "", &fieldError{Type: "date_type", Msg: "Input should be a valid date"}
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", &fieldError{Type: "date_from_datetime_parsing", Msg: "Input should be a valid date in the format YYYY-MM-DD"}
+	}
+	if d.Year() < minYear || d.Year() > maxYear {
+		return "", &fieldError{Type: "date_from_datetime_parsing", Msg: fmt.Sprintf("Input should be a date between the years %d and %d", minYear, maxYear)}
+	}
+	return Date(d.Format(time.DateOnly)), nil
+}
+
+// toDateTime accepts a date and time in RFC 3339 with its time zone, such
+// as 2024-01-31T10:00:00Z, between the years 1000 and 9999. It returns the
+// time in UTC, to the microsecond that every database keeps.
+func toDateTime(v any) (time.Time, *fieldError) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, &fieldError{Type: "datetime_type", Msg: "Input should be a valid datetime"}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		if _, naive := time.Parse("2006-01-02T15:04:05.999999999", s); naive == nil {
+			return time.Time{}, &fieldError{Type: "timezone_aware", Msg: "Input should have timezone info"}
+		}
+		return time.Time{}, &fieldError{Type: "datetime_from_date_parsing", Msg: "Input should be a valid datetime in RFC 3339, such as 2024-01-31T10:00:00Z"}
+	}
+	t = t.UTC().Truncate(time.Microsecond)
+	if t.Year() < minYear || t.Year() > maxYear {
+		return time.Time{}, &fieldError{Type: "datetime_from_date_parsing", Msg: fmt.Sprintf("Input should be a datetime between the years %d and %d", minYear, maxYear)}
+	}
+	return t, nil
+}
+
+// toUUID accepts a UUID in any of the forms Python's UUID reads.
+func toUUID(v any) (uuid.UUID, *fieldError) {
+	s, ok := v.(string)
+	if !ok {
+		return uuid.Nil, &fieldError{Type: "uuid_type", Msg: "UUID input should be a string, bytes or UUID object"}
+	}
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil, &fieldError{Type: "uuid_parsing", Msg: "Input should be a valid UUID, " + strings.TrimPrefix(err.Error(), "invalid UUID ")}
+	}
+	return id, nil
+}
+
+// oneOf accepts exactly one of values, as Pydantic accepts a member of a
+// string enum.
+func oneOf(values ...string) decoder[string] {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "'" + v + "'"
+	}
+	expected := strings.Join(quoted, ", ")
+	if n := len(quoted); n > 1 {
+		expected = strings.Join(quoted[:n-1], ", ") + " or " + quoted[n-1]
+	}
+	return func(v any) (string, *fieldError) {
+		s, ok := v.(string)
+		for _, value := range values {
+			if ok && s == value {
+				return s, nil
+			}
+		}
+		return "", &fieldError{Type: "enum", Msg: "Input should be " + expected, Ctx: map[string]any{"expected": expected}}
+	}
+}
+
+// fieldOr decodes a member of an object that takes fallback when it is
+// left out.
+func fieldOr[T any](d *objectDecoder, name string, dec decoder[T], fallback T) T {
+	if _, ok := d.obj[name]; !ok {
+		return fallback
+	}
+	v, _ := field(d, name, false, dec)
+	return v
 }
 
 // loginForm is the body of a login request.

@@ -393,7 +393,7 @@ func TestRegisterLosesRace(t *testing.T) {
 	case a := <-answered:
 		t.Fatalf("the registration answered before hashing: %+v", a)
 	}
-	rival := User{ID: uuid.New(), Email: "gawain@camelot.bt", HashedPassword: "rival", IsActive: true}
+	rival := withSamples(User{ID: uuid.New(), Email: "gawain@camelot.bt", HashedPassword: "rival", IsActive: true})
 	if err := s.svc.store.createUser(t.Context(), rival); err != nil {
 		t.Fatalf("inserting the rival user: %v", err)
 	}
@@ -416,6 +416,7 @@ func TestStoreDuplicateEmail(t *testing.T) {
 
 	twin := gawain
 	twin.ID, twin.Email = uuid.New(), "GAWAIN@camelot.bt"
+	twin = withSamples(twin)
 	if err := s.svc.store.createUser(t.Context(), twin); !errors.Is(err, errDuplicateEmail) {
 		t.Errorf("inserting a second %s: err = %v, want errDuplicateEmail", twin.Email, err)
 	}

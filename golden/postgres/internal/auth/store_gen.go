@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,16 +19,50 @@ var (
 	errDuplicateEmail = errors.New("email already registered")
 )
 
+// duplicateFieldError is a unique custom field whose value another user
+// has.
+type duplicateFieldError struct {
+	field string
+}
+
+func (e duplicateFieldError) Error() string { return "another user has this " + e.field }
+
+// problem returns the 422 entry that refuses the field's value in user, as
+// Pydantic refuses a value its validator rejects.
+func (e duplicateFieldError) problem(user User) fieldError {
+	var values map[string]any
+	if body, err := json.Marshal(user); err == nil {
+		json.Unmarshal(body, &values)
+	}
+	return fieldError{
+		Type:  "value_error",
+		Loc:   []any{"body", e.field},
+		Msg:   "Value error, " + e.Error(),
+		Input: values[e.field],
+		Ctx:   map[string]any{"error": e.Error()},
+	}
+}
+
+// duplicateOf maps a unique violation to what is duplicated: a unique
+// custom field, or else the email.
+func duplicateOf(index string) error {
+	switch index {
+	case "users_handle_key":
+		return duplicateFieldError{field: "handle"}
+	}
+	return errDuplicateEmail
+}
+
 // The store's queries. Emails are looked up by their key (see emailKey),
 // which a unique index covers.
 const (
-	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter FROM users WHERE id = $1`
-	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter FROM users WHERE normalized_email = $1`
-	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE id = $1`
+	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE normalized_email = $1`
+	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = $1 WHERE id = $2 AND hashed_password = $3`
 	markVerifiedSQL      = `UPDATE users SET is_verified = $1 WHERE id = $2 AND normalized_email = $3 AND is_verified = $4`
-	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter FROM users WHERE normalized_email >= $1 AND normalized_email < $2 ORDER BY normalized_email LIMIT $3 OFFSET $4`
-	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter FROM users WHERE normalized_email > $1 AND normalized_email < $2 ORDER BY normalized_email LIMIT $3 OFFSET $4`
+	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE normalized_email >= $1 AND normalized_email < $2 ORDER BY normalized_email LIMIT $3 OFFSET $4`
+	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE normalized_email > $1 AND normalized_email < $2 ORDER BY normalized_email LIMIT $3 OFFSET $4`
 	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= $1 AND normalized_email < $2`
 	deleteUserSQL        = `DELETE FROM users WHERE id = $1`
 )
@@ -68,6 +103,11 @@ func (u *User) columns() []any {
 		&u.Age,
 		&u.Score,
 		&u.Newsletter,
+		&u.Handle,
+		&u.Birthdate,
+		nullUTCTime{&u.Joined},
+		&u.TeamID,
+		&u.Plan,
 	}
 }
 
@@ -139,7 +179,7 @@ func (s store) countUsers(ctx context.Context, prefix string) (int, error) {
 }
 
 // createUser inserts u, or returns errDuplicateEmail when its email is
-// taken.
+// taken and a duplicateFieldError when the value of a unique field is.
 func (s store) createUser(ctx context.Context, u User) error {
 	_, err := s.db.ExecContext(ctx, insertUserSQL,
 		emailKey(u.Email), u.ID, u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified,
@@ -148,9 +188,14 @@ func (s store) createUser(ctx context.Context, u User) error {
 		u.Age,
 		u.Score,
 		u.Newsletter,
+		u.Handle,
+		u.Birthdate,
+		u.Joined,
+		u.TeamID,
+		u.Plan,
 	)
-	if isUniqueViolation(err) {
-		return errDuplicateEmail
+	if index, ok := uniqueViolation(err); ok {
+		return duplicateOf(index)
 	}
 	if err != nil {
 		return fmt.Errorf("inserting a user: %w", err)
@@ -160,7 +205,8 @@ func (s store) createUser(ctx context.Context, u User) error {
 
 // updateUser writes the changed columns of the user with id and no
 // other, so that a concurrent update of other columns is not lost. It
-// returns errDuplicateEmail when a new email is taken.
+// returns errDuplicateEmail when a new email is taken, and a
+// duplicateFieldError when a unique field's new value is.
 func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChange) error {
 	if len(changes) == 0 {
 		return nil
@@ -180,8 +226,8 @@ func (s store) updateUser(ctx context.Context, id uuid.UUID, changes []fieldChan
 	args = append(args, id)
 	query := "UPDATE users SET " + strings.Join(sets, ", ") + " WHERE id = " + placeholder(len(args))
 	res, err := s.db.ExecContext(ctx, query, args...)
-	if isUniqueViolation(err) {
-		return errDuplicateEmail
+	if index, ok := uniqueViolation(err); ok {
+		return duplicateOf(index)
 	}
 	if err != nil {
 		return fmt.Errorf("updating a user: %w", err)

@@ -2,22 +2,31 @@
 
 package auth
 
-import "github.com/google/uuid"
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // User is a user of the service. Its JSON form is FastAPI Users'
 // UserRead: the password hash never leaves the service.
 type User struct {
-	ID             uuid.UUID `json:"id"`
-	Email          string    `json:"email"`
-	HashedPassword string    `json:"-"`
-	IsActive       bool      `json:"is_active"`
-	IsSuperuser    bool      `json:"is_superuser"`
-	IsVerified     bool      `json:"is_verified"`
-	FirstName      string    `json:"first_name"`
-	Bio            *string   `json:"bio"`
-	Age            *int64    `json:"age"`
-	Score          *float64  `json:"score"`
-	Newsletter     bool      `json:"newsletter"`
+	ID             uuid.UUID  `json:"id"`
+	Email          string     `json:"email"`
+	HashedPassword string     `json:"-"`
+	IsActive       bool       `json:"is_active"`
+	IsSuperuser    bool       `json:"is_superuser"`
+	IsVerified     bool       `json:"is_verified"`
+	FirstName      string     `json:"first_name"`
+	Bio            *string    `json:"bio"`
+	Age            *int64     `json:"age"`
+	Score          *float64   `json:"score"`
+	Newsletter     bool       `json:"newsletter"`
+	Handle         *string    `json:"handle"`
+	Birthdate      *Date      `json:"birthdate"`
+	Joined         *time.Time `json:"joined"`
+	TeamID         *uuid.UUID `json:"team_id"`
+	Plan           *string    `json:"plan"`
 }
 
 // userCreate is the body of POST /auth/register.
@@ -29,6 +38,11 @@ type userCreate struct {
 	Age        *int64
 	Score      *float64
 	Newsletter bool
+	Handle     *string
+	Birthdate  *Date
+	Joined     *time.Time
+	TeamID     *uuid.UUID
+	Plan       *string
 }
 
 // decodeUserCreate decodes a registration body. is_active, is_superuser
@@ -50,7 +64,12 @@ func decodeUserCreate(body requestBody) (userCreate, validationErrors) {
 	in.Bio, _ = field(&d, "bio", false, nullable(toText))
 	in.Age, _ = field(&d, "age", false, nullable(toInt))
 	in.Score, _ = field(&d, "score", false, nullable(toFloat))
-	in.Newsletter, _ = field(&d, "newsletter", true, toBool)
+	in.Newsletter = fieldOr(&d, "newsletter", toBool, false)
+	in.Handle, _ = field(&d, "handle", false, nullable(stringMax(255)))
+	in.Birthdate, _ = field(&d, "birthdate", false, nullable(toDate))
+	in.Joined, _ = field(&d, "joined", false, nullable(toDateTime))
+	in.TeamID, _ = field(&d, "team_id", false, nullable(toUUID))
+	in.Plan = fieldOr(&d, "plan", nullable(oneOf("free", "pro")), ptr("free"))
 	return in, d.errs
 }
 
@@ -67,6 +86,11 @@ func (in userCreate) newUser(id uuid.UUID, hashedPassword string) User {
 		Age:            in.Age,
 		Score:          in.Score,
 		Newsletter:     in.Newsletter,
+		Handle:         in.Handle,
+		Birthdate:      in.Birthdate,
+		Joined:         in.Joined,
+		TeamID:         in.TeamID,
+		Plan:           in.Plan,
 	}
 }
 
@@ -84,6 +108,11 @@ type userUpdate struct {
 	Age         change[*int64]
 	Score       change[*float64]
 	Newsletter  change[bool]
+	Handle      change[*string]
+	Birthdate   change[*Date]
+	Joined      change[*time.Time]
+	TeamID      change[*uuid.UUID]
+	Plan        change[*string]
 }
 
 // decodeUserUpdate decodes an update body. Every field is optional; null
@@ -105,6 +134,11 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 	in.Age = decodeChange(&d, "age", nullable(toInt))
 	in.Score = decodeChange(&d, "score", nullable(toFloat))
 	in.Newsletter = decodeChange(&d, "newsletter", toBool)
+	in.Handle = decodeChange(&d, "handle", nullable(stringMax(255)))
+	in.Birthdate = decodeChange(&d, "birthdate", nullable(toDate))
+	in.Joined = decodeChange(&d, "joined", nullable(toDateTime))
+	in.TeamID = decodeChange(&d, "team_id", nullable(toUUID))
+	in.Plan = decodeChange(&d, "plan", nullable(oneOf("free", "pro")))
 	return in, d.errs
 }
 
@@ -115,6 +149,11 @@ func (in userUpdate) applyFields(u *User) {
 	in.Age.applyTo(&u.Age)
 	in.Score.applyTo(&u.Score)
 	in.Newsletter.applyTo(&u.Newsletter)
+	in.Handle.applyTo(&u.Handle)
+	in.Birthdate.applyTo(&u.Birthdate)
+	in.Joined.applyTo(&u.Joined)
+	in.TeamID.applyTo(&u.TeamID)
+	in.Plan.applyTo(&u.Plan)
 }
 
 // fieldChange is a field an update changes: its JSON name, its column and
@@ -159,6 +198,21 @@ func changesOf(before, after User) []fieldChange {
 	}
 	if after.Newsletter != before.Newsletter {
 		add("newsletter", "newsletter", after.Newsletter)
+	}
+	if !sameValue(after.Handle, before.Handle) {
+		add("handle", "handle", after.Handle)
+	}
+	if !sameValue(after.Birthdate, before.Birthdate) {
+		add("birthdate", "birthdate", after.Birthdate)
+	}
+	if !sameTime(after.Joined, before.Joined) {
+		add("joined", "joined", after.Joined)
+	}
+	if !sameValue(after.TeamID, before.TeamID) {
+		add("team_id", "team_id", after.TeamID)
+	}
+	if !sameValue(after.Plan, before.Plan) {
+		add("plan", "plan", after.Plan)
 	}
 	return changes
 }

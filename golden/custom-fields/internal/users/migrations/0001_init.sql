@@ -16,10 +16,19 @@ CREATE TABLE users (
     age INTEGER,
     score REAL NOT NULL,
     newsletter BOOLEAN,
-    avatar_url TEXT
+    avatar_url TEXT,
+    nickname TEXT,
+    plan TEXT NOT NULL DEFAULT 'free',
+    birthdate DATE,
+    last_seen DATETIME,
+    trial_ends DATETIME NOT NULL DEFAULT '2030-01-01 00:00:00+00:00',
+    team_id TEXT,
+    title TEXT NOT NULL DEFAULT ''
 );
 
 CREATE UNIQUE INDEX users_normalized_email_key ON users (normalized_email);
+CREATE UNIQUE INDEX users_nickname_key ON users (nickname);
+CREATE INDEX users_birthdate_idx ON users (birthdate);
 
 -- +goose Down
 DROP TABLE users;

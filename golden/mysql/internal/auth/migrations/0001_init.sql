@@ -12,14 +12,21 @@ CREATE TABLE users (
     is_active BOOLEAN NOT NULL DEFAULT TRUE,
     is_superuser BOOLEAN NOT NULL DEFAULT FALSE,
     is_verified BOOLEAN NOT NULL DEFAULT FALSE,
-    nickname VARCHAR(255),
-    bio TEXT NOT NULL,
+    nickname VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+    bio LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     age BIGINT NOT NULL,
     score DOUBLE,
-    newsletter BOOLEAN
+    newsletter BOOLEAN,
+    handle VARCHAR(40) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+    birthdate DATE NOT NULL DEFAULT '2000-01-01',
+    joined DATETIME(6) DEFAULT '2024-01-01 00:00:00',
+    team_id CHAR(36),
+    plan VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT 'free',
+    motto LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT ('it''s \\ fine')
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 CREATE UNIQUE INDEX users_normalized_email_key ON users (normalized_email);
+CREATE UNIQUE INDEX users_handle_key ON users (handle);
 
 -- +goose Down
 DROP TABLE users;

@@ -16,10 +16,17 @@ CREATE TABLE users (
     bio TEXT,
     age BIGINT,
     score DOUBLE PRECISION,
-    newsletter BOOLEAN NOT NULL
+    newsletter BOOLEAN NOT NULL DEFAULT FALSE,
+    handle VARCHAR(255),
+    birthdate DATE,
+    joined TIMESTAMPTZ,
+    team_id UUID,
+    plan VARCHAR(64) DEFAULT 'free'
 );
 
 CREATE UNIQUE INDEX users_normalized_email_key ON users (normalized_email);
+CREATE UNIQUE INDEX users_handle_key ON users (handle);
+CREATE INDEX users_team_id_idx ON users (team_id);
 
 -- The access tokens of the database strategy.
 CREATE TABLE access_tokens (
