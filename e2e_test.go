@@ -90,7 +90,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("authserver migrate: %v\n%s", err, out)
 			}
 			mail := startSMTPSink(t)
-			base := startServer(t, server, append(env, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")...)
+			base, stop := startStoppableServer(t, server, append(env, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")...)
 			// The first superuser is made with the server's own command,
 			// while the server runs: no database session needed.
 			walkSeedFlow(t, base, func(email string) {
@@ -102,6 +102,7 @@ func TestEndToEnd(t *testing.T) {
 			})
 			walkRevocableTokens(t, base)
 			walkMailFlow(t, base, mail)
+			walkEvolution(t, app, authgen, server, env, base, stop)
 			if db.name == "sqlite" {
 				checkDrift(t, app, authgen)
 				return
@@ -118,6 +119,126 @@ func TestEndToEnd(t *testing.T) {
 			proxied := startServer(t, server, "DATABASE_URL="+u.String(), "REDIS_URL="+redisURL, "AUTH_SECRET="+strings.Repeat("s", 32))
 			walkOutage(t, proxied, proxy)
 		})
+	}
+}
+
+// walkEvolution does what a user does who adds fields to a service in
+// use: it registers 100 users, stops the server, runs `authgen field add`
+// twice (over hand edits of the files the user owns), rebuilds and
+// restarts the server, and checks that the new migrations ran, every user
+// still logs in, and the new fields round-trip through the API. Then
+// `authgen generate --check` catches a past migration edited and an
+// authgen.yaml edited without regenerating.
+func walkEvolution(t *testing.T, app, authgen, server string, env []string, base string, stop func()) {
+	t.Helper()
+	jsonHeader := map[string]string{"Content-Type": "application/json"}
+	const users = 100
+	for i := range users {
+		body := fmt.Sprintf(`{"email": "knight%03d@camelot.bt", "password": "round table"}`, i)
+		if status, _, resp := request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(body)); status != http.StatusCreated {
+			t.Fatalf("register knight%03d: %d %s", i, status, resp)
+		}
+	}
+	stop()
+
+	owned := map[string][]byte{}
+	for _, p := range []string{"internal/auth/hooks.go", "cmd/authserver/main.go"} {
+		path := filepath.Join(app, p)
+		content, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content = append(content, "\n// A line of the user's own.\n"...)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		owned[path] = content
+	}
+	runIn(t, app, authgen, "field", "add", "first_name", "string", "--default", "")
+	runIn(t, app, authgen, "field", "add", "birthdate", "date")
+	for path, want := range owned {
+		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s changed by regeneration (%v)", path, err)
+		}
+	}
+	for _, m := range []string{"0002_add_first_name.sql", "0003_add_birthdate.sql"} {
+		if _, err := os.Stat(filepath.Join(app, "internal", "auth", "migrations", m)); err != nil {
+			t.Errorf("migration %s: %v", m, err)
+		}
+	}
+	runIn(t, app, "go", "vet", "./...")
+	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
+
+	// The server applies the new migrations as it starts.
+	base = startServer(t, server, env...)
+	for i := range users {
+		ct, f := form(t, "username", fmt.Sprintf("knight%03d@camelot.bt", i), "password", "round table")
+		if status, _, resp := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusOK {
+			t.Fatalf("knight%03d logs in after the migration: %d %s", i, status, resp)
+		}
+	}
+	ct, f := form(t, "username", "knight000@camelot.bt", "password", "round table")
+	_, _, body := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	var login struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(body, &login); err != nil {
+		t.Fatalf("login: %s", body)
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + login.AccessToken, "Content-Type": "application/json"}
+	wantFields := func(step string, body []byte, firstName string, birthdate any) {
+		t.Helper()
+		var u map[string]any
+		if err := json.Unmarshal(body, &u); err != nil || u["first_name"] != firstName || u["birthdate"] != birthdate {
+			t.Errorf("%s: %s, want first_name %q and birthdate %v", step, body, firstName, birthdate)
+		}
+	}
+	_, _, body = request(t, "GET", base+"/users/me", bearer, nil)
+	wantFields("an existing user after the migration", body, "", nil)
+	status, _, body := request(t, "PATCH", base+"/users/me", bearer, strings.NewReader(`{"first_name": "Enid", "birthdate": "1985-01-02"}`))
+	if status != http.StatusOK {
+		t.Errorf("PATCH /users/me with the new fields: %d %s", status, body)
+	}
+	wantFields("PATCH /users/me", body, "Enid", "1985-01-02")
+	_, _, body = request(t, "GET", base+"/users/me", bearer, nil)
+	wantFields("GET /users/me after PATCH", body, "Enid", "1985-01-02")
+	status, _, body = request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "enide@camelot.bt", "password": "round table", "first_name": "Guinevere", "birthdate": "1990-05-17"}`))
+	if status != http.StatusCreated {
+		t.Errorf("register with the new fields: %d %s", status, body)
+	}
+	wantFields("register", body, "Guinevere", "1990-05-17")
+	status, _, body = request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "lynette@camelot.bt", "password": "round table", "birthdate": "17/05/1990"}`))
+	if status != http.StatusUnprocessableEntity || !bytes.Contains(body, []byte(`"birthdate"`)) {
+		t.Errorf("register with a bad birthdate: %d %s, want a 422 naming birthdate", status, body)
+	}
+
+	if code, out := exitCode(t, app, authgen, "generate", "--check"); code != 0 {
+		t.Errorf("generate --check after field add: exit %d\n%s", code, out)
+	}
+	for _, edit := range []struct {
+		name, path, add, want string
+	}{
+		{"a past migration edited", "internal/auth/migrations/0002_add_first_name.sql", "-- edited\n", "past migration changed"},
+		{"authgen.yaml edited without regenerating", "authgen.yaml", "    - name: motto\n      type: text\n", "migration pending"},
+	} {
+		path := filepath.Join(app, edit.path)
+		orig, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := append(bytes.Clone(orig), edit.add...)
+		if edit.path == "authgen.yaml" {
+			edited = bytes.Replace(orig, []byte("    - name: birthdate\n"), []byte(edit.add+"    - name: birthdate\n"), 1)
+		}
+		if err := os.WriteFile(path, edited, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out := exitCode(t, app, authgen, "generate", "--check"); code != 1 || !strings.Contains(out, edit.want) {
+			t.Errorf("generate --check after %s: exit %d, want 1 with %q\n%s", edit.name, code, edit.want, out)
+		}
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -429,6 +550,14 @@ func exitCode(t *testing.T, dir, name string, args ...string) (int, string) {
 // to its environment, and waits until it answers.
 func startServer(t *testing.T, server string, env ...string) string {
 	t.Helper()
+	base, _ := startStoppableServer(t, server, env...)
+	return base
+}
+
+// startStoppableServer is startServer that also returns a function that
+// stops the server.
+func startStoppableServer(t *testing.T, server string, env ...string) (string, func()) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -444,9 +573,15 @@ func startServer(t *testing.T, server string, env ...string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			cmd.Wait()
+		})
+	}
 	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
+		stop()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}
@@ -457,7 +592,7 @@ func startServer(t *testing.T, server string, env ...string) string {
 		resp, err := http.Get(base + "/users/me")
 		if err == nil {
 			resp.Body.Close()
-			return base
+			return base, stop
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the server did not answer on %s within 30s: %v\n%s", addr, err, logs.String())

@@ -266,6 +266,13 @@ func TestGenerateCheckAndDryRun(t *testing.T) {
 	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitDrift || !strings.Contains(out, "edited by hand") || !strings.Contains(out, "internal/auth/service_gen.go") {
 		t.Errorf("check after a hand edit: exit %d:\n%s", code, out)
 	}
+	if code, out := run(t, Env{}, "generate", dir, "--check", "--diff"); code != ExitDrift ||
+		!strings.Contains(out, "--- a/internal/auth/service_gen.go\n+++ b/internal/auth/service_gen.go\n") || !strings.Contains(out, "\n-// hand edit\n") {
+		t.Errorf("check --diff after a hand edit: exit %d:\n%s", code, out)
+	}
+	if code, out := run(t, Env{}, "generate", dir, "--diff"); code != ExitError || !strings.Contains(out, "--diff goes with --check or --dry-run") {
+		t.Errorf("--diff alone: exit %d:\n%s", code, out)
+	}
 	if code, out := run(t, Env{}, "generate", dir, "--no-tidy"); code != ExitError || !strings.Contains(out, "nothing was written") || !strings.Contains(out, "--force") {
 		t.Errorf("generate over a hand edit: exit %d:\n%s", code, out)
 	}

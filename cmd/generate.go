@@ -20,6 +20,7 @@ import (
 type generateOptions struct {
 	dryRun bool
 	check  bool
+	diff   bool
 	force  bool
 	noTidy bool
 }
@@ -35,17 +36,23 @@ are never touched, and stale generated files are deleted.
 
   --dry-run  print what would happen to each file, change nothing
   --check    exit 0 when the tree is up to date, 1 when it is not (listing
-             each file), 2 when it could not check`,
+             each file), 2 when it could not check
+  --diff     with --check or --dry-run, also print a unified diff of each
+             file that would change`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.dryRun && opts.check {
 				return usageError("--dry-run and --check cannot be used together")
+			}
+			if opts.diff && !opts.dryRun && !opts.check {
+				return usageError("--diff goes with --check or --dry-run")
 			}
 			return runGenerate(cmd.Context(), env, dirArg(args), opts)
 		},
 	}
 	c.Flags().BoolVar(&opts.dryRun, "dry-run", false, "print what would be written, write nothing")
 	c.Flags().BoolVar(&opts.check, "check", false, "report drift from authgen.yaml; exit 1 when there is some")
+	c.Flags().BoolVar(&opts.diff, "diff", false, "with --check or --dry-run, print unified diffs")
 	c.Flags().BoolVar(&opts.force, "force", false, "overwrite generated files that were edited by hand")
 	c.Flags().BoolVar(&opts.noTidy, "no-tidy", false, "do not run `go mod tidy` after writing")
 	return c
@@ -139,6 +146,11 @@ func runGenerate(ctx context.Context, env *Env, dir string, opts generateOptions
 		}
 		fmt.Fprintf(env.Stdout, "authgen: %d files differ from what authgen.yaml generates; run `authgen generate`:\n", len(drifts))
 		fmt.Fprint(env.Stdout, generator.FormatDrifts(drifts))
+		if opts.diff {
+			if err := printDiffs(env.Stdout, dir, changes, gomod, newGomod); err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+		}
 		return errDrift
 	case opts.dryRun:
 		for _, c := range changes {
@@ -146,6 +158,11 @@ func runGenerate(ctx context.Context, env *Env, dir string, opts generateOptions
 		}
 		if newGomod != nil {
 			fmt.Fprintf(env.Stdout, "%-20s %s\n", "update", "go.mod")
+		}
+		if opts.diff {
+			if err := printDiffs(env.Stdout, dir, changes, gomod, newGomod); err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
 		}
 		return nil
 	}
@@ -166,6 +183,40 @@ func runGenerate(ctx context.Context, env *Env, dir string, opts generateOptions
 		if err := goModTidy(ctx, dir, env.Stderr); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
+	}
+	return nil
+}
+
+// printDiffs prints the unified diff of every file a run would change
+// from what is on disk: its content, for a file to create or overwrite,
+// and nothing, for one to delete. A past migration that changed has only
+// a checksum to compare with, so it is named, not diffed.
+func printDiffs(w io.Writer, dir string, changes []generator.Change, gomod, newGomod []byte) error {
+	for _, c := range changes {
+		switch {
+		case c.Action == generator.Identical, c.Action == generator.Skip:
+			continue
+		case c.Owner == generator.Migration && c.Action == generator.Conflict:
+			fmt.Fprintf(w, "--- a/%s\n(%s: authgen.lock records only its checksum; restore it from version control)\n", c.Path, c.Why)
+			continue
+		}
+		disk, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(c.Path)))
+		if errors.Is(err, fs.ErrNotExist) {
+			disk = nil
+		} else if err != nil {
+			return fmt.Errorf("reading %s: %w", c.Path, err)
+		}
+		var planned []byte
+		if c.Action != generator.Delete {
+			planned = c.Content
+			if planned == nil {
+				planned = []byte{}
+			}
+		}
+		fmt.Fprint(w, unifiedDiff(c.Path, disk, planned))
+	}
+	if newGomod != nil {
+		fmt.Fprint(w, unifiedDiff("go.mod", gomod, newGomod))
 	}
 	return nil
 }

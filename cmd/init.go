@@ -247,11 +247,22 @@ func askField(p Prompter, existing []generator.Field) (generator.Field, error) {
 	if err != nil {
 		return generator.Field{}, err
 	}
+	var values []string
+	if typ == "enum" {
+		answer, err := p.Input("Values of "+name+" (comma-separated)", "", func(s string) error {
+			_, err := generator.ParseField(name + ":enum[" + s + "]")
+			return err
+		})
+		if err != nil {
+			return generator.Field{}, err
+		}
+		values = strings.Split(answer, ",")
+	}
 	required, err := p.Confirm("Is "+name+" required at registration?", false)
 	if err != nil {
 		return generator.Field{}, err
 	}
-	return generator.Field{Name: name, Type: typ, Required: required}, nil
+	return generator.Field{Name: name, Type: typ, Required: required, Values: values}, nil
 }
 
 // equivalentCommand is the init command line that gives spec without

@@ -192,13 +192,17 @@ func BackendFromKind(kind string) (Backend, error) {
 }
 
 // ParseField parses the flag form of a custom field, "name:type" or
-// "name:type:required".
+// "name:type:required", where an enum's type lists its values:
+// "plan:enum[free,pro]".
 func ParseField(s string) (Field, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 || len(parts) > 3 {
 		return Field{}, fmt.Errorf("field %q: want name:type or name:type:required", s)
 	}
 	f := Field{Name: parts[0], Type: parts[1]}
+	if values, ok := strings.CutPrefix(f.Type, "enum["); ok && strings.HasSuffix(values, "]") {
+		f.Type, f.Values = "enum", strings.Split(strings.TrimSuffix(values, "]"), ",")
+	}
 	if len(parts) == 3 {
 		switch parts[2] {
 		case "required":
@@ -213,10 +217,14 @@ func ParseField(s string) (Field, error) {
 
 // String returns the flag form of the field.
 func (f Field) String() string {
-	if f.Required {
-		return f.Name + ":" + f.Type + ":required"
+	typ := f.Type
+	if f.Type == "enum" {
+		typ = "enum[" + strings.Join(f.Values, ",") + "]"
 	}
-	return f.Name + ":" + f.Type
+	if f.Required {
+		return f.Name + ":" + typ + ":required"
+	}
+	return f.Name + ":" + typ
 }
 
 var (

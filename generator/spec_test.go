@@ -96,6 +96,11 @@ func TestParseField(t *testing.T) {
 		{in: "age:int:always", wantErr: `"required" or "optional"`},
 		{in: "age:number", wantErr: `unknown type "number"`},
 		{in: "is_active:bool", wantErr: "reserved"},
+		{in: "plan:enum[free,pro]:required", want: Field{Name: "plan", Type: "enum", Values: []string{"free", "pro"}, Required: true}},
+		{in: "plan:enum", wantErr: "an enum needs values"},
+		{in: "plan:enum[free,free]", wantErr: `"free" is listed twice`},
+		{in: "born:date", want: Field{Name: "born", Type: "date"}},
+		{in: "desc:string", wantErr: "reserved"},
 	}
 	for _, tt := range tests {
 		got, err := ParseField(tt.in)
