@@ -69,7 +69,7 @@ func TestGenerateHeadersAndOwners(t *testing.T) {
 	}
 }
 
-func TestGenerateRefusesSchemaChange(t *testing.T) {
+func TestGenerateMigratesSchemaChange(t *testing.T) {
 	first, err := Generate(testInput())
 	if err != nil {
 		t.Fatal(err)
@@ -89,8 +89,21 @@ func TestGenerateRefusesSchemaChange(t *testing.T) {
 		t.Error("the lock lost the checksum of the past migration")
 	}
 	in.Spec.Fields = append(in.Spec.Fields, Field{Name: "plan", Type: "string"})
-	if _, err := Generate(in); err == nil || !strings.Contains(err.Error(), "cannot yet write a migration") {
-		t.Errorf("Generate with a new field and an old schema: err = %v, want a refusal", err)
+	next, err := Generate(in)
+	if err != nil {
+		t.Fatalf("Generate with a new field: %v", err)
+	}
+	var migrations []string
+	for _, f := range next.Files {
+		if f.Owner == Migration {
+			migrations = append(migrations, f.Path)
+		}
+	}
+	if want := []string{"internal/auth/migrations/0002_add_plan.sql"}; !slices.Equal(migrations, want) {
+		t.Errorf("Generate with a new field rendered migrations %v, want %v", migrations, want)
+	}
+	if _, ok := next.Lock.Files["internal/auth/migrations/0001_init.sql"]; !ok {
+		t.Error("the lock lost the checksum of the past migration")
 	}
 }
 
