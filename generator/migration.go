@@ -130,7 +130,8 @@ func renameColumn(f Field, name, db string) schemaChange {
 		renamed := f
 		renamed.Name = name
 		c.up = append(c.up, dropIndex(f, db), indexDDL(renamed))
-		c.down = append([]string{dropIndex(renamed, db), indexDDL(f)}, c.down...)
+		// Down drops the new index, renames the column back, then indexes it.
+		c.down = append([]string{dropIndex(renamed, db)}, append(c.down, indexDDL(f))...)
 	}
 	return c
 }
@@ -162,13 +163,22 @@ func alterColumn(prev, f Field, db string) ([]schemaChange, error) {
 		}
 		return nil, fmt.Errorf("field %q %s, which fails or loses data for values that do not convert: to convert the column anyway, add change_type: true to the field; else put it back, or add a new field", f.Name, what)
 	}
+	if explicit && db == "sqlite" && !sqliteConverts(prev.Type, f.Type) {
+		return nil, fmt.Errorf("field %q changes type from %s to %s, which SQLite does without checking the values (text that is not a number becomes 0): add a new field, copy the values that convert, then drop the old one", f.Name, prev.Type, f.Type)
+	}
 	if f.Required && !prev.Required && f.Default == nil {
 		return nil, fmt.Errorf("field %q becomes required, but rows may hold null in it: give it a default, which they take, or keep it optional", f.Name)
 	}
 	columnChanged := retyped || prev.Required != f.Required || !equalDefault(prev.Default, f.Default)
+	if db == "sqlite" && !retyped && prev.Required == f.Required {
+		// SQLite cannot change a column's default in place, and the
+		// service writes every value itself: the column keeps its old
+		// default rather than being rebuilt.
+		columnChanged = false
+	}
 	// Indexes go before the column changes and come back after them; on
 	// SQLite, whose column is rebuilt, for any change of the column.
-	indexChanged := indexDDL(prev) != indexDDL(f) || retyped || (db == "sqlite" && columnDef(prev, db) != columnDef(f, db))
+	indexChanged := indexDDL(prev) != indexDDL(f) || retyped || (db == "sqlite" && columnChanged)
 	if indexChanged && indexDDL(prev) != "" {
 		changes = append(changes, schemaChange{slug: "unindex_" + f.Name, up: []string{dropIndex(prev, db)}, down: []string{indexDDL(prev)}})
 	}
@@ -191,19 +201,24 @@ func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 	backfill := func(field Field) string {
 		return fmt.Sprintf("UPDATE users SET %s = %s WHERE %s IS NULL;", field.Name, sqlLiteral(field, *field.Default, db), field.Name)
 	}
+	required := f.Required && !prev.Required
 	switch db {
 	case "postgres":
-		c.up = postgresAlter(prev, f)
-		c.down = postgresAlter(f, prev)
-		if f.Required && !prev.Required {
-			c.up = append([]string{backfill(f)}, c.up...)
-		}
+		c.up = postgresAlter(prev, f, required)
+		c.down = postgresAlter(f, prev, false)
 	case "mysql":
-		c.up = []string{fmt.Sprintf("ALTER TABLE users MODIFY COLUMN %s %s;", f.Name, columnDef(f, db))}
-		c.down = []string{fmt.Sprintf("ALTER TABLE users MODIFY COLUMN %s %s;", f.Name, columnDef(prev, db))}
-		if f.Required && !prev.Required {
-			c.up = append([]string{backfill(f)}, c.up...)
+		modify := func(field Field) string {
+			return fmt.Sprintf("ALTER TABLE users MODIFY COLUMN %s %s;", field.Name, columnDef(field, db))
 		}
+		if required {
+			// The nulls take the default once the column has its new
+			// type, and only then is it NOT NULL.
+			nullable := f
+			nullable.Required, nullable.Default = false, nil
+			c.up = append(c.up, modify(nullable), backfill(f))
+		}
+		c.up = append(c.up, modify(f))
+		c.down = []string{modify(prev)}
 	default:
 		if columnDef(prev, db) == columnDef(f, db) {
 			return c, false
@@ -214,21 +229,31 @@ func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 	return c, true
 }
 
-// postgresAlter returns the ALTER statements that turn prev's column into
-// f's on PostgreSQL.
-func postgresAlter(prev, f Field) []string {
+// postgresAlter returns the statements that turn prev's column into f's
+// on PostgreSQL; with backfill, its nulls take f's default before it
+// becomes NOT NULL.
+func postgresAlter(prev, f Field, backfill bool) []string {
 	var stmts []string
 	alter := func(format string, args ...any) {
 		stmts = append(stmts, fmt.Sprintf("ALTER TABLE users ALTER COLUMN %s ", f.Name)+fmt.Sprintf(format, args...)+";")
 	}
-	if t := sqlType(f, "postgres"); t != sqlType(prev, "postgres") {
+	retyped := sqlType(f, "postgres") != sqlType(prev, "postgres")
+	if retyped {
+		if prev.Default != nil {
+			// The old default would keep its old type.
+			alter("DROP DEFAULT")
+		}
+		t := sqlType(f, "postgres")
 		alter("TYPE %s USING %s::%s", t, f.Name, t)
 	}
 	switch {
-	case f.Default == nil && prev.Default != nil:
+	case f.Default == nil && prev.Default != nil && !retyped:
 		alter("DROP DEFAULT")
-	case f.Default != nil && !equalDefault(prev.Default, f.Default):
+	case f.Default != nil && (retyped || !equalDefault(prev.Default, f.Default)):
 		alter("SET DEFAULT %s", sqlLiteral(f, *f.Default, "postgres"))
+	}
+	if backfill {
+		stmts = append(stmts, fmt.Sprintf("UPDATE users SET %s = %s WHERE %s IS NULL;", f.Name, sqlLiteral(f, *f.Default, "postgres"), f.Name))
 	}
 	switch {
 	case f.Required && !prev.Required:
@@ -251,7 +276,10 @@ func sqliteRebuildColumn(prev, f Field) []string {
 	if tmp.Required && tmp.Default == nil {
 		def += " DEFAULT " + sqliteZero[f.Type]
 	}
-	value := fmt.Sprintf("CAST(%s AS %s)", prev.Name, sqlType(f, "sqlite"))
+	value := prev.Name
+	if prev.Type != f.Type {
+		value = fmt.Sprintf("CAST(%s AS %s)", prev.Name, sqlType(f, "sqlite"))
+	}
 	if f.Required && f.Default != nil {
 		value = fmt.Sprintf("COALESCE(%s, %s)", value, sqlLiteral(f, *f.Default, "sqlite"))
 	}
@@ -261,6 +289,20 @@ func sqliteRebuildColumn(prev, f Field) []string {
 		fmt.Sprintf("ALTER TABLE users DROP COLUMN %s;", prev.Name),
 		fmt.Sprintf("ALTER TABLE users RENAME COLUMN %s TO %s;", tmp.Name, f.Name),
 	}
+}
+
+// sqliteConverts reports whether SQLite converts every value of type from
+// to type to as the other databases do or not at all: to text, and
+// between numbers. SQLite's CAST turns text that is not a number into 0,
+// and its dates and booleans are numbers.
+func sqliteConverts(from, to string) bool {
+	switch to {
+	case "string", "text":
+		return true
+	case "int", "float":
+		return from == "int" || from == "float"
+	}
+	return false
 }
 
 // sqliteZero is the placeholder default of a required column SQLite adds

@@ -1,0 +1,24 @@
+-- Migration 0001, written by authgen: the users table.
+-- A migration that has run must never change: authgen adds new ones when authgen.yaml does.
+
+-- +goose Up
+CREATE TABLE users (
+    id UUID NOT NULL PRIMARY KEY,
+    email TEXT NOT NULL,
+    -- The email lower-cased: two addresses differing only in case are one account.
+    -- Byte order ("C") lets the user list page through it with its index.
+    normalized_email TEXT COLLATE "C" NOT NULL,
+    hashed_password TEXT NOT NULL,
+    is_active BOOLEAN NOT NULL DEFAULT TRUE,
+    is_superuser BOOLEAN NOT NULL DEFAULT FALSE,
+    is_verified BOOLEAN NOT NULL DEFAULT FALSE,
+    nick VARCHAR(255),
+    level VARCHAR(255)
+);
+
+CREATE UNIQUE INDEX users_normalized_email_key ON users (normalized_email);
+CREATE UNIQUE INDEX users_nick_key ON users (nick);
+CREATE INDEX users_level_idx ON users (level);
+
+-- +goose Down
+DROP TABLE users;
