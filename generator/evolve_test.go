@@ -997,11 +997,13 @@ func TestMigrationRefusals(t *testing.T) {
 	}
 }
 
-// TestSQLiteConversions checks the changes SQLite treats apart: a type
-// change its CAST would make lossy without failing (text to a number) is
-// refused there and not elsewhere, and a change of default alone needs
-// no migration there, as the service writes every value.
-func TestSQLiteConversions(t *testing.T) {
+// TestTypeConversions checks which type changes each database is trusted
+// with: those that would change a value silently, or keep one the service
+// cannot read, are refused (SQLite's CAST turns text that is not a number
+// into 0; a float would be rounded to an int; MySQL keeps any text in a
+// uuid column). It also checks that a change of default alone needs no
+// migration on SQLite, as the service writes every value.
+func TestTypeConversions(t *testing.T) {
 	was, now := "a", "b"
 	tests := []struct {
 		name        string
@@ -1023,6 +1025,31 @@ func TestSQLiteConversions(t *testing.T) {
 			wantChanges: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
 		},
 		{
+			name:    "float to int",
+			prev:    Field{Name: "code", Type: "float"},
+			next:    Field{Name: "code", Type: "int", ChangeType: true},
+			wantErr: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
+		},
+		{
+			name:    "int to bool",
+			prev:    Field{Name: "code", Type: "int"},
+			next:    Field{Name: "code", Type: "bool", ChangeType: true},
+			wantErr: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
+		},
+		{
+			name:        "text to uuid",
+			prev:        Field{Name: "code", Type: "string"},
+			next:        Field{Name: "code", Type: "uuid", ChangeType: true},
+			wantErr:     map[string]bool{"sqlite": true, "mysql": true},
+			wantChanges: map[string]bool{"postgres": true},
+		},
+		{
+			name:        "any to text",
+			prev:        Field{Name: "code", Type: "date"},
+			next:        Field{Name: "code", Type: "text", ChangeType: true},
+			wantChanges: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
+		},
+		{
 			name:        "default alone",
 			prev:        Field{Name: "code", Type: "string", Required: true, Default: &was},
 			next:        Field{Name: "code", Type: "string", Required: true, Default: &now},
@@ -1041,5 +1068,22 @@ func TestSQLiteConversions(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPostgresShortensWithoutCast checks that a shorter string on
+// PostgreSQL is converted without a cast, which would cut the values too
+// long for it: PostgreSQL then fails the migration on them instead.
+func TestPostgresShortensWithoutCast(t *testing.T) {
+	changes, err := alterColumn(Field{Name: "code", Type: "string", MaxLength: 100}, Field{Name: "code", Type: "string", MaxLength: 50, ChangeType: true}, "postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up []string
+	for _, c := range changes {
+		up = append(up, c.up...)
+	}
+	if want := []string{"ALTER TABLE users ALTER COLUMN code TYPE VARCHAR(50);"}; !slices.Equal(up, want) {
+		t.Errorf("up = %q, want %q", up, want)
 	}
 }

@@ -176,7 +176,9 @@ func newFieldView(f Field, db string) fieldView {
 func goLiteral(f Field, value string) string {
 	value, _ = CanonicalValue(f, value)
 	switch f.Type {
-	case "int", "bool":
+	case "int":
+		return "int64(" + value + ")"
+	case "bool":
 		return value
 	case "float":
 		if !strings.ContainsAny(value, ".eE") {

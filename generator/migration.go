@@ -163,8 +163,8 @@ func alterColumn(prev, f Field, db string) ([]schemaChange, error) {
 		}
 		return nil, fmt.Errorf("field %q %s, which fails or loses data for values that do not convert: to convert the column anyway, add change_type: true to the field; else put it back, or add a new field", f.Name, what)
 	}
-	if explicit && db == "sqlite" && !sqliteConverts(prev.Type, f.Type) {
-		return nil, fmt.Errorf("field %q changes type from %s to %s, which SQLite does without checking the values (text that is not a number becomes 0): add a new field, copy the values that convert, then drop the old one", f.Name, prev.Type, f.Type)
+	if explicit && prev.Type != f.Type && !converts(prev.Type, f.Type, db) {
+		return nil, fmt.Errorf("field %q changes type from %s to %s, which %s cannot do without changing or keeping values that do not convert: add a new field, copy the values that convert, then drop the old one", f.Name, prev.Type, f.Type, databaseNames[db])
 	}
 	if f.Required && !prev.Required && f.Default == nil {
 		return nil, fmt.Errorf("field %q becomes required, but rows may hold null in it: give it a default, which they take, or keep it optional", f.Name)
@@ -244,7 +244,13 @@ func postgresAlter(prev, f Field, backfill bool) []string {
 			alter("DROP DEFAULT")
 		}
 		t := sqlType(f, "postgres")
-		alter("TYPE %s USING %s::%s", t, f.Name, t)
+		if textual[prev.Type] && textual[f.Type] {
+			// Without USING, a value too long for the new length fails
+			// the migration; a cast would cut it.
+			alter("TYPE %s", t)
+		} else {
+			alter("TYPE %s USING %s::%s", t, f.Name, t)
+		}
 	}
 	switch {
 	case f.Default == nil && prev.Default != nil && !retyped:
@@ -291,19 +297,33 @@ func sqliteRebuildColumn(prev, f Field) []string {
 	}
 }
 
-// sqliteConverts reports whether SQLite converts every value of type from
-// to type to as the other databases do or not at all: to text, and
-// between numbers. SQLite's CAST turns text that is not a number into 0,
-// and its dates and booleans are numbers.
-func sqliteConverts(from, to string) bool {
-	switch to {
-	case "string", "text":
+// converts reports whether database db converts every value of a column
+// of type from to type to, or fails the migration: a conversion that
+// would change a value silently, or keep one the service cannot read, is
+// refused. Anything becomes text; on SQLite, whose CAST turns text that is
+// not a number into 0 and whose dates and booleans are numbers, only that
+// and int to float. Elsewhere a float does not become an int (it would be
+// rounded), nothing but a bool becomes a bool, and MySQL keeps any text in
+// a uuid column.
+func converts(from, to, db string) bool {
+	switch {
+	case to == "string" || to == "text":
 		return true
-	case "int", "float":
-		return from == "int" || from == "float"
+	case db == "sqlite":
+		return from == "int" && to == "float"
+	case to == "bool", from == "float" && to == "int":
+		return false
+	case to == "uuid":
+		return db == "postgres"
 	}
-	return false
+	return true
 }
+
+// textual are the types stored as text.
+var textual = map[string]bool{"string": true, "text": true, "enum": true}
+
+// databaseNames are the names the messages give the databases.
+var databaseNames = map[string]string{"sqlite": "SQLite", "postgres": "PostgreSQL", "mysql": "MySQL"}
 
 // sqliteZero is the placeholder default of a required column SQLite adds
 // while rebuilding it; the column's values replace it at once.

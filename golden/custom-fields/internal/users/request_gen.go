@@ -275,7 +275,8 @@ func toInt(v any) (int64, *fieldError) {
 			return i, nil
 		}
 		f, err := v.Float64()
-		if err != nil || math.IsInf(f, 0) || f > math.MaxInt64 || f < math.MinInt64 {
+		// 2^63 is the first float above int64; MaxInt64 as a float rounds up to it.
+		if err != nil || math.IsInf(f, 0) || f >= 0x1p63 || f < -0x1p63 {
 			return 0, &fieldError{Type: "int_parsing", Msg: "Input should be a valid integer, unable to parse string as an integer"}
 		}
 		if f != math.Trunc(f) {

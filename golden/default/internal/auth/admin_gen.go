@@ -46,7 +46,9 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (
 	if err != nil {
 		return User{}, false, fmt.Errorf("making a user id: %w", err)
 	}
-	user = userCreate{Email: email}.newUser(id, "")
+	user = userCreate{
+		Email: email,
+	}.newUser(id, "")
 	user.IsSuperuser, user.IsVerified = true, true
 	if user.HashedPassword, err = s.newPasswordHash(ctx, password, user); err != nil {
 		return User{}, false, err

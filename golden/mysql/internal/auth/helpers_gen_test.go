@@ -373,7 +373,7 @@ type jsonObject map[string]string
 // field, so that the tests may insert it into the store directly.
 func withSamples(u User) User {
 	u.Bio = "Once and future king."
-	u.Age = 42
+	u.Age = int64(42)
 	u.Birthdate = Date("1990-05-17")
 	u.Plan = "free"
 	return u

@@ -38,6 +38,11 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database URL %s: %w", name, err)
 	}
+	if _, ok := config.RuntimeParams["timezone"]; !ok {
+		// Conversions between dates and times in migrations use UTC, as
+		// the service does.
+		config.RuntimeParams["timezone"] = "UTC"
+	}
 	db := stdlib.OpenDB(*config)
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()

@@ -92,7 +92,8 @@ var testFields = []testField{
 	{
 		name: "age", required: false,
 		sample: `42`, other: `7`, invalid: `"forty"`, invalidType: "int_parsing",
-		nullType: "int_type",
+		nullType:     "int_type",
+		defaultValue: `18`,
 	},
 	{
 		name: "score", required: false,

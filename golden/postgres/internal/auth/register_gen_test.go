@@ -3,7 +3,9 @@
 package auth
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"reflect"
 	"strings"
@@ -37,7 +39,7 @@ func TestRegister(t *testing.T) {
 		"is_verified":  false,
 		"first_name":   jsonValue(t, body["first_name"]),
 		"bio":          nil,
-		"age":          nil,
+		"age":          jsonValue(t, `18`),
 		"score":        nil,
 		"newsletter":   jsonValue(t, `false`),
 		"handle":       nil,
@@ -483,5 +485,33 @@ func TestUniqueFields(t *testing.T) {
 			res = s.call(t, http.MethodPatch, "/users/me", jsonObject{f.name: f.sample}.String(), cred)
 			res.wantProblems(t, "value_error body."+f.name)
 		})
+	}
+}
+
+// TestToInt checks the integers toInt accepts, to the edges of int64: a
+// number it cannot hold is refused, not wrapped around.
+func TestToInt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   any
+		want int64
+		ok   bool
+	}{
+		{json.Number("42"), 42, true},
+		{json.Number("9223372036854775807"), math.MaxInt64, true},
+		{json.Number("-9223372036854775808"), math.MinInt64, true},
+		{json.Number("9223372036854775808"), 0, false},
+		{json.Number("9.3e18"), 0, false},
+		{json.Number("-9.3e18"), 0, false},
+		{json.Number("4.0"), 4, true},
+		{json.Number("4.5"), 0, false},
+		{"17", 17, true},
+		{true, 1, true},
+	}
+	for _, tt := range tests {
+		got, ferr := toInt(tt.in)
+		if (ferr == nil) != tt.ok || got != tt.want {
+			t.Errorf("toInt(%#v) = %d, %v; want %d, accepted: %v", tt.in, got, ferr, tt.want, tt.ok)
+		}
 	}
 }

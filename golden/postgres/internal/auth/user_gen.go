@@ -62,7 +62,7 @@ func decodeUserCreate(body requestBody) (userCreate, validationErrors) {
 	}
 	in.FirstName, _ = field(&d, "first_name", true, stringMax(255))
 	in.Bio, _ = field(&d, "bio", false, nullable(toText))
-	in.Age, _ = field(&d, "age", false, nullable(toInt))
+	in.Age = fieldOr(&d, "age", nullable(toInt), ptr(int64(18)))
 	in.Score, _ = field(&d, "score", false, nullable(toFloat))
 	in.Newsletter = fieldOr(&d, "newsletter", toBool, false)
 	in.Handle, _ = field(&d, "handle", false, nullable(stringMax(255)))

