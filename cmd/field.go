@@ -741,33 +741,13 @@ func keepBlankLines(orig, edited []byte) []byte {
 // as many as can be, as a diff does. It returns for each line of b the
 // index of its line in a, or -1.
 func matchLines(a, b []string) []int {
-	// common[i][j] is the number of lines matched between a[i:] and b[j:].
-	common := make([][]int, len(a)+1)
-	for i := range common {
-		common[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				common[i][j] = common[i+1][j+1] + 1
-			} else {
-				common[i][j] = max(common[i+1][j], common[i][j+1])
-			}
-		}
-	}
 	match := make([]int, len(b))
 	for j := range match {
 		match[j] = -1
 	}
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] == b[j]:
-			match[j] = i
-			i, j = i+1, j+1
-		case common[i+1][j] >= common[i][j+1]:
-			i++
-		default:
-			j++
+	for _, op := range diffLines(a, b) {
+		if op.kind == ' ' {
+			match[op.bPos-1] = op.aPos - 1
 		}
 	}
 	return match

@@ -198,9 +198,6 @@ func alterColumn(prev, f Field, db string) ([]schemaChange, error) {
 // not change (a string's length on SQLite).
 func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 	c := schemaChange{slug: "alter_" + f.Name}
-	backfill := func(field Field) string {
-		return fmt.Sprintf("UPDATE users SET %s = %s WHERE %s IS NULL;", field.Name, sqlLiteral(field, *field.Default, db), field.Name)
-	}
 	required := f.Required && !prev.Required
 	switch db {
 	case "postgres":
@@ -215,7 +212,7 @@ func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 			// type, and only then is it NOT NULL.
 			nullable := f
 			nullable.Required, nullable.Default = false, nil
-			c.up = append(c.up, modify(nullable), backfill(f))
+			c.up = append(c.up, modify(nullable), backfillSQL(f, db))
 		}
 		c.up = append(c.up, modify(f))
 		c.down = []string{modify(prev)}
@@ -227,6 +224,11 @@ func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 		c.down = sqliteRebuildColumn(f, prev)
 	}
 	return c, true
+}
+
+// backfillSQL returns the statement that gives f's nulls its default.
+func backfillSQL(f Field, db string) string {
+	return fmt.Sprintf("UPDATE users SET %s = %s WHERE %s IS NULL;", f.Name, sqlLiteral(f, *f.Default, db), f.Name)
 }
 
 // postgresAlter returns the statements that turn prev's column into f's
@@ -259,7 +261,7 @@ func postgresAlter(prev, f Field, backfill bool) []string {
 		alter("SET DEFAULT %s", sqlLiteral(f, *f.Default, "postgres"))
 	}
 	if backfill {
-		stmts = append(stmts, fmt.Sprintf("UPDATE users SET %s = %s WHERE %s IS NULL;", f.Name, sqlLiteral(f, *f.Default, "postgres"), f.Name))
+		stmts = append(stmts, backfillSQL(f, "postgres"))
 	}
 	switch {
 	case f.Required && !prev.Required:
