@@ -96,7 +96,6 @@ func newFieldView(f Field, db string) fieldView {
 		Decoder:     ft.decoder(f),
 		Column:      columnDef(f, db),
 		Index:       indexDDL(f),
-		Unique:      f.Unique,
 		Sample:      ft.sample,
 		Other:       ft.other,
 		Invalid:     ft.invalid,

@@ -24,8 +24,6 @@ type view struct {
 	HasCookie bool
 	// HasBearer is set when any backend uses the bearer transport.
 	HasBearer bool
-	// FirstBackend is the backend the generated tests log in through.
-	FirstBackend backendView
 	// HasJWT, HasDatabaseStrategy and HasRedis are set when a backend uses
 	// the strategy.
 	HasJWT              bool
@@ -96,7 +94,6 @@ type fieldView struct {
 	// set, the statement that indexes it.
 	Column string
 	Index  string
-	Unique bool
 	// Sample and Other are two distinct valid JSON values used by the
 	// generated tests; Invalid is a JSON value of the wrong type and
 	// InvalidType the Pydantic error type it draws; NullType is the type
@@ -183,7 +180,6 @@ func buildView(in Input) (view, error) {
 	v.HasJWT = s.UsesStrategy("jwt")
 	v.HasDatabaseStrategy = s.UsesStrategy("database")
 	v.HasRedis = s.UsesStrategy("redis")
-	v.FirstBackend = v.Backends[0]
 	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for _, f := range s.Fields {
 		if other, ok := goNames[goName(f.Name)]; ok {
