@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,8 +22,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	_ "github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/authgen/authgen/internal/testservers"
 )
 
 // e2eDatabase is a database the end-to-end test runs the generated
@@ -38,8 +37,8 @@ type e2eDatabase struct {
 
 var e2eDatabases = []e2eDatabase{
 	{"sqlite", func(t *testing.T, work string) string { return "sqlite:" + filepath.Join(work, "auth.db") }},
-	{"postgres", newPostgresDatabase},
-	{"mysql", newMySQLDatabase},
+	{"postgres", func(t *testing.T, _ string) string { return testservers.NewDatabase(t, testservers.PostgresEnv) }},
+	{"mysql", func(t *testing.T, _ string) string { return testservers.NewDatabase(t, testservers.MySQLEnv) }},
 }
 
 // e2eBackends are the backends of every end-to-end module: the two of
@@ -63,7 +62,7 @@ func TestEndToEnd(t *testing.T) {
 	runIn(t, ".", "go", "build", "-o", authgen, ".")
 	for _, db := range e2eDatabases {
 		t.Run(db.name, func(t *testing.T) {
-			redisURL := serverURL(t, "AUTH_TEST_REDIS_URL")
+			redisURL := testservers.URL(t, testservers.RedisEnv)
 			work := t.TempDir()
 			dbURL := db.open(t, work)
 			app := filepath.Join(work, "app")
@@ -240,71 +239,6 @@ func walkEvolution(t *testing.T, app, authgen, server string, env []string, base
 			t.Fatal(err)
 		}
 	}
-}
-
-// serverURL returns the URL of a test server from the environment
-// variable env, which scripts/services prints. Without it the test is
-// skipped on a developer's machine and fails in CI, which must provide
-// the server.
-func serverURL(t *testing.T, env string) string {
-	t.Helper()
-	u := os.Getenv(env)
-	if u == "" {
-		msg := env + ` is not set: start PostgreSQL, MariaDB and Redis with eval "$(scripts/services)" (as root)`
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return u
-}
-
-// newPostgresDatabase makes a database of its own on the server of
-// AUTH_TEST_POSTGRES_URL.
-func newPostgresDatabase(t *testing.T, _ string) string {
-	admin := serverURL(t, "AUTH_TEST_POSTGRES_URL")
-	return newDatabase(t, "pgx", admin, admin, func(u *url.URL, name string) { u.Path = "/" + name })
-}
-
-// newMySQLDatabase makes a database of its own on the server of
-// AUTH_TEST_MYSQL_URL.
-func newMySQLDatabase(t *testing.T, _ string) string {
-	admin := serverURL(t, "AUTH_TEST_MYSQL_URL")
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("AUTH_TEST_MYSQL_URL: %v", err)
-	}
-	password, _ := u.User.Password()
-	dsn := fmt.Sprintf("%s:%s@tcp(%s)/", u.User.Username(), password, u.Host)
-	return newDatabase(t, "mysql", dsn, admin, func(u *url.URL, name string) { u.Path = "/" + name })
-}
-
-// newDatabase creates a database with a new name through driver and dsn,
-// drops it when t ends, and returns adminURL pointed at it by rename.
-func newDatabase(t *testing.T, driver, dsn, adminURL string, rename func(*url.URL, string)) string {
-	t.Helper()
-	admin, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	name := fmt.Sprintf("authgen_e2e_%d", time.Now().UnixNano())
-	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		// The servers under test are stopped by then: their cleanups run
-		// first.
-		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE "+name); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rename(u, name)
-	return u.String()
 }
 
 // checkStartupError checks that the server, given a database it cannot

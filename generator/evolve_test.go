@@ -3,9 +3,7 @@ package generator
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,6 +25,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite"
+
+	"github.com/authgen/authgen/internal/testservers"
 )
 
 // evolveModule is the module path the evolution cases are generated for.
@@ -673,30 +673,6 @@ func mysqlSchema(t *testing.T, db *sql.DB) []string {
 	})
 }
 
-// evolveServerURL returns the URL of a test server from the environment
-// variable env, which scripts/services prints. Without it the test is
-// skipped on a developer's machine and fails in CI, which must provide
-// the server.
-func evolveServerURL(t *testing.T, env string) string {
-	t.Helper()
-	u := os.Getenv(env)
-	if u == "" {
-		msg := env + ` is not set: start PostgreSQL, MariaDB and Redis with eval "$(scripts/services)" (as root)`
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return u
-}
-
-// evolveName returns a new name for a schema or database.
-func evolveName() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "evolve_" + hex.EncodeToString(b)
-}
-
 // pingOrFail checks that db answers, and closes it when t ends.
 func pingOrFail(t *testing.T, db *sql.DB, what string) *sql.DB {
 	t.Helper()
@@ -731,30 +707,11 @@ func openPgx(t *testing.T, databaseURL string) *sql.DB {
 	return pingOrFail(t, stdlib.OpenDB(*config), "PostgreSQL")
 }
 
-// openEvolvePostgres makes a new schema on the server of
-// AUTH_TEST_POSTGRES_URL and opens it through search_path, which pgx sets
-// on every connection.
+// openEvolvePostgres opens a new database on the server of
+// AUTH_TEST_POSTGRES_URL.
 func openEvolvePostgres(t *testing.T) *sql.DB {
 	t.Helper()
-	admin := evolveServerURL(t, "AUTH_TEST_POSTGRES_URL")
-	adminDB := openPgx(t, admin)
-	schema := evolveName()
-	if _, err := adminDB.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := adminDB.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("AUTH_TEST_POSTGRES_URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return openPgx(t, u.String())
+	return openPgx(t, testservers.NewDatabase(t, testservers.PostgresEnv))
 }
 
 // mysqlConfig returns the driver configuration of the generated OpenDB
@@ -780,33 +737,19 @@ func mysqlConfig(u *url.URL, name string) *mysql.Config {
 	return cfg
 }
 
-// openEvolveMySQL makes a new database on the server of
-// AUTH_TEST_MYSQL_URL and opens it as the generated OpenDB does.
+// openEvolveMySQL opens a new database on the server of
+// AUTH_TEST_MYSQL_URL as the generated OpenDB does.
 func openEvolveMySQL(t *testing.T) *sql.DB {
 	t.Helper()
-	u, err := url.Parse(evolveServerURL(t, "AUTH_TEST_MYSQL_URL"))
+	u, err := url.Parse(testservers.NewDatabase(t, testservers.MySQLEnv))
 	if err != nil {
 		t.Fatalf("AUTH_TEST_MYSQL_URL: %v", err)
 	}
-	open := func(name string) *sql.DB {
-		connector, err := mysql.NewConnector(mysqlConfig(u, name))
-		if err != nil {
-			t.Fatalf("AUTH_TEST_MYSQL_URL: %v", err)
-		}
-		return pingOrFail(t, sql.OpenDB(connector), "MySQL")
+	connector, err := mysql.NewConnector(mysqlConfig(u, strings.Trim(u.Path, "/")))
+	if err != nil {
+		t.Fatalf("AUTH_TEST_MYSQL_URL: %v", err)
 	}
-	adminDB := open("")
-	name := evolveName()
-	if _, err := adminDB.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if _, err := adminDB.ExecContext(context.Background(), "DROP DATABASE "+name); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
-		}
-	})
-	// Registered last, its Close runs before the database is dropped.
-	return open(name)
+	return pingOrFail(t, sql.OpenDB(connector), "MySQL")
 }
 
 // TestMigrationRefusals generates a base spec, then a changed one with the
