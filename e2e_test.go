@@ -741,8 +741,8 @@ func checkDrift(t *testing.T, app, authgen string) {
 		t.Fatal(err)
 	}
 
-	spec := filepath.Join(app, "authgen.yaml")
-	if err := os.WriteFile(spec, []byte("version: 1\nbackends: {\n"), 0o644); err != nil {
+	sp := filepath.Join(app, "authgen.yaml")
+	if err := os.WriteFile(sp, []byte("version: 1\nbackends: {\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, out := exitCode(t, app, authgen, "generate", "--check"); code != 2 || !strings.Contains(out, "authgen.yaml") {

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"context"
 	"io/fs"
@@ -9,8 +11,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/authgen/authgen/generator"
 )
 
 // scriptedPrompter answers each question with the next scripted answer
@@ -160,16 +160,16 @@ func TestInitWithoutTerminalNeverPrompts(t *testing.T) {
 	if code, out := run(t, Env{Interactive: false, Prompter: p}, "init", dir, "--no-tidy"); code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, generator.SpecFile))
+	data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec, err := generator.ParseSpec(generator.SpecFile, data)
+	sp, err := spec.Parse(spec.FileName, data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := generator.DefaultSpec(); !reflect.DeepEqual(spec, want) {
-		t.Errorf("spec = %+v, want the defaults %+v", spec, want)
+	if want := spec.DefaultSpec(); !reflect.DeepEqual(sp, want) {
+		t.Errorf("spec = %+v, want the defaults %+v", sp, want)
 	}
 	// --yes on a terminal asks nothing either.
 	dir = newModule(t)
@@ -196,7 +196,7 @@ func TestInitErrors(t *testing.T) {
 		{"module mismatch", newModule, []string{"--module", "example.com/other"}, []string{"already declares module example.com/app"}},
 		{"already initialised", func(t *testing.T) string {
 			dir := newModule(t)
-			os.WriteFile(filepath.Join(dir, generator.SpecFile), []byte("version: 1\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, spec.FileName), []byte("version: 1\n"), 0o644)
 			return dir
 		}, nil, []string{"authgen.yaml already exists", "authgen generate"}},
 		{"unknown flag", newModule, []string{"--colour"}, []string{"unknown flag: --colour"}},
@@ -294,12 +294,12 @@ func TestGenerateCheckAndDryRun(t *testing.T) {
 		t.Errorf("generate restoring a missing file: exit %d:\n%s", code, out)
 	}
 
-	spec := filepath.Join(dir, generator.SpecFile)
-	os.WriteFile(spec, []byte("version: 1\ndatabase: [sqlite\n"), 0o644)
+	sp := filepath.Join(dir, spec.FileName)
+	os.WriteFile(sp, []byte("version: 1\ndatabase: [sqlite\n"), 0o644)
 	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitError || !strings.Contains(out, "authgen.yaml:") {
 		t.Errorf("check with a malformed authgen.yaml: exit %d:\n%s", code, out)
 	}
-	os.WriteFile(spec, []byte("version: 1\nbackend: []\n"), 0o644)
+	os.WriteFile(sp, []byte("version: 1\nbackend: []\n"), 0o644)
 	if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitError || !strings.Contains(out, `authgen.yaml:2: unknown key "backend"`) {
 		t.Errorf("check with an unknown key: exit %d:\n%s", code, out)
 	}
@@ -326,7 +326,7 @@ func TestTerminalPrompter(t *testing.T) {
 	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"cookie-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"cookie-jwt"}) {
 		t.Errorf("MultiSelect on an empty answer = %q, %v; want the default", got, err)
 	}
-	if got, err := p.Input("Name", "", generator.ValidateFieldName); err != nil || got != "ok_name" {
+	if got, err := p.Input("Name", "", spec.ValidateFieldName); err != nil || got != "ok_name" {
 		t.Errorf("Input = %q, %v", got, err)
 	}
 	if got, err := p.Confirm("More?", false); err != nil || !got {

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"context"
 	"errors"
@@ -16,8 +18,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
-
-	"github.com/authgen/authgen/generator"
 )
 
 func newFieldCommand(env *Env) *cobra.Command {
@@ -56,7 +56,7 @@ func newFieldAddCommand(env *Env) *cobra.Command {
 		Use:   "add NAME TYPE",
 		Short: "Add a custom field to the user model and regenerate",
 		Long: `add appends the field NAME of type TYPE to user.fields in authgen.yaml and
-regenerates. TYPE is one of ` + strings.Join(generator.FieldTypes, ", ") + `.
+regenerates. TYPE is one of ` + strings.Join(spec.FieldTypes, ", ") + `.
 A field listed in user.dropped_fields is taken off that list: it comes back.`,
 		Example: `  authgen field add nickname string --max-length 64 --indexed
   authgen field add plan enum --values free,pro --default free --required
@@ -64,7 +64,7 @@ A field listed in user.dropped_fields is taken off that list: it comes back.`,
 		Args: cobra.ExactArgs(2),
 		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) == 1 {
-				return generator.FieldTypes, cobra.ShellCompDirectiveNoFileComp
+				return spec.FieldTypes, cobra.ShellCompDirectiveNoFileComp
 			}
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		},
@@ -79,7 +79,7 @@ A field listed in user.dropped_fields is taken off that list: it comes back.`,
 	fl := c.Flags()
 	fl.BoolVar(&f.required, "required", false, "registration must give a value (unless there is a default); the column is NOT NULL")
 	fl.StringVar(&f.def, "default", "", "value of the field when none is given, checked by its type (--default '' for an empty string)")
-	fl.IntVar(&f.maxLength, "max-length", 0, fmt.Sprintf("longest value of a string field, in characters (default %d)", generator.DefaultStringMaxLength))
+	fl.IntVar(&f.maxLength, "max-length", 0, fmt.Sprintf("longest value of a string field, in characters (default %d)", spec.DefaultStringMaxLength))
 	fl.StringSliceVar(&f.values, "values", nil, "values of an enum field, comma-separated")
 	fl.BoolVar(&f.unique, "unique", false, "no two users may have the same value; the column gets a unique index")
 	fl.BoolVar(&f.indexed, "indexed", false, "the column gets an index")
@@ -111,14 +111,14 @@ column and the data in it.`,
 // fieldFromFlags builds the field that `field add` describes and checks it
 // as authgen.yaml would be checked, so that a bad flag is refused before
 // anything is read or written.
-func fieldFromFlags(flags *pflag.FlagSet, name, typ string, f fieldAddFlags) (generator.Field, error) {
-	field := generator.Field{Name: name, Type: typ, Required: f.required, MaxLength: f.maxLength, Values: f.values, Unique: f.unique, Indexed: f.indexed}
+func fieldFromFlags(flags *pflag.FlagSet, name, typ string, f fieldAddFlags) (spec.Field, error) {
+	field := spec.Field{Name: name, Type: typ, Required: f.required, MaxLength: f.maxLength, Values: f.values, Unique: f.unique, Indexed: f.indexed}
 	if flags.Changed("default") {
 		def := f.def
 		field.Default = &def
 	}
 	if flags.Changed("max-length") && f.maxLength < 1 {
-		return field, usageError("--max-length %d: a string field holds at least 1 character; leave the flag out for %d", f.maxLength, generator.DefaultStringMaxLength)
+		return field, usageError("--max-length %d: a string field holds at least 1 character; leave the flag out for %d", f.maxLength, spec.DefaultStringMaxLength)
 	}
 	if flags.Changed("values") && len(f.values) == 0 {
 		return field, usageError("--values is empty: list the values of the enum, such as --values free,pro")
@@ -131,10 +131,10 @@ func fieldFromFlags(flags *pflag.FlagSet, name, typ string, f fieldAddFlags) (ge
 
 // validateField checks a field on its own, with the generator's rules,
 // through a spec that holds only it.
-func validateField(f generator.Field) error {
-	spec := generator.DefaultSpec()
-	spec.Fields = []generator.Field{f}
-	for _, p := range spec.Validate() {
+func validateField(f spec.Field) error {
+	sp := spec.DefaultSpec()
+	sp.Fields = []spec.Field{f}
+	for _, p := range sp.Validate() {
 		if strings.HasPrefix(p.Path, "user.fields") {
 			return errors.New(p.Message)
 		}
@@ -142,7 +142,7 @@ func validateField(f generator.Field) error {
 	return nil
 }
 
-func runFieldAdd(ctx context.Context, env *Env, dir string, f generator.Field, noTidy bool) error {
+func runFieldAdd(ctx context.Context, env *Env, dir string, f spec.Field, noTidy bool) error {
 	orig, err := readSpecFile(dir)
 	if err != nil {
 		return err
@@ -154,7 +154,7 @@ func runFieldAdd(ctx context.Context, env *Env, dir string, f generator.Field, n
 	if err := regenerateWith(ctx, env, dir, orig, edited); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "authgen: added field %s (%s) to %s\n", f.Name, f.Type, filepath.Join(dir, generator.SpecFile))
+	fmt.Fprintf(env.Stdout, "authgen: added field %s (%s) to %s\n", f.Name, f.Type, filepath.Join(dir, spec.FileName))
 	return tidyUnless(ctx, env, dir, noTidy)
 }
 
@@ -177,10 +177,10 @@ func runFieldRemove(ctx context.Context, env *Env, dir, name string, noTidy bool
 // readSpecFile reads authgen.yaml in dir; a missing file is an error that
 // says how to make one.
 func readSpecFile(dir string) ([]byte, error) {
-	path := filepath.Join(dir, generator.SpecFile)
+	path := filepath.Join(dir, spec.FileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("no %s in %s: run `authgen init` first", generator.SpecFile, dir)}
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("no %s in %s: run `authgen init` first", spec.FileName, dir)}
 	}
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: fmt.Errorf("reading %s: %w", path, err)}
@@ -194,7 +194,7 @@ func readSpecFile(dir string) ([]byte, error) {
 // `go mod tidy` is left to the caller: once the files are generated, a
 // failing tidy is no reason to take the field back.
 func regenerateWith(ctx context.Context, env *Env, dir string, orig, edited []byte) error {
-	path := filepath.Join(dir, generator.SpecFile)
+	path := filepath.Join(dir, spec.FileName)
 	if err := writeFileAtomic(path, edited); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("writing %s: %w", path, err)}
 	}
@@ -253,13 +253,13 @@ func writeFileAtomic(path string, data []byte) error {
 // user.fields, creating user and user.fields when missing, and with f
 // taken off user.dropped_fields. data must be a valid spec and f a new
 // field.
-func addField(data []byte, f generator.Field) ([]byte, error) {
-	spec, doc, err := parseSpecDocument(data)
+func addField(data []byte, f spec.Field) ([]byte, error) {
+	sp, doc, err := parseSpecDocument(data)
 	if err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(spec.Fields, func(o generator.Field) bool { return o.Name == f.Name }) {
-		return nil, fmt.Errorf("field %q already exists in user.fields of %s; change it there, or remove it first with `authgen field remove %s`", f.Name, generator.SpecFile, f.Name)
+	if slices.ContainsFunc(sp.Fields, func(o spec.Field) bool { return o.Name == f.Name }) {
+		return nil, fmt.Errorf("field %q already exists in user.fields of %s; change it there, or remove it first with `authgen field remove %s`", f.Name, spec.FileName, f.Name)
 	}
 	if err := validateField(f); err != nil {
 		return nil, err
@@ -288,12 +288,12 @@ func addField(data []byte, f generator.Field) ([]byte, error) {
 // generator refuses a field removed without being listed there, since the
 // migration drops its data.
 func removeField(data []byte, name string) ([]byte, error) {
-	spec, doc, err := parseSpecDocument(data)
+	sp, doc, err := parseSpecDocument(data)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(spec.Fields, func(f generator.Field) bool { return f.Name == name }) {
-		return nil, fmt.Errorf("no field %q in user.fields of %s; %s", name, generator.SpecFile, describeFields(spec.Fields))
+	if !slices.ContainsFunc(sp.Fields, func(f spec.Field) bool { return f.Name == name }) {
+		return nil, fmt.Errorf("no field %q in user.fields of %s; %s", name, spec.FileName, describeFields(sp.Fields))
 	}
 	return editSpec(data, doc, fmt.Sprintf("removing field %q", name), func(root *yaml.Node) {
 		user := userMapping(root)
@@ -314,7 +314,7 @@ func removeField(data []byte, name string) ([]byte, error) {
 
 // describeFields names the fields there are, for an error about one that
 // is not.
-func describeFields(fields []generator.Field) string {
+func describeFields(fields []spec.Field) string {
 	if len(fields) == 0 {
 		return "there are no custom fields"
 	}
@@ -328,17 +328,17 @@ func describeFields(fields []generator.Field) string {
 // parseSpecDocument parses authgen.yaml twice: as a spec, to refuse a
 // broken file before editing it, and as a YAML node tree, which keeps the
 // comments and key order an edit must not lose.
-func parseSpecDocument(data []byte) (generator.Spec, *yaml.Node, error) {
-	spec, err := generator.ParseSpec(generator.SpecFile, data)
+func parseSpecDocument(data []byte) (spec.Spec, *yaml.Node, error) {
+	sp, err := spec.Parse(spec.FileName, data)
 	if err != nil {
-		return spec, nil, fmt.Errorf("%w\nfix %s first", err, generator.SpecFile)
+		return sp, nil, fmt.Errorf("%w\nfix %s first", err, spec.FileName)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return spec, nil, fmt.Errorf("reading %s: %w", generator.SpecFile, err)
+		return sp, nil, fmt.Errorf("reading %s: %w", spec.FileName, err)
 	}
 	// ParseSpec accepted it, so doc holds a mapping.
-	return spec, &doc, nil
+	return sp, &doc, nil
 }
 
 // editSpec applies edit to the top-level mapping of doc, the node tree of
@@ -361,9 +361,9 @@ func editSpec(data []byte, doc *yaml.Node, what string, edit func(root *yaml.Nod
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	want, err := generator.ParseSpec(generator.SpecFile, after)
+	want, err := spec.Parse(spec.FileName, after)
 	if err != nil {
-		return nil, fmt.Errorf("%s would make %s invalid:\n%w", what, generator.SpecFile, err)
+		return nil, fmt.Errorf("%s would make %s invalid:\n%w", what, spec.FileName, err)
 	}
 	layouts := []func() []byte{
 		func() []byte { return spliceEdit(data, before, after) },
@@ -371,7 +371,7 @@ func editSpec(data []byte, doc *yaml.Node, what string, edit func(root *yaml.Nod
 	}
 	for _, layout := range layouts {
 		out := layout()
-		if got, err := generator.ParseSpec(generator.SpecFile, out); err == nil && reflect.DeepEqual(got, want) {
+		if got, err := spec.Parse(spec.FileName, out); err == nil && reflect.DeepEqual(got, want) {
 			return out, nil
 		}
 	}
@@ -385,10 +385,10 @@ func encodeSpec(doc *yaml.Node) ([]byte, error) {
 	e := yaml.NewEncoder(&b)
 	e.SetIndent(2)
 	if err := e.Encode(doc); err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", generator.SpecFile, err)
+		return nil, fmt.Errorf("encoding %s: %w", spec.FileName, err)
 	}
 	if err := e.Close(); err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", generator.SpecFile, err)
+		return nil, fmt.Errorf("encoding %s: %w", spec.FileName, err)
 	}
 	return b.Bytes(), nil
 }
@@ -468,7 +468,7 @@ func keyNode(key string) *yaml.Node {
 
 // fieldNode returns f as an item of user.fields, its keys in the order
 // FormatField writes them.
-func fieldNode(f generator.Field) *yaml.Node {
+func fieldNode(f spec.Field) *yaml.Node {
 	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	add := func(key string, value *yaml.Node) { m.Content = append(m.Content, keyNode(key), value) }
 	add("name", textNode(f.Name, "!!str"))

@@ -1,14 +1,14 @@
 package cmd
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/authgen/authgen/generator"
 )
 
 // commented is an authgen.yaml with every kind of comment and blank lines
@@ -55,19 +55,19 @@ func ptr(s string) *string { return &s }
 
 // formatSpec returns what authgen init writes for the default spec with
 // fields and dropped.
-func formatSpec(fields []generator.Field, dropped ...string) string {
-	s := generator.DefaultSpec()
+func formatSpec(fields []spec.Field, dropped ...string) string {
+	s := spec.DefaultSpec()
 	s.Fields, s.DroppedFields = fields, dropped
-	return string(generator.FormatSpec(s))
+	return string(spec.Format(s))
 }
 
 // sampleFields returns fields of a few kinds for the tests to add and
 // remove; bio is the one bioItem shows.
-func sampleFields() (age, nick, bio, plan generator.Field) {
-	return generator.Field{Name: "age", Type: "int"},
-		generator.Field{Name: "nick", Type: "string", Required: true, MaxLength: 40},
-		generator.Field{Name: "bio", Type: "text"},
-		generator.Field{Name: "plan", Type: "enum", Values: []string{"free", "pro"}, Default: ptr("free"), Required: true}
+func sampleFields() (age, nick, bio, plan spec.Field) {
+	return spec.Field{Name: "age", Type: "int"},
+		spec.Field{Name: "nick", Type: "string", Required: true, MaxLength: 40},
+		spec.Field{Name: "bio", Type: "text"},
+		spec.Field{Name: "plan", Type: "enum", Values: []string{"free", "pro"}, Default: ptr("free"), Required: true}
 }
 
 func TestAddField(t *testing.T) {
@@ -75,7 +75,7 @@ func TestAddField(t *testing.T) {
 	tests := []struct {
 		name     string
 		in, want string
-		field    generator.Field
+		field    spec.Field
 	}{
 		{
 			name:  "comments, blank lines and key order stay",
@@ -95,31 +95,31 @@ func TestAddField(t *testing.T) {
 			name:  "as authgen writes it: the first field",
 			in:    formatSpec(nil),
 			field: age,
-			want:  formatSpec([]generator.Field{age}),
+			want:  formatSpec([]spec.Field{age}),
 		},
 		{
 			name:  "as authgen writes it: every key, in order",
-			in:    formatSpec([]generator.Field{age}),
-			field: generator.Field{Name: "handle", Type: "string", Required: true, MaxLength: 32, Default: ptr("anon"), Indexed: true},
-			want:  formatSpec([]generator.Field{age, {Name: "handle", Type: "string", Required: true, MaxLength: 32, Default: ptr("anon"), Indexed: true}}),
+			in:    formatSpec([]spec.Field{age}),
+			field: spec.Field{Name: "handle", Type: "string", Required: true, MaxLength: 32, Default: ptr("anon"), Indexed: true},
+			want:  formatSpec([]spec.Field{age, {Name: "handle", Type: "string", Required: true, MaxLength: 32, Default: ptr("anon"), Indexed: true}}),
 		},
 		{
 			name:  "as authgen writes it: an enum, indexed",
-			in:    formatSpec([]generator.Field{age}),
-			field: generator.Field{Name: "code", Type: "enum", Values: []string{"a", "b"}, Indexed: true},
-			want:  formatSpec([]generator.Field{age, {Name: "code", Type: "enum", Values: []string{"a", "b"}, Indexed: true}}),
+			in:    formatSpec([]spec.Field{age}),
+			field: spec.Field{Name: "code", Type: "enum", Values: []string{"a", "b"}, Indexed: true},
+			want:  formatSpec([]spec.Field{age, {Name: "code", Type: "enum", Values: []string{"a", "b"}, Indexed: true}}),
 		},
 		{
 			name:  "a dropped field comes back",
-			in:    formatSpec([]generator.Field{age}, "nick", "old"),
+			in:    formatSpec([]spec.Field{age}, "nick", "old"),
 			field: nick,
-			want:  formatSpec([]generator.Field{age, nick}, "old"),
+			want:  formatSpec([]spec.Field{age, nick}, "old"),
 		},
 		{
 			name:  "dropped_fields is pruned when it empties",
-			in:    formatSpec([]generator.Field{age}, "nick"),
+			in:    formatSpec([]spec.Field{age}, "nick"),
 			field: nick,
-			want:  formatSpec([]generator.Field{age, nick}),
+			want:  formatSpec([]spec.Field{age, nick}),
 		},
 		{
 			name:  "block dropped_fields",
@@ -173,12 +173,12 @@ func TestAddField(t *testing.T) {
 			if string(got) != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
 			}
-			spec := mustParse(t, got)
-			if i := slices.IndexFunc(spec.Fields, func(f generator.Field) bool { return f.Name == tt.field.Name }); i < 0 || !reflect.DeepEqual(spec.Fields[i], tt.field) {
-				t.Errorf("fields read back = %+v, want one of them %+v", spec.Fields, tt.field)
+			sp := mustParse(t, got)
+			if i := slices.IndexFunc(sp.Fields, func(f spec.Field) bool { return f.Name == tt.field.Name }); i < 0 || !reflect.DeepEqual(sp.Fields[i], tt.field) {
+				t.Errorf("fields read back = %+v, want one of them %+v", sp.Fields, tt.field)
 			}
-			if slices.Contains(spec.DroppedFields, tt.field.Name) {
-				t.Errorf("dropped_fields still lists %s: %q", tt.field.Name, spec.DroppedFields)
+			if slices.Contains(sp.DroppedFields, tt.field.Name) {
+				t.Errorf("dropped_fields still lists %s: %q", tt.field.Name, sp.DroppedFields)
 			}
 		})
 	}
@@ -193,9 +193,9 @@ func TestAddFieldKeepsOtherIndents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := mustParse(t, got)
-	if want := []generator.Field{age, bio}; !reflect.DeepEqual(spec.Fields, want) || len(spec.DroppedFields) != 0 || spec.Package != "internal/auth" {
-		t.Errorf("read back %+v, dropped %q:\n%s", spec.Fields, spec.DroppedFields, got)
+	sp := mustParse(t, got)
+	if want := []spec.Field{age, bio}; !reflect.DeepEqual(sp.Fields, want) || len(sp.DroppedFields) != 0 || sp.Package != "internal/auth" {
+		t.Errorf("read back %+v, dropped %q:\n%s", sp.Fields, sp.DroppedFields, got)
 	}
 	if !strings.Contains(string(got), "\n\noutput:") {
 		t.Errorf("the blank line before output is lost:\n%s", got)
@@ -207,29 +207,29 @@ func TestAddFieldKeepsOtherIndents(t *testing.T) {
 // type, plain otherwise.
 func TestAddFieldDefaults(t *testing.T) {
 	tests := []struct {
-		field    generator.Field
+		field    spec.Field
 		def      string
 		wantLine string
 	}{
-		{generator.Field{Type: "string"}, "", "default: ''"},
-		{generator.Field{Type: "string"}, "0", "default: '0'"},
-		{generator.Field{Type: "string"}, "false", "default: 'false'"},
-		{generator.Field{Type: "string"}, "null", "default: 'null'"},
-		{generator.Field{Type: "string"}, "2000-01-01", "default: '2000-01-01'"},
-		{generator.Field{Type: "string"}, "it's: #1", `default: 'it''s: #1'`},
-		{generator.Field{Type: "string"}, " padded ", "default: ' padded '"},
-		{generator.Field{Type: "string"}, "plain words", "default: plain words"},
-		{generator.Field{Type: "text"}, "two\nlines", `default: "two\nlines"`},
-		{generator.Field{Type: "int"}, "0", "default: 0"},
-		{generator.Field{Type: "int"}, "-42", "default: -42"},
-		{generator.Field{Type: "float"}, "0.5", "default: 0.5"},
-		{generator.Field{Type: "float"}, "3", "default: 3"},
-		{generator.Field{Type: "bool"}, "false", "default: false"},
-		{generator.Field{Type: "date"}, "2000-01-01", "default: 2000-01-01"},
-		{generator.Field{Type: "datetime"}, "2000-01-01T12:30:00Z", "default: 2000-01-01T12:30:00Z"},
-		{generator.Field{Type: "uuid"}, "01234567-89ab-cdef-0123-456789abcdef", "default: 01234567-89ab-cdef-0123-456789abcdef"},
-		{generator.Field{Type: "enum", Values: []string{"yes", "no", "0"}}, "yes", "default: yes"},
-		{generator.Field{Type: "enum", Values: []string{"yes", "no", "0"}}, "0", "default: '0'"},
+		{spec.Field{Type: "string"}, "", "default: ''"},
+		{spec.Field{Type: "string"}, "0", "default: '0'"},
+		{spec.Field{Type: "string"}, "false", "default: 'false'"},
+		{spec.Field{Type: "string"}, "null", "default: 'null'"},
+		{spec.Field{Type: "string"}, "2000-01-01", "default: '2000-01-01'"},
+		{spec.Field{Type: "string"}, "it's: #1", `default: 'it''s: #1'`},
+		{spec.Field{Type: "string"}, " padded ", "default: ' padded '"},
+		{spec.Field{Type: "string"}, "plain words", "default: plain words"},
+		{spec.Field{Type: "text"}, "two\nlines", `default: "two\nlines"`},
+		{spec.Field{Type: "int"}, "0", "default: 0"},
+		{spec.Field{Type: "int"}, "-42", "default: -42"},
+		{spec.Field{Type: "float"}, "0.5", "default: 0.5"},
+		{spec.Field{Type: "float"}, "3", "default: 3"},
+		{spec.Field{Type: "bool"}, "false", "default: false"},
+		{spec.Field{Type: "date"}, "2000-01-01", "default: 2000-01-01"},
+		{spec.Field{Type: "datetime"}, "2000-01-01T12:30:00Z", "default: 2000-01-01T12:30:00Z"},
+		{spec.Field{Type: "uuid"}, "01234567-89ab-cdef-0123-456789abcdef", "default: 01234567-89ab-cdef-0123-456789abcdef"},
+		{spec.Field{Type: "enum", Values: []string{"yes", "no", "0"}}, "yes", "default: yes"},
+		{spec.Field{Type: "enum", Values: []string{"yes", "no", "0"}}, "0", "default: '0'"},
 	}
 	for _, tt := range tests {
 		f := tt.field
@@ -242,12 +242,12 @@ func TestAddFieldDefaults(t *testing.T) {
 			if !strings.Contains(string(got), "\n      "+tt.wantLine+"\n") {
 				t.Errorf("no line %q in:\n%s", tt.wantLine, got)
 			}
-			spec := mustParse(t, got)
-			if len(spec.Fields) != 1 || spec.Fields[0].Default == nil || *spec.Fields[0].Default != tt.def {
-				t.Fatalf("read back %+v, want default %q", spec.Fields, tt.def)
+			sp := mustParse(t, got)
+			if len(sp.Fields) != 1 || sp.Fields[0].Default == nil || *sp.Fields[0].Default != tt.def {
+				t.Fatalf("read back %+v, want default %q", sp.Fields, tt.def)
 			}
-			if !reflect.DeepEqual(spec.Fields[0], f) {
-				t.Errorf("read back %+v, want %+v", spec.Fields[0], f)
+			if !reflect.DeepEqual(sp.Fields[0], f) {
+				t.Errorf("read back %+v, want %+v", sp.Fields[0], f)
 			}
 		})
 	}
@@ -256,13 +256,13 @@ func TestAddFieldDefaults(t *testing.T) {
 // TestAddFieldValues checks enum values that plain YAML in a flow list
 // would misread.
 func TestAddFieldValues(t *testing.T) {
-	f := generator.Field{Name: "tag", Type: "enum", Values: []string{"a,b", "x y", "'q'", "#h", "true", "1", "[x]", "k: v"}}
+	f := spec.Field{Name: "tag", Type: "enum", Values: []string{"a,b", "x y", "'q'", "#h", "true", "1", "[x]", "k: v"}}
 	got, err := addField([]byte(formatSpec(nil)), f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if spec := mustParse(t, got); len(spec.Fields) != 1 || !reflect.DeepEqual(spec.Fields[0].Values, f.Values) {
-		t.Errorf("values read back as %q, want %q:\n%s", spec.Fields, f.Values, got)
+	if sp := mustParse(t, got); len(sp.Fields) != 1 || !reflect.DeepEqual(sp.Fields[0].Values, f.Values) {
+		t.Errorf("values read back as %q, want %q:\n%s", sp.Fields, f.Values, got)
 	}
 }
 
@@ -301,19 +301,19 @@ func TestRemoveField(t *testing.T) {
 		},
 		{
 			name:  "as authgen writes it: dropped_fields is created",
-			in:    formatSpec([]generator.Field{age, nick, bio}),
+			in:    formatSpec([]spec.Field{age, nick, bio}),
 			field: "nick",
-			want:  formatSpec([]generator.Field{age, bio}, "nick"),
+			want:  formatSpec([]spec.Field{age, bio}, "nick"),
 		},
 		{
 			name:  "as authgen writes it: dropped_fields grows",
-			in:    formatSpec([]generator.Field{age, nick}, "old"),
+			in:    formatSpec([]spec.Field{age, nick}, "old"),
 			field: "age",
-			want:  formatSpec([]generator.Field{nick}, "old", "age"),
+			want:  formatSpec([]spec.Field{nick}, "old", "age"),
 		},
 		{
 			name:  "as authgen writes it: the last field",
-			in:    formatSpec([]generator.Field{plan}),
+			in:    formatSpec([]spec.Field{plan}),
 			field: "plan",
 			want:  formatSpec(nil, "plan"),
 		},
@@ -333,12 +333,12 @@ func TestRemoveField(t *testing.T) {
 			if tt.want != "" && string(got) != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
 			}
-			spec := mustParse(t, got)
-			if slices.ContainsFunc(spec.Fields, func(f generator.Field) bool { return f.Name == tt.field }) {
+			sp := mustParse(t, got)
+			if slices.ContainsFunc(sp.Fields, func(f spec.Field) bool { return f.Name == tt.field }) {
 				t.Errorf("%s is still a field", tt.field)
 			}
-			if !slices.Contains(spec.DroppedFields, tt.field) {
-				t.Errorf("dropped_fields = %q, want %s in it", spec.DroppedFields, tt.field)
+			if !slices.Contains(sp.DroppedFields, tt.field) {
+				t.Errorf("dropped_fields = %q, want %s in it", sp.DroppedFields, tt.field)
 			}
 		})
 	}
@@ -346,28 +346,28 @@ func TestRemoveField(t *testing.T) {
 
 func TestFieldEditErrors(t *testing.T) {
 	age, nick, bio, _ := sampleFields()
-	spec := formatSpec([]generator.Field{age, nick})
-	add := func(f generator.Field) func() ([]byte, error) {
-		return func() ([]byte, error) { return addField([]byte(spec), f) }
+	sp := formatSpec([]spec.Field{age, nick})
+	add := func(f spec.Field) func() ([]byte, error) {
+		return func() ([]byte, error) { return addField([]byte(sp), f) }
 	}
 	tests := []struct {
 		name string
 		edit func() ([]byte, error)
 		want []string
 	}{
-		{"duplicate", add(generator.Field{Name: "nick", Type: "text"}), []string{`field "nick" already exists`, "authgen field remove nick"}},
-		{"unknown", func() ([]byte, error) { return removeField([]byte(spec), "bio") }, []string{`no field "bio"`, "the fields are: age, nick"}},
+		{"duplicate", add(spec.Field{Name: "nick", Type: "text"}), []string{`field "nick" already exists`, "authgen field remove nick"}},
+		{"unknown", func() ([]byte, error) { return removeField([]byte(sp), "bio") }, []string{`no field "bio"`, "the fields are: age, nick"}},
 		{"unknown, none", func() ([]byte, error) { return removeField([]byte(formatSpec(nil)), "bio") }, []string{`no field "bio"`, "there are no custom fields"}},
-		{"bad name", add(generator.Field{Name: "Bio", Type: "text"}), []string{`field name "Bio" must be snake_case`}},
-		{"reserved name", add(generator.Field{Name: "email", Type: "text"}), []string{`field name "email" is reserved`, "email_value"}},
-		{"bad type", add(generator.Field{Name: "bio", Type: "integer"}), []string{`field "bio": unknown type "integer"`, "allowed: string"}},
-		{"max_length of an int", add(generator.Field{Name: "n", Type: "int", MaxLength: 5}), []string{`field "n": max_length is for string fields`}},
-		{"values of a string", add(generator.Field{Name: "s", Type: "string", Values: []string{"a"}}), []string{`field "s": values are for enum fields`}},
-		{"enum without values", add(generator.Field{Name: "e", Type: "enum"}), []string{`field "e": an enum needs values`}},
-		{"bad int default", add(generator.Field{Name: "n", Type: "int", Default: ptr("ten")}), []string{`field "n": default "ten": not a whole number`}},
-		{"bad date default", add(generator.Field{Name: "d", Type: "date", Default: ptr("01/02/2000")}), []string{`field "d": default "01/02/2000": not a date`}},
-		{"default not a value", add(generator.Field{Name: "e", Type: "enum", Values: []string{"a"}, Default: ptr("b")}), []string{`default "b": not one of the values a`}},
-		{"unique default", add(generator.Field{Name: "s", Type: "string", Unique: true, Default: ptr("")}), []string{`field "s": a unique field cannot have a default`}},
+		{"bad name", add(spec.Field{Name: "Bio", Type: "text"}), []string{`field name "Bio" must be snake_case`}},
+		{"reserved name", add(spec.Field{Name: "email", Type: "text"}), []string{`field name "email" is reserved`, "email_value"}},
+		{"bad type", add(spec.Field{Name: "bio", Type: "integer"}), []string{`field "bio": unknown type "integer"`, "allowed: string"}},
+		{"max_length of an int", add(spec.Field{Name: "n", Type: "int", MaxLength: 5}), []string{`field "n": max_length is for string fields`}},
+		{"values of a string", add(spec.Field{Name: "s", Type: "string", Values: []string{"a"}}), []string{`field "s": values are for enum fields`}},
+		{"enum without values", add(spec.Field{Name: "e", Type: "enum"}), []string{`field "e": an enum needs values`}},
+		{"bad int default", add(spec.Field{Name: "n", Type: "int", Default: ptr("ten")}), []string{`field "n": default "ten": not a whole number`}},
+		{"bad date default", add(spec.Field{Name: "d", Type: "date", Default: ptr("01/02/2000")}), []string{`field "d": default "01/02/2000": not a date`}},
+		{"default not a value", add(spec.Field{Name: "e", Type: "enum", Values: []string{"a"}, Default: ptr("b")}), []string{`default "b": not one of the values a`}},
+		{"unique default", add(spec.Field{Name: "s", Type: "string", Unique: true, Default: ptr("")}), []string{`field "s": a unique field cannot have a default`}},
 		{"broken YAML", func() ([]byte, error) { return addField([]byte("version: 1\nuser: [\n"), bio) }, []string{"authgen.yaml:", "fix authgen.yaml first"}},
 		{"invalid spec", func() ([]byte, error) { return removeField([]byte("version: 1\ncolour: red\n"), "bio") }, []string{`authgen.yaml:2: unknown key "colour"`, "fix authgen.yaml first"}},
 	}
@@ -395,15 +395,15 @@ func TestFieldCommand(t *testing.T) {
 	if code, out := run(t, Env{}, "init", dir, "--no-tidy", "--field", "nick:string"); code != ExitOK {
 		t.Fatalf("init exited %d:\n%s", code, out)
 	}
-	specPath := filepath.Join(dir, generator.SpecFile)
+	specPath := filepath.Join(dir, spec.FileName)
 
 	before := readAll(t, dir)
 	code, out := run(t, Env{}, "field", "add", "bio", "string", "--default", "", "--dir", dir, "--no-tidy")
 	checkEdited(t, dir, before, code, out)
 	if code == ExitOK {
-		spec := mustParse(t, mustRead(t, specPath))
-		if i := slices.IndexFunc(spec.Fields, func(f generator.Field) bool { return f.Name == "bio" }); i < 0 || spec.Fields[i].Default == nil || *spec.Fields[i].Default != "" {
-			t.Errorf("fields after field add: %+v", spec.Fields)
+		sp := mustParse(t, mustRead(t, specPath))
+		if i := slices.IndexFunc(sp.Fields, func(f spec.Field) bool { return f.Name == "bio" }); i < 0 || sp.Fields[i].Default == nil || *sp.Fields[i].Default != "" {
+			t.Errorf("fields after field add: %+v", sp.Fields)
 		}
 	}
 
@@ -414,8 +414,8 @@ func TestFieldCommand(t *testing.T) {
 		if !strings.Contains(out, "the next migration drops column nick and its data") {
 			t.Errorf("remove does not say it drops data:\n%s", out)
 		}
-		if spec := mustParse(t, mustRead(t, specPath)); !slices.Contains(spec.DroppedFields, "nick") {
-			t.Errorf("dropped_fields after field remove: %q", spec.DroppedFields)
+		if sp := mustParse(t, mustRead(t, specPath)); !slices.Contains(sp.DroppedFields, "nick") {
+			t.Errorf("dropped_fields after field remove: %q", sp.DroppedFields)
 		}
 	}
 }
@@ -428,7 +428,7 @@ func checkEdited(t *testing.T, dir string, before map[string]string, code int, o
 	after := readAll(t, dir)
 	switch code {
 	case ExitOK:
-		if after[generator.SpecFile] == before[generator.SpecFile] {
+		if after[spec.FileName] == before[spec.FileName] {
 			t.Errorf("exit 0 but authgen.yaml is unchanged:\n%s", out)
 		}
 		if code, out := run(t, Env{}, "generate", dir, "--check"); code != ExitOK {
@@ -439,7 +439,7 @@ func checkEdited(t *testing.T, dir string, before map[string]string, code int, o
 			t.Errorf("refused without saying authgen.yaml is restored:\n%s", out)
 		}
 		if !reflect.DeepEqual(before, after) {
-			t.Errorf("a refused edit changed the module; authgen.yaml before:\n%s\nafter:\n%s", before[generator.SpecFile], after[generator.SpecFile])
+			t.Errorf("a refused edit changed the module; authgen.yaml before:\n%s\nafter:\n%s", before[spec.FileName], after[spec.FileName])
 		}
 	default:
 		t.Errorf("exit %d:\n%s", code, out)
@@ -451,7 +451,7 @@ func checkEdited(t *testing.T, dir string, before map[string]string, code int, o
 // command must write authgen.yaml and generate from it.
 func TestFieldCommandGenerates(t *testing.T) {
 	dir := newModule(t)
-	specPath := filepath.Join(dir, generator.SpecFile)
+	specPath := filepath.Join(dir, spec.FileName)
 	if err := os.WriteFile(specPath, []byte(commented), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +492,7 @@ func TestFieldCommandRestores(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	if after := readAll(t, dir); !reflect.DeepEqual(before, after) {
-		t.Errorf("a failed field add changed the module; authgen.yaml:\n%s", after[generator.SpecFile])
+		t.Errorf("a failed field add changed the module; authgen.yaml:\n%s", after[spec.FileName])
 	}
 }
 
@@ -513,7 +513,7 @@ func TestFieldCommandErrors(t *testing.T) {
 		{"no authgen.yaml", newModule, []string{"add", "bio", "text"}, []string{"no authgen.yaml in", "run `authgen init` first"}},
 		{"broken authgen.yaml", func(t *testing.T) string {
 			dir := newModule(t)
-			os.WriteFile(filepath.Join(dir, generator.SpecFile), []byte("version: 1\ndatabase: [sqlite\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, spec.FileName), []byte("version: 1\ndatabase: [sqlite\n"), 0o644)
 			return dir
 		}, []string{"remove", "nick"}, []string{"authgen.yaml:", "fix authgen.yaml first"}},
 		{"exists", initialised, []string{"add", "nick", "text"}, []string{`field "nick" already exists`}},
@@ -562,11 +562,11 @@ func mustRead(t *testing.T, path string) []byte {
 	return data
 }
 
-func mustParse(t *testing.T, data []byte) generator.Spec {
+func mustParse(t *testing.T, data []byte) spec.Spec {
 	t.Helper()
-	spec, err := generator.ParseSpec(generator.SpecFile, data)
+	sp, err := spec.Parse(spec.FileName, data)
 	if err != nil {
 		t.Fatalf("%v\nin:\n%s", err, data)
 	}
-	return spec
+	return sp
 }

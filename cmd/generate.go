@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"context"
 	"errors"
@@ -68,14 +70,14 @@ func dirArg(args []string) string {
 // loadInput reads what a plan is made from: authgen.yaml, go.mod and
 // authgen.lock in dir.
 func loadInput(dir, version string) (generator.Input, error) {
-	data, err := os.ReadFile(filepath.Join(dir, generator.SpecFile))
+	data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return generator.Input{}, &exitError{code: ExitError, err: fmt.Errorf("no %s in %s: run `authgen init` first", generator.SpecFile, dir)}
+		return generator.Input{}, &exitError{code: ExitError, err: fmt.Errorf("no %s in %s: run `authgen init` first", spec.FileName, dir)}
 	}
 	if err != nil {
 		return generator.Input{}, &exitError{code: ExitError, err: err}
 	}
-	spec, err := generator.ParseSpec(generator.SpecFile, data)
+	sp, err := spec.Parse(spec.FileName, data)
 	if err != nil {
 		return generator.Input{}, &exitError{code: ExitError, err: err}
 	}
@@ -83,7 +85,7 @@ func loadInput(dir, version string) (generator.Input, error) {
 	if err != nil {
 		return generator.Input{}, err
 	}
-	in := generator.Input{Spec: spec, Module: module, Version: version}
+	in := generator.Input{Spec: sp, Module: module, Version: version}
 	lock, err := os.ReadFile(filepath.Join(dir, generator.LockFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -49,24 +51,24 @@ The answers are saved in authgen.yaml for later runs of authgen generate.`,
 	}
 	fl := c.Flags()
 	fl.StringVar(&f.module, "module", "", "module path for a new go.mod, when dir has none")
-	fl.StringVar(&f.database, "db", generator.DefaultDatabase, "database: "+strings.Join(generator.Databases, ", "))
-	fl.StringArrayVar(&f.backends, "backend", []string{"bearer-jwt", "cookie-jwt"}, "auth backend, repeatable: "+strings.Join(generator.BackendKinds(), ", "))
-	fl.StringArrayVar(&f.fields, "field", nil, "custom user field name:type[:required], repeatable; types: "+strings.Join(generator.FieldTypes, ", "))
-	fl.StringVar(&f.pkg, "package", generator.DefaultPackage, "directory of the generated package")
-	fl.StringVar(&f.server, "server", generator.DefaultServer, "directory of the server's main package")
+	fl.StringVar(&f.database, "db", spec.DefaultDatabase, "database: "+strings.Join(spec.Databases, ", "))
+	fl.StringArrayVar(&f.backends, "backend", []string{"bearer-jwt", "cookie-jwt"}, "auth backend, repeatable: "+strings.Join(spec.BackendKinds(), ", "))
+	fl.StringArrayVar(&f.fields, "field", nil, "custom user field name:type[:required], repeatable; types: "+strings.Join(spec.FieldTypes, ", "))
+	fl.StringVar(&f.pkg, "package", spec.DefaultPackage, "directory of the generated package")
+	fl.StringVar(&f.server, "server", spec.DefaultServer, "directory of the server's main package")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "ask nothing: take flags and defaults")
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run `go mod tidy` after writing")
-	_ = c.RegisterFlagCompletionFunc("db", cobra.FixedCompletions(generator.Databases, cobra.ShellCompDirectiveNoFileComp))
-	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(generator.BackendKinds(), cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("db", cobra.FixedCompletions(spec.Databases, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(spec.BackendKinds(), cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 
 func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
-	specPath := filepath.Join(dir, generator.SpecFile)
+	specPath := filepath.Join(dir, spec.FileName)
 	if _, err := os.Stat(specPath); err == nil {
 		return usageError("%s already exists: edit it and run `authgen generate`", specPath)
 	}
-	spec, err := specFromFlags(f)
+	sp, err := specFromFlags(f)
 	if err != nil {
 		return err
 	}
@@ -76,7 +78,7 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 		if p == nil {
 			p = NewTerminalPrompter(env.Stdin, env.Stdout)
 		}
-		if err := askSpec(p, cmd.Flags(), &spec); err != nil {
+		if err := askSpec(p, cmd.Flags(), &sp); err != nil {
 			return &exitError{code: ExitError, err: fmt.Errorf("asking: %w", err)}
 		}
 		asked = true
@@ -90,7 +92,7 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	}
 	// Plan once before writing anything, so that a spec the generator
 	// refuses, or files in the way, leave no authgen.yaml behind.
-	plan, err := generator.Generate(generator.Input{Spec: spec, Module: module, Version: env.Version})
+	plan, err := generator.Generate(generator.Input{Spec: sp, Module: module, Version: env.Version})
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
@@ -101,7 +103,7 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	if err := refuseConflicts(generator.Conflicts(changes, false), "move them away, or run `authgen generate --force` after writing authgen.yaml yourself"); err != nil {
 		return err
 	}
-	if err := os.WriteFile(specPath, generator.FormatSpec(spec), 0o644); err != nil {
+	if err := os.WriteFile(specPath, spec.Format(sp), 0o644); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("writing %s: %w", specPath, err)}
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s\n", specPath)
@@ -109,9 +111,9 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 		return err
 	}
 	if asked {
-		fmt.Fprintf(env.Stdout, "\nThe same, without questions:\n  %s\n", equivalentCommand(spec))
+		fmt.Fprintf(env.Stdout, "\nThe same, without questions:\n  %s\n", equivalentCommand(sp))
 	}
-	start := "go run ./" + spec.Server
+	start := "go run ./" + sp.Server
 	if dir != "." {
 		start = "cd " + dir + " && " + start
 	}
@@ -121,47 +123,47 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 
 // specFromFlags builds the spec the flags describe; a bad value is an
 // error naming the flag and the values it takes.
-func specFromFlags(f initFlags) (generator.Spec, error) {
-	spec := generator.DefaultSpec()
-	if !slices.Contains(generator.Databases, f.database) {
-		return spec, usageError("--db %q: not supported (allowed: %s)", f.database, strings.Join(generator.Databases, ", "))
+func specFromFlags(f initFlags) (spec.Spec, error) {
+	sp := spec.DefaultSpec()
+	if !slices.Contains(spec.Databases, f.database) {
+		return sp, usageError("--db %q: not supported (allowed: %s)", f.database, strings.Join(spec.Databases, ", "))
 	}
-	spec.Database = f.database
+	sp.Database = f.database
 	backends, err := backendsFromKinds(f.backends)
 	if err != nil {
-		return spec, usageError("--backend: %v", err)
+		return sp, usageError("--backend: %v", err)
 	}
-	spec.Backends = backends
+	sp.Backends = backends
 	for _, s := range f.fields {
-		field, err := generator.ParseField(s)
+		field, err := spec.ParseField(s)
 		if err != nil {
-			return spec, usageError("--field: %v", err)
+			return sp, usageError("--field: %v", err)
 		}
-		if slices.ContainsFunc(spec.Fields, func(o generator.Field) bool { return o.Name == field.Name }) {
-			return spec, usageError("--field: %q is given twice", field.Name)
+		if slices.ContainsFunc(sp.Fields, func(o spec.Field) bool { return o.Name == field.Name }) {
+			return sp, usageError("--field: %q is given twice", field.Name)
 		}
-		spec.Fields = append(spec.Fields, field)
+		sp.Fields = append(sp.Fields, field)
 	}
-	if err := generator.ValidateDir(f.pkg); err != nil {
-		return spec, usageError("--package: %v", err)
+	if err := spec.ValidateDir(f.pkg); err != nil {
+		return sp, usageError("--package: %v", err)
 	}
-	if err := generator.ValidateDir(f.server); err != nil {
-		return spec, usageError("--server: %v", err)
+	if err := spec.ValidateDir(f.server); err != nil {
+		return sp, usageError("--server: %v", err)
 	}
 	if f.pkg == f.server {
-		return spec, usageError("--package and --server must be different directories")
+		return sp, usageError("--package and --server must be different directories")
 	}
-	spec.Package, spec.Server = f.pkg, f.server
-	return spec, nil
+	sp.Package, sp.Server = f.pkg, f.server
+	return sp, nil
 }
 
-func backendsFromKinds(kinds []string) ([]generator.Backend, error) {
+func backendsFromKinds(kinds []string) ([]spec.Backend, error) {
 	if len(kinds) == 0 {
-		return nil, fmt.Errorf("at least one is needed (allowed: %s)", strings.Join(generator.BackendKinds(), ", "))
+		return nil, fmt.Errorf("at least one is needed (allowed: %s)", strings.Join(spec.BackendKinds(), ", "))
 	}
-	var out []generator.Backend
+	var out []spec.Backend
 	for _, k := range kinds {
-		b, err := generator.BackendFromKind(k)
+		b, err := spec.BackendFromKind(k)
 		if err != nil {
 			return nil, err
 		}
@@ -174,24 +176,24 @@ func backendsFromKinds(kinds []string) ([]generator.Backend, error) {
 }
 
 // askSpec asks for every answer that no flag gave.
-func askSpec(p Prompter, flags *pflag.FlagSet, spec *generator.Spec) error {
+func askSpec(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 	if !flags.Changed("db") {
-		db, err := p.Select("Database", generator.Databases, spec.Database)
+		db, err := p.Select("Database", spec.Databases, sp.Database)
 		if err != nil {
 			return err
 		}
-		spec.Database = db
+		sp.Database = db
 	}
 	if !flags.Changed("backend") {
 		var defs []string
-		for _, b := range spec.Backends {
+		for _, b := range sp.Backends {
 			defs = append(defs, b.Transport+"-"+b.Strategy)
 		}
-		kinds, err := p.MultiSelect("Auth backends", generator.BackendKinds(), defs)
+		kinds, err := p.MultiSelect("Auth backends", spec.BackendKinds(), defs)
 		if err != nil {
 			return err
 		}
-		if spec.Backends, err = backendsFromKinds(kinds); err != nil {
+		if sp.Backends, err = backendsFromKinds(kinds); err != nil {
 			return err
 		}
 	}
@@ -204,78 +206,78 @@ func askSpec(p Prompter, flags *pflag.FlagSet, spec *generator.Spec) error {
 			if !more {
 				break
 			}
-			field, err := askField(p, spec.Fields)
+			field, err := askField(p, sp.Fields)
 			if err != nil {
 				return err
 			}
-			spec.Fields = append(spec.Fields, field)
+			sp.Fields = append(sp.Fields, field)
 		}
 	}
 	if !flags.Changed("package") {
-		dir, err := p.Input("Directory of the generated package", spec.Package, generator.ValidateDir)
+		dir, err := p.Input("Directory of the generated package", sp.Package, spec.ValidateDir)
 		if err != nil {
 			return err
 		}
-		spec.Package = dir
+		sp.Package = dir
 	}
 	if !flags.Changed("server") {
-		dir, err := p.Input("Directory of the server", spec.Server, func(s string) error {
-			if s == spec.Package {
+		dir, err := p.Input("Directory of the server", sp.Server, func(s string) error {
+			if s == sp.Package {
 				return errors.New("the server needs a directory of its own")
 			}
-			return generator.ValidateDir(s)
+			return spec.ValidateDir(s)
 		})
 		if err != nil {
 			return err
 		}
-		spec.Server = dir
+		sp.Server = dir
 	}
 	return nil
 }
 
-func askField(p Prompter, existing []generator.Field) (generator.Field, error) {
+func askField(p Prompter, existing []spec.Field) (spec.Field, error) {
 	name, err := p.Input("Field name (snake_case)", "", func(s string) error {
-		if slices.ContainsFunc(existing, func(f generator.Field) bool { return f.Name == s }) {
+		if slices.ContainsFunc(existing, func(f spec.Field) bool { return f.Name == s }) {
 			return fmt.Errorf("field %q is already defined", s)
 		}
-		return generator.ValidateFieldName(s)
+		return spec.ValidateFieldName(s)
 	})
 	if err != nil {
-		return generator.Field{}, err
+		return spec.Field{}, err
 	}
-	typ, err := p.Select("Type of "+name, generator.FieldTypes, "string")
+	typ, err := p.Select("Type of "+name, spec.FieldTypes, "string")
 	if err != nil {
-		return generator.Field{}, err
+		return spec.Field{}, err
 	}
 	var values []string
 	if typ == "enum" {
 		answer, err := p.Input("Values of "+name+" (comma-separated)", "", func(s string) error {
-			_, err := generator.ParseField(name + ":enum[" + s + "]")
+			_, err := spec.ParseField(name + ":enum[" + s + "]")
 			return err
 		})
 		if err != nil {
-			return generator.Field{}, err
+			return spec.Field{}, err
 		}
 		values = strings.Split(answer, ",")
 	}
 	required, err := p.Confirm("Is "+name+" required at registration?", false)
 	if err != nil {
-		return generator.Field{}, err
+		return spec.Field{}, err
 	}
-	return generator.Field{Name: name, Type: typ, Required: required, Values: values}, nil
+	return spec.Field{Name: name, Type: typ, Required: required, Values: values}, nil
 }
 
 // equivalentCommand is the init command line that gives spec without
 // asking.
-func equivalentCommand(spec generator.Spec) string {
-	parts := []string{"authgen init", "--db " + spec.Database}
-	for _, b := range spec.Backends {
+func equivalentCommand(sp spec.Spec) string {
+	parts := []string{"authgen init", "--db " + sp.Database}
+	for _, b := range sp.Backends {
 		parts = append(parts, "--backend "+b.Transport+"-"+b.Strategy)
 	}
-	for _, f := range spec.Fields {
+	for _, f := range sp.Fields {
 		parts = append(parts, "--field "+f.String())
 	}
-	parts = append(parts, "--package "+spec.Package, "--server "+spec.Server, "--yes")
+	parts = append(parts, "--package "+sp.Package, "--server "+sp.Server, "--yes")
 	return strings.Join(parts, " ")
 }
 

@@ -5,18 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
 
-// LockFile and SpecFile are the names of authgen's own files in the
-// module root.
-const (
-	LockFile = "authgen.lock"
-	SpecFile = "authgen.yaml"
-)
+// LockFile is the name of the lock in the module root.
+const LockFile = "authgen.lock"
 
 // Action is what applying a plan does to one file.
 type Action string
@@ -77,7 +75,7 @@ func Diff(root string, plan Plan, prev *Lock) ([]Change, error) {
 		changes = append(changes, c)
 	}
 	if prev != nil {
-		for _, p := range sortedKeys(prev.Files) {
+		for _, p := range slices.Sorted(maps.Keys(prev.Files)) {
 			lf := prev.Files[p]
 			if planned[p] {
 				continue

@@ -1,6 +1,10 @@
 package generator
 
 import (
+	"maps"
+
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"context"
 	"database/sql"
@@ -56,7 +60,7 @@ var evolveDatabases = []evolveDatabase{
 // evolveStep is one testdata/evolve/<case>/<step>/authgen.yaml.
 type evolveStep struct {
 	name string // the step directory, such as 01
-	spec Spec
+	sp   spec.Spec
 }
 
 // evolveCases returns the steps of every testdata/evolve/<case>, by case
@@ -82,16 +86,16 @@ func evolveCases(t *testing.T) map[string][]evolveStep {
 			if !s.IsDir() {
 				continue
 			}
-			file := filepath.Join(root, d.Name(), s.Name(), SpecFile)
+			file := filepath.Join(root, d.Name(), s.Name(), spec.FileName)
 			data, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatalf("evolution case %s: %v", d.Name(), err)
 			}
-			spec, err := ParseSpec(file, data)
+			sp, err := spec.Parse(file, data)
 			if err != nil {
 				t.Fatalf("parsing %s: %v", file, err)
 			}
-			steps = append(steps, evolveStep{name: s.Name(), spec: spec})
+			steps = append(steps, evolveStep{name: s.Name(), sp: sp})
 		}
 		// os.ReadDir sorts by name: 01, 02, ... are in order.
 		if len(steps) < 2 {
@@ -171,11 +175,11 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 	e := &evolution{t: t, ctx: t.Context(), name: name, d: d, db: d.open(t),
 		migrations: fstest.MapFS{}, columns: map[string]*column{}}
 	var lock *Lock
-	var last Spec
+	var last spec.Spec
 	for i, step := range steps {
-		spec := step.spec
-		spec.Database = d.name
-		plan, err := Generate(Input{Spec: spec, Module: evolveModule, Lock: lock, Version: "test"})
+		sp := step.sp
+		sp.Database = d.name
+		plan, err := Generate(Input{Spec: sp, Module: evolveModule, Lock: lock, Version: "test"})
 		if err != nil {
 			t.Fatalf("step %s: Generate: %v", step.name, err)
 		}
@@ -196,23 +200,23 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 		checkEvolveGolden(t, filepath.Join("..", "golden", "evolve", name, step.name, d.name), files)
 
 		e.migrate(step.name, "up")
-		e.track(spec)
-		e.checkRows("step "+step.name, spec)
+		e.track(sp)
+		e.checkRows("step "+step.name, sp)
 		if i > 0 && len(files) > 0 {
 			// Down, then up again, the migration this step added.
 			e.roundTrip(step.name, files[len(files)-1])
-			e.checkRows("step "+step.name+" (after down and up)", spec)
+			e.checkRows("step "+step.name+" (after down and up)", sp)
 		}
-		e.insert(spec, i*rowsPerStep)
+		e.insert(sp, i*rowsPerStep)
 
 		// The same spec against the new lock has nothing more to migrate.
-		again, err := Generate(Input{Spec: spec, Module: evolveModule, Lock: &plan.Lock, Version: "test"})
+		again, err := Generate(Input{Spec: sp, Module: evolveModule, Lock: &plan.Lock, Version: "test"})
 		if err != nil {
 			t.Errorf("step %s: regenerating the same spec: %v", step.name, err)
 		} else if m := migrationsOf(again); len(m) > 0 {
 			t.Errorf("step %s: regenerating the same spec wrote migrations %v", step.name, filePaths(m))
 		}
-		lock, last = &plan.Lock, spec
+		lock, last = &plan.Lock, sp
 	}
 	e.checkRows("the end", last)
 	fresh := e.freshInstall(last)
@@ -276,7 +280,7 @@ func checkEvolveGolden(t *testing.T, dir string, files []File) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("reading %s: %v", dir, err)
 	}
-	for _, name := range sortedKeys(want) {
+	for _, name := range slices.Sorted(maps.Keys(want)) {
 		switch have, ok := got[name]; {
 		case !ok:
 			t.Errorf("%s/%s is missing (run `go test ./generator -run TestEvolve -update` to write it)", dir, name)
@@ -284,7 +288,7 @@ func checkEvolveGolden(t *testing.T, dir string, files []File) {
 			t.Errorf("%s/%s differs from the migration authgen generates:\n%s", dir, name, firstDifference(have, want[name]))
 		}
 	}
-	for _, name := range sortedKeys(got) {
+	for _, name := range slices.Sorted(maps.Keys(got)) {
 		if _, ok := want[name]; !ok {
 			t.Errorf("%s/%s is not a migration of this step; remove it (or run with -update)", dir, name)
 		}
@@ -345,7 +349,7 @@ type column struct {
 	given map[string]givenValue
 	// defaulted are the versions of the field that had a default: rows
 	// inserted before the column existed, or given no value, hold one.
-	defaulted []Field
+	defaulted []spec.Field
 	// renamedFrom and renamedRows are the old name of a renamed column,
 	// and how many rows were given a value under it.
 	renamedFrom string
@@ -354,7 +358,7 @@ type column struct {
 
 // givenValue is the canonical text a row was given for a field.
 type givenValue struct {
-	field Field
+	field spec.Field
 	text  string
 }
 
@@ -362,8 +366,8 @@ type givenValue struct {
 // now defined as f: the same text when f takes it, so that a converted
 // column is expected to hold the value it held, else the literal it was
 // given, which a conversion that changed the value no longer matches.
-func literal(f Field, g givenValue, db string) string {
-	if _, err := CanonicalValue(f, g.text); err == nil {
+func literal(f spec.Field, g givenValue, db string) string {
+	if _, err := spec.CanonicalValue(f, g.text); err == nil {
 		return sqlLiteral(f, g.text, db)
 	}
 	return sqlLiteral(g.field, g.text, db)
@@ -371,9 +375,9 @@ func literal(f Field, g givenValue, db string) string {
 
 // track follows the fields of spec, whose migration has just run:
 // renamed fields carry their values, dropped ones lose them.
-func (e *evolution) track(spec Spec) {
+func (e *evolution) track(sp spec.Spec) {
 	next := map[string]*column{}
-	for _, f := range spec.Fields {
+	for _, f := range sp.Fields {
 		c := e.columns[f.Name]
 		if c == nil && f.RenamedFrom != "" && e.columns[f.RenamedFrom] != nil {
 			c = e.columns[f.RenamedFrom]
@@ -393,13 +397,13 @@ func (e *evolution) track(spec Spec) {
 // checkRows checks that every row inserted so far is there, that each
 // field holds the value each row was given (under its current or its old
 // name), and that no other row holds a value but a default.
-func (e *evolution) checkRows(when string, spec Spec) {
+func (e *evolution) checkRows(when string, sp spec.Spec) {
 	e.t.Helper()
 	t := e.t
 	if missing, extra := compareSets(e.strings("SELECT id FROM users"), e.ids); len(missing) > 0 || len(extra) > 0 {
 		t.Errorf("%s on %s: users lacks the inserted rows %v and holds the unknown rows %v", when, e.d.name, missing, extra)
 	}
-	for _, f := range spec.Fields {
+	for _, f := range sp.Fields {
 		c := e.columns[f.Name]
 		what := "column " + f.Name
 		if c.renamedFrom != "" {
@@ -414,7 +418,7 @@ func (e *evolution) checkRows(when string, spec Spec) {
 			lit := literal(f, g, e.d.name)
 			byLiteral[lit] = append(byLiteral[lit], id)
 		}
-		for _, lit := range sortedKeys(byLiteral) {
+		for _, lit := range slices.Sorted(maps.Keys(byLiteral)) {
 			got := e.strings(fmt.Sprintf("SELECT id FROM users WHERE %s = %s", f.Name, lit))
 			missing, extra := compareSets(got, byLiteral[lit])
 			// Rows given no value may hold it as a default.
@@ -453,14 +457,14 @@ func compareSets(got, want []string) (missing, extra []string) {
 
 // insert adds rowsPerStep users, numbered from n, giving every custom
 // field of spec a value.
-func (e *evolution) insert(spec Spec, n int) {
+func (e *evolution) insert(sp spec.Spec, n int) {
 	e.t.Helper()
 	for i := n; i < n+rowsPerStep; i++ {
 		id := uuid.NewString()
 		email := fmt.Sprintf("knight%d@camelot.test", i)
 		cols := []string{"id", "email", "normalized_email", "hashed_password", "is_active", "is_superuser", "is_verified"}
 		vals := []string{"'" + id + "'", "'" + email + "'", "'" + email + "'", "'not-a-hash'", "TRUE", "FALSE", "FALSE"}
-		for _, f := range spec.Fields {
+		for _, f := range sp.Fields {
 			text := sampleText(f, i)
 			cols = append(cols, f.Name)
 			vals = append(vals, sqlLiteral(f, text, e.d.name))
@@ -491,7 +495,7 @@ var samples = map[string][2]string{
 // of its own for a unique field, else the same for every row, and not
 // f's default, so that a row that kept its value is told from one that
 // took the default.
-func sampleText(f Field, n int) string {
+func sampleText(f spec.Field, n int) string {
 	if f.Unique {
 		switch f.Type {
 		case "int":
@@ -532,10 +536,10 @@ func (e *evolution) strings(query string) []string {
 
 // freshInstall migrates a new database with the first migration of spec
 // alone and returns its schema.
-func (e *evolution) freshInstall(spec Spec) []string {
+func (e *evolution) freshInstall(sp spec.Spec) []string {
 	t := e.t
 	t.Helper()
-	plan, err := Generate(Input{Spec: spec, Module: evolveModule, Version: "test"})
+	plan, err := Generate(Input{Spec: sp, Module: evolveModule, Version: "test"})
 	if err != nil {
 		t.Fatalf("generating the last spec without a lock: %v", err)
 	}
@@ -757,9 +761,9 @@ func openEvolveMySQL(t *testing.T) *sql.DB {
 // error naming the field and the fix, and an allowed change must add one
 // migration holding the expected statement.
 func TestMigrationRefusals(t *testing.T) {
-	base := func() Spec {
-		s := DefaultSpec()
-		s.Fields = []Field{
+	base := func() spec.Spec {
+		s := spec.DefaultSpec()
+		s.Fields = []spec.Field{
 			{Name: "nickname", Type: "string"},
 			{Name: "bio", Type: "string", MaxLength: 100},
 			{Name: "age", Type: "int"},
@@ -767,20 +771,20 @@ func TestMigrationRefusals(t *testing.T) {
 		}
 		return s
 	}
-	fieldNamed := func(s *Spec, name string) *Field {
-		i := slices.IndexFunc(s.Fields, func(f Field) bool { return f.Name == name })
+	fieldNamed := func(s *spec.Spec, name string) *spec.Field {
+		i := slices.IndexFunc(s.Fields, func(f spec.Field) bool { return f.Name == name })
 		if i < 0 {
 			panic("no field " + name)
 		}
 		return &s.Fields[i]
 	}
-	without := func(s *Spec, name string) {
-		s.Fields = slices.DeleteFunc(s.Fields, func(f Field) bool { return f.Name == name })
+	without := func(s *spec.Spec, name string) {
+		s.Fields = slices.DeleteFunc(s.Fields, func(f spec.Field) bool { return f.Name == name })
 	}
 	fr := "FR"
 	tests := []struct {
 		name   string
-		change func(s *Spec)
+		change func(s *spec.Spec)
 		// wantErr are the substrings of the refusal; nil for a change
 		// that must succeed.
 		wantErr []string
@@ -789,47 +793,49 @@ func TestMigrationRefusals(t *testing.T) {
 		want map[string][]string
 	}{
 		{
-			name:    "required field without default added",
-			change:  func(s *Spec) { s.Fields = append(s.Fields, Field{Name: "country", Type: "string", Required: true}) },
+			name: "required field without default added",
+			change: func(s *spec.Spec) {
+				s.Fields = append(s.Fields, spec.Field{Name: "country", Type: "string", Required: true})
+			},
 			wantErr: []string{`"country"`, "give it a default", "or make it optional"},
 		},
 		{
 			name:    "field removed without dropped_fields",
-			change:  func(s *Spec) { without(s, "age") },
+			change:  func(s *spec.Spec) { without(s, "age") },
 			wantErr: []string{`"age"`, "list it in user.dropped_fields", "renamed_from: age"},
 		},
 		{
 			name:    "type changed without change_type",
-			change:  func(s *Spec) { fieldNamed(s, "age").Type = "string" },
+			change:  func(s *spec.Spec) { fieldNamed(s, "age").Type = "string" },
 			wantErr: []string{`"age"`, "changes type from int to string", "add change_type: true"},
 		},
 		{
 			name:    "max_length shortened without change_type",
-			change:  func(s *Spec) { fieldNamed(s, "bio").MaxLength = 50 },
+			change:  func(s *spec.Spec) { fieldNamed(s, "bio").MaxLength = 50 },
 			wantErr: []string{`"bio"`, "shortens max_length from 100 to 50", "add change_type: true"},
 		},
 		{
 			name:    "optional made required without default",
-			change:  func(s *Spec) { fieldNamed(s, "title").Required = true },
+			change:  func(s *spec.Spec) { fieldNamed(s, "title").Required = true },
 			wantErr: []string{`"title"`, "becomes required", "give it a default"},
 		},
 		{
 			name: "renamed_from names no field",
-			change: func(s *Spec) {
-				s.Fields = append(s.Fields, Field{Name: "given_name", Type: "string", RenamedFrom: "first_name"})
+			change: func(s *spec.Spec) {
+				s.Fields = append(s.Fields, spec.Field{Name: "given_name", Type: "string", RenamedFrom: "first_name"})
 			},
 			wantErr: []string{`"given_name"`, `renamed_from "first_name" names no field`},
 		},
 		{
 			name: "database changed",
-			change: func(s *Spec) {
+			change: func(s *spec.Spec) {
 				s.Database = map[string]string{"sqlite": "postgres", "postgres": "mysql", "mysql": "sqlite"}[s.Database]
 			},
 			wantErr: []string{"database:", "cannot move to another database", "start a new module"},
 		},
 		{
 			name:   "optional field added",
-			change: func(s *Spec) { s.Fields = append(s.Fields, Field{Name: "city", Type: "string"}) },
+			change: func(s *spec.Spec) { s.Fields = append(s.Fields, spec.Field{Name: "city", Type: "string"}) },
 			want: map[string][]string{
 				"sqlite":   {"0002_add_city.sql", "ALTER TABLE users ADD COLUMN city TEXT;", "ALTER TABLE users DROP COLUMN city;"},
 				"postgres": {"ALTER TABLE users ADD COLUMN city VARCHAR(255);"},
@@ -838,14 +844,14 @@ func TestMigrationRefusals(t *testing.T) {
 		},
 		{
 			name: "required field with default added",
-			change: func(s *Spec) {
-				s.Fields = append(s.Fields, Field{Name: "country", Type: "string", Required: true, Default: &fr})
+			change: func(s *spec.Spec) {
+				s.Fields = append(s.Fields, spec.Field{Name: "country", Type: "string", Required: true, Default: &fr})
 			},
 			want: map[string][]string{"*": {"ALTER TABLE users ADD COLUMN country ", " NOT NULL DEFAULT 'FR';"}},
 		},
 		{
 			name: "field dropped with dropped_fields",
-			change: func(s *Spec) {
+			change: func(s *spec.Spec) {
 				without(s, "age")
 				s.DroppedFields = []string{"age"}
 			},
@@ -858,7 +864,7 @@ func TestMigrationRefusals(t *testing.T) {
 		},
 		{
 			name: "field renamed",
-			change: func(s *Spec) {
+			change: func(s *spec.Spec) {
 				f := fieldNamed(s, "nickname")
 				f.Name, f.RenamedFrom = "handle_name", "nickname"
 			},
@@ -866,7 +872,7 @@ func TestMigrationRefusals(t *testing.T) {
 		},
 		{
 			name: "type changed with change_type",
-			change: func(s *Spec) {
+			change: func(s *spec.Spec) {
 				f := fieldNamed(s, "age")
 				f.Type, f.ChangeType = "string", true
 			},
@@ -878,7 +884,7 @@ func TestMigrationRefusals(t *testing.T) {
 		},
 		{
 			name:   "unique added",
-			change: func(s *Spec) { fieldNamed(s, "nickname").Unique = true },
+			change: func(s *spec.Spec) { fieldNamed(s, "nickname").Unique = true },
 			want: map[string][]string{
 				"*":      {"CREATE UNIQUE INDEX users_nickname_key ON users (nickname);"},
 				"mysql":  {"DROP INDEX users_nickname_key ON users;"},
@@ -887,20 +893,20 @@ func TestMigrationRefusals(t *testing.T) {
 		},
 		{
 			name:   "same spec",
-			change: func(*Spec) {},
+			change: func(*spec.Spec) {},
 		},
 	}
-	for _, db := range Databases {
+	for _, db := range spec.Databases {
 		for _, tt := range tests {
 			t.Run(db+"/"+tt.name, func(t *testing.T) {
-				spec := base()
-				spec.Database = db
-				first, err := Generate(Input{Spec: spec, Module: evolveModule, Version: "test"})
+				sp := base()
+				sp.Database = db
+				first, err := Generate(Input{Spec: sp, Module: evolveModule, Version: "test"})
 				if err != nil {
 					t.Fatalf("generating the base spec: %v", err)
 				}
-				tt.change(&spec)
-				plan, err := Generate(Input{Spec: spec, Module: evolveModule, Lock: &first.Lock, Version: "test"})
+				tt.change(&sp)
+				plan, err := Generate(Input{Spec: sp, Module: evolveModule, Lock: &first.Lock, Version: "test"})
 				if tt.wantErr != nil {
 					if err == nil {
 						t.Fatalf("Generate succeeded with migrations %v; want an error mentioning %q", filePaths(migrationsOf(plan)), tt.wantErr)
@@ -950,57 +956,57 @@ func TestTypeConversions(t *testing.T) {
 	was, now := "a", "b"
 	tests := []struct {
 		name        string
-		prev, next  Field
+		prev, next  spec.Field
 		wantErr     map[string]bool
 		wantChanges map[string]bool
 	}{
 		{
 			name:        "text to int",
-			prev:        Field{Name: "code", Type: "string"},
-			next:        Field{Name: "code", Type: "int", ChangeType: true},
+			prev:        spec.Field{Name: "code", Type: "string"},
+			next:        spec.Field{Name: "code", Type: "int", ChangeType: true},
 			wantErr:     map[string]bool{"sqlite": true},
 			wantChanges: map[string]bool{"postgres": true, "mysql": true},
 		},
 		{
 			name:        "int to float",
-			prev:        Field{Name: "code", Type: "int"},
-			next:        Field{Name: "code", Type: "float", ChangeType: true},
+			prev:        spec.Field{Name: "code", Type: "int"},
+			next:        spec.Field{Name: "code", Type: "float", ChangeType: true},
 			wantChanges: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
 		},
 		{
 			name:    "float to int",
-			prev:    Field{Name: "code", Type: "float"},
-			next:    Field{Name: "code", Type: "int", ChangeType: true},
+			prev:    spec.Field{Name: "code", Type: "float"},
+			next:    spec.Field{Name: "code", Type: "int", ChangeType: true},
 			wantErr: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
 		},
 		{
 			name:    "int to bool",
-			prev:    Field{Name: "code", Type: "int"},
-			next:    Field{Name: "code", Type: "bool", ChangeType: true},
+			prev:    spec.Field{Name: "code", Type: "int"},
+			next:    spec.Field{Name: "code", Type: "bool", ChangeType: true},
 			wantErr: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
 		},
 		{
 			name:        "text to uuid",
-			prev:        Field{Name: "code", Type: "string"},
-			next:        Field{Name: "code", Type: "uuid", ChangeType: true},
+			prev:        spec.Field{Name: "code", Type: "string"},
+			next:        spec.Field{Name: "code", Type: "uuid", ChangeType: true},
 			wantErr:     map[string]bool{"sqlite": true, "mysql": true},
 			wantChanges: map[string]bool{"postgres": true},
 		},
 		{
 			name:        "any to text",
-			prev:        Field{Name: "code", Type: "date"},
-			next:        Field{Name: "code", Type: "text", ChangeType: true},
+			prev:        spec.Field{Name: "code", Type: "date"},
+			next:        spec.Field{Name: "code", Type: "text", ChangeType: true},
 			wantChanges: map[string]bool{"sqlite": true, "postgres": true, "mysql": true},
 		},
 		{
 			name:        "default alone",
-			prev:        Field{Name: "code", Type: "string", Required: true, Default: &was},
-			next:        Field{Name: "code", Type: "string", Required: true, Default: &now},
+			prev:        spec.Field{Name: "code", Type: "string", Required: true, Default: &was},
+			next:        spec.Field{Name: "code", Type: "string", Required: true, Default: &now},
 			wantChanges: map[string]bool{"postgres": true, "mysql": true},
 		},
 	}
 	for _, tt := range tests {
-		for _, db := range Databases {
+		for _, db := range spec.Databases {
 			t.Run(tt.name+"/"+db, func(t *testing.T) {
 				changes, err := alterColumn(tt.prev, tt.next, db)
 				if (err != nil) != tt.wantErr[db] {
@@ -1018,7 +1024,7 @@ func TestTypeConversions(t *testing.T) {
 // PostgreSQL is converted without a cast, which would cut the values too
 // long for it: PostgreSQL then fails the migration on them instead.
 func TestPostgresShortensWithoutCast(t *testing.T) {
-	changes, err := alterColumn(Field{Name: "code", Type: "string", MaxLength: 100}, Field{Name: "code", Type: "string", MaxLength: 50, ChangeType: true}, "postgres")
+	changes, err := alterColumn(spec.Field{Name: "code", Type: "string", MaxLength: 100}, spec.Field{Name: "code", Type: "string", MaxLength: 50, ChangeType: true}, "postgres")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,17 +14,19 @@ import (
 type fieldType struct {
 	goType string
 	// decoder returns the Go expression of the value decoder of f.
-	decoder func(f Field) string
+	decoder func(f spec.Field) string
 	// sample and other are distinct valid JSON values; invalid is a JSON
 	// value that draws the Pydantic error invalidType; null draws
 	// nullType when the field is required.
 	sample, other, invalid, invalidType, nullType string
 }
 
-func fixedDecoder(name string) func(Field) string { return func(Field) string { return name } }
+func fixedDecoder(name string) func(spec.Field) string {
+	return func(spec.Field) string { return name }
+}
 
 var fieldTypes = map[string]fieldType{
-	"string": {goType: "string", decoder: func(f Field) string { return fmt.Sprintf("stringMax(%d)", f.StringMaxLength()) },
+	"string": {goType: "string", decoder: func(f spec.Field) string { return fmt.Sprintf("stringMax(%d)", f.StringMaxLength()) },
 		sample: `"Arthur"`, other: `"Lancelot"`, invalid: `42`, invalidType: "string_type", nullType: "string_type"},
 	"text": {goType: "string", decoder: fixedDecoder("toText"),
 		sample: `"Once and future king."`, other: `"Knight of the Round Table."`, invalid: `["a"]`, invalidType: "string_type", nullType: "string_type"},
@@ -38,7 +42,7 @@ var fieldTypes = map[string]fieldType{
 		sample: `"2024-01-31T10:00:00Z"`, other: `"2025-06-01T08:30:00.5Z"`, invalid: `"yesterday"`, invalidType: "datetime_from_date_parsing", nullType: "datetime_type"},
 	"uuid": {goType: "uuid.UUID", decoder: fixedDecoder("toUUID"),
 		sample: `"3b241101-e2bb-4255-8caf-4136c566a962"`, other: `"9c5b94b1-35ad-49bb-b118-8e8fc24abf80"`, invalid: `"not-a-uuid"`, invalidType: "uuid_parsing", nullType: "uuid_type"},
-	"enum": {goType: "string", decoder: func(f Field) string {
+	"enum": {goType: "string", decoder: func(f spec.Field) string {
 		quoted := make([]string, len(f.Values))
 		for i, v := range f.Values {
 			quoted[i] = strconv.Quote(v)
@@ -57,7 +61,7 @@ type uses struct {
 	Default, OptionalDefault, OptionalDateTime, RequiredDateTime bool
 }
 
-func (u *uses) add(f Field) {
+func (u *uses) add(f spec.Field) {
 	switch f.Type {
 	case "int":
 		u.Int = true
@@ -86,11 +90,11 @@ func (u *uses) add(f Field) {
 func (u uses) Types() bool { return u.Date || u.DateTime || u.OptionalDefault }
 
 // newFieldView returns what the templates need of f on database db.
-func newFieldView(f Field, db string) fieldView {
+func newFieldView(f spec.Field, db string) fieldView {
 	ft := fieldTypes[f.Type]
 	fv := fieldView{
 		Name:        f.Name,
-		GoName:      goName(f.Name),
+		GoName:      spec.GoName(f.Name),
 		GoType:      ft.goType,
 		Required:    f.Required,
 		Decoder:     ft.decoder(f),
@@ -101,10 +105,10 @@ func newFieldView(f Field, db string) fieldView {
 		Invalid:     ft.invalid,
 		InvalidType: ft.invalidType,
 		NullType:    ft.nullType,
-		Scan:        "&u." + goName(f.Name),
+		Scan:        "&u." + spec.GoName(f.Name),
 		// The sample JSON, a Go raw string.
 		RegistrationJSON: "`" + ft.sample + "`",
-		Changed:          fmt.Sprintf("after.%[1]s != before.%[1]s", goName(f.Name)),
+		Changed:          fmt.Sprintf("after.%[1]s != before.%[1]s", spec.GoName(f.Name)),
 	}
 	if f.Type == "string" {
 		// Samples that fit the field's length.
@@ -172,8 +176,8 @@ func newFieldView(f Field, db string) fieldView {
 
 // goLiteral returns the Go expression of the value whose canonical text
 // is value, for field f.
-func goLiteral(f Field, value string) string {
-	value, _ = CanonicalValue(f, value)
+func goLiteral(f spec.Field, value string) string {
+	value, _ = spec.CanonicalValue(f, value)
 	switch f.Type {
 	case "int":
 		return "int64(" + value + ")"
@@ -197,8 +201,8 @@ func goLiteral(f Field, value string) string {
 
 // jsonLiteral returns the JSON the service writes for the value whose
 // canonical text is value, for field f.
-func jsonLiteral(f Field, value string) string {
-	value, _ = CanonicalValue(f, value)
+func jsonLiteral(f spec.Field, value string) string {
+	value, _ = spec.CanonicalValue(f, value)
 	switch f.Type {
 	case "int", "float", "bool":
 		return value
@@ -207,7 +211,7 @@ func jsonLiteral(f Field, value string) string {
 }
 
 // sqlType returns the column type of f on database db.
-func sqlType(f Field, db string) string {
+func sqlType(f spec.Field, db string) string {
 	switch db {
 	case "sqlite":
 		return map[string]string{
@@ -219,7 +223,7 @@ func sqlType(f Field, db string) string {
 			return fmt.Sprintf("VARCHAR(%d)", f.StringMaxLength())
 		}
 		return map[string]string{
-			"text": "TEXT", "enum": fmt.Sprintf("VARCHAR(%d)", maxEnumValueLength), "uuid": "UUID", "int": "BIGINT",
+			"text": "TEXT", "enum": fmt.Sprintf("VARCHAR(%d)", spec.MaxEnumValueLength), "uuid": "UUID", "int": "BIGINT",
 			"float": "DOUBLE PRECISION", "bool": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMPTZ",
 		}[f.Type]
 	case "mysql":
@@ -230,7 +234,7 @@ func sqlType(f Field, db string) string {
 		case "string":
 			return fmt.Sprintf("VARCHAR(%d)", f.StringMaxLength()) + binary
 		case "enum":
-			return fmt.Sprintf("VARCHAR(%d)", maxEnumValueLength) + binary
+			return fmt.Sprintf("VARCHAR(%d)", spec.MaxEnumValueLength) + binary
 		case "text":
 			// TEXT holds 64 KiB; LONGTEXT all a request body can carry.
 			return "LONGTEXT" + binary
@@ -244,7 +248,7 @@ func sqlType(f Field, db string) string {
 
 // columnDef returns the definition of f's column on database db: its
 // type, NOT NULL when required, and its default.
-func columnDef(f Field, db string) string {
+func columnDef(f spec.Field, db string) string {
 	def := sqlType(f, db)
 	if f.Required {
 		def += " NOT NULL"
@@ -262,8 +266,8 @@ func columnDef(f Field, db string) string {
 
 // sqlLiteral returns the SQL literal of the value whose canonical text is
 // value, for field f on database db.
-func sqlLiteral(f Field, value string, db string) string {
-	value, _ = CanonicalValue(f, value)
+func sqlLiteral(f spec.Field, value string, db string) string {
+	value, _ = spec.CanonicalValue(f, value)
 	switch f.Type {
 	case "int", "float":
 		return value
@@ -291,7 +295,7 @@ func sqlLiteral(f Field, value string, db string) string {
 
 // indexDDL returns the statement that creates f's index, or "" when it
 // has none.
-func indexDDL(f Field) string {
+func indexDDL(f spec.Field) string {
 	switch {
 	case f.Unique:
 		return fmt.Sprintf("CREATE UNIQUE INDEX %s ON users (%s);", indexName(f), f.Name)
@@ -303,7 +307,7 @@ func indexDDL(f Field) string {
 
 // indexName returns the name of f's index: users_<name>_key when unique,
 // users_<name>_idx otherwise.
-func indexName(f Field) string {
+func indexName(f spec.Field) string {
 	if f.Unique {
 		return "users_" + f.Name + "_key"
 	}

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"fmt"
 
 	"golang.org/x/mod/modfile"
@@ -39,7 +41,7 @@ var requirements = []Requirement{
 }
 
 // Requirements returns the modules the code generated for s imports.
-func Requirements(s Spec) []Requirement {
+func Requirements(s spec.Spec) []Requirement {
 	var out []Requirement
 	for _, r := range requirements {
 		if (r.Database == "" || r.Database == s.Database) && (r.Strategy == "" || s.UsesStrategy(r.Strategy)) {

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -29,15 +31,15 @@ type LockedFile struct {
 
 // Schema is the snapshot of the tables the migrations create.
 type Schema struct {
-	Database string  `json:"database"`
-	Fields   []Field `json:"fields"`
+	Database string       `json:"database"`
+	Fields   []spec.Field `json:"fields"`
 	// AccessTokens is set when the migrations create the access token
 	// table of the database strategy.
 	AccessTokens bool `json:"access_tokens,omitempty"`
 }
 
-func schemaOf(s Spec) Schema {
-	fields := []Field{}
+func schemaOf(s spec.Spec) Schema {
+	fields := []spec.Field{}
 	for _, f := range s.Fields {
 		fields = append(fields, f.Schema())
 	}

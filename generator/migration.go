@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"fmt"
 	"path"
 	"slices"
@@ -22,12 +24,12 @@ type schemaChange struct {
 // the spec s, in order, or an error naming the change it refuses and how
 // to proceed. A table that has had a migration may hold rows: every rule
 // here keeps them.
-func diffSchema(old Schema, s Spec) ([]schemaChange, error) {
+func diffSchema(old Schema, s spec.Spec) ([]schemaChange, error) {
 	db := s.Database
 	if old.Database != db {
 		return nil, fmt.Errorf("database: authgen.lock's migrations are for %s, authgen.yaml says %s; a project cannot move to another database by regenerating: start a new module and copy the data", old.Database, db)
 	}
-	oldFields := map[string]Field{}
+	oldFields := map[string]spec.Field{}
 	for _, f := range old.Fields {
 		oldFields[f.Name] = f
 	}
@@ -39,7 +41,7 @@ func diffSchema(old Schema, s Spec) ([]schemaChange, error) {
 		switch {
 		case ok:
 			kept[f.Name] = true
-		case f.RenamedFrom != "" && !slices.ContainsFunc(s.Fields, func(g Field) bool { return g.Name == f.RenamedFrom }):
+		case f.RenamedFrom != "" && !slices.ContainsFunc(s.Fields, func(g spec.Field) bool { return g.Name == f.RenamedFrom }):
 			prev, ok = oldFields[f.RenamedFrom]
 			if !ok {
 				problems = append(problems, fmt.Sprintf("field %q: renamed_from %q names no field of authgen.lock's schema; remove renamed_from once the rename is generated", f.Name, f.RenamedFrom))
@@ -89,7 +91,7 @@ func diffSchema(old Schema, s Spec) ([]schemaChange, error) {
 
 // addColumn adds f's column and its index. Existing rows take the
 // default, or null.
-func addColumn(f Field, db string) []schemaChange {
+func addColumn(f spec.Field, db string) []schemaChange {
 	c := schemaChange{
 		slug: "add_" + f.Name,
 		up:   []string{fmt.Sprintf("ALTER TABLE users ADD COLUMN %s %s;", f.Name, columnDef(f, db))},
@@ -104,7 +106,7 @@ func addColumn(f Field, db string) []schemaChange {
 
 // dropColumn drops f's index and column, with its data. Down brings the
 // column back empty.
-func dropColumn(f Field, db string) []schemaChange {
+func dropColumn(f spec.Field, db string) []schemaChange {
 	c := schemaChange{
 		slug: "drop_" + f.Name,
 		up:   []string{fmt.Sprintf("ALTER TABLE users DROP COLUMN %s;", f.Name)},
@@ -120,7 +122,7 @@ func dropColumn(f Field, db string) []schemaChange {
 }
 
 // renameColumn renames f's column, and its index, to name.
-func renameColumn(f Field, name, db string) schemaChange {
+func renameColumn(f spec.Field, name, db string) schemaChange {
 	c := schemaChange{
 		slug: "rename_" + f.Name + "_to_" + name,
 		up:   []string{fmt.Sprintf("ALTER TABLE users RENAME COLUMN %s TO %s;", f.Name, name)},
@@ -137,7 +139,7 @@ func renameColumn(f Field, name, db string) schemaChange {
 }
 
 // dropIndex returns the statement that drops f's index.
-func dropIndex(f Field, db string) string {
+func dropIndex(f spec.Field, db string) string {
 	if db == "mysql" {
 		return fmt.Sprintf("DROP INDEX %s ON users;", indexName(f))
 	}
@@ -150,7 +152,7 @@ func dropIndex(f Field, db string) string {
 //
 // An enum that loses values needs no migration: rows keep the values they
 // hold, and the service answers them as they are.
-func alterColumn(prev, f Field, db string) ([]schemaChange, error) {
+func alterColumn(prev, f spec.Field, db string) ([]schemaChange, error) {
 	allowed := f.ChangeType
 	prev, f = prev.Schema(), f.Schema()
 	var changes []schemaChange
@@ -169,7 +171,7 @@ func alterColumn(prev, f Field, db string) ([]schemaChange, error) {
 	if f.Required && !prev.Required && f.Default == nil {
 		return nil, fmt.Errorf("field %q becomes required, but rows may hold null in it: give it a default, which they take, or keep it optional", f.Name)
 	}
-	columnChanged := retyped || prev.Required != f.Required || !equalDefault(prev.Default, f.Default)
+	columnChanged := retyped || prev.Required != f.Required || !spec.SameDefault(prev.Default, f.Default)
 	if db == "sqlite" && !retyped && prev.Required == f.Required {
 		// SQLite cannot change a column's default in place, and the
 		// service writes every value itself: the column keeps its old
@@ -196,7 +198,7 @@ func alterColumn(prev, f Field, db string) ([]schemaChange, error) {
 // modifyColumn returns the change of a column's type, nullability or
 // default from prev's to f's, and false when the database's column does
 // not change (a string's length on SQLite).
-func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
+func modifyColumn(prev, f spec.Field, db string) (schemaChange, bool) {
 	c := schemaChange{slug: "alter_" + f.Name}
 	required := f.Required && !prev.Required
 	switch db {
@@ -204,7 +206,7 @@ func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 		c.up = postgresAlter(prev, f, required)
 		c.down = postgresAlter(f, prev, false)
 	case "mysql":
-		modify := func(field Field) string {
+		modify := func(field spec.Field) string {
 			return fmt.Sprintf("ALTER TABLE users MODIFY COLUMN %s %s;", field.Name, columnDef(field, db))
 		}
 		if required {
@@ -227,14 +229,14 @@ func modifyColumn(prev, f Field, db string) (schemaChange, bool) {
 }
 
 // backfillSQL returns the statement that gives f's nulls its default.
-func backfillSQL(f Field, db string) string {
+func backfillSQL(f spec.Field, db string) string {
 	return fmt.Sprintf("UPDATE users SET %s = %s WHERE %s IS NULL;", f.Name, sqlLiteral(f, *f.Default, db), f.Name)
 }
 
 // postgresAlter returns the statements that turn prev's column into f's
 // on PostgreSQL; with backfill, its nulls take f's default before it
 // becomes NOT NULL.
-func postgresAlter(prev, f Field, backfill bool) []string {
+func postgresAlter(prev, f spec.Field, backfill bool) []string {
 	var stmts []string
 	alter := func(format string, args ...any) {
 		stmts = append(stmts, fmt.Sprintf("ALTER TABLE users ALTER COLUMN %s ", f.Name)+fmt.Sprintf(format, args...)+";")
@@ -257,7 +259,7 @@ func postgresAlter(prev, f Field, backfill bool) []string {
 	switch {
 	case f.Default == nil && prev.Default != nil && !retyped:
 		alter("DROP DEFAULT")
-	case f.Default != nil && (retyped || !equalDefault(prev.Default, f.Default)):
+	case f.Default != nil && (retyped || !spec.SameDefault(prev.Default, f.Default)):
 		alter("SET DEFAULT %s", sqlLiteral(f, *f.Default, "postgres"))
 	}
 	if backfill {
@@ -277,7 +279,7 @@ func postgresAlter(prev, f Field, backfill bool) []string {
 // converted, and the name. A required column without a default is added
 // with one its values replace at once, as SQLite adds no NOT NULL column
 // without.
-func sqliteRebuildColumn(prev, f Field) []string {
+func sqliteRebuildColumn(prev, f spec.Field) []string {
 	tmp := f
 	tmp.Name = f.Name + "_new"
 	def := columnDef(tmp, "sqlite")

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,7 +18,7 @@ import (
 
 // Input is everything a plan is made from.
 type Input struct {
-	Spec Spec
+	Spec spec.Spec
 	// Module is the module path of the target module, from its go.mod.
 	Module string
 	// Lock is the lock of the previous run, or nil on the first.
@@ -99,7 +101,7 @@ func Generate(in Input) (Plan, error) {
 	return plan, nil
 }
 
-func render(row outputFile, v view, s Spec) (File, error) {
+func render(row outputFile, v view, s spec.Spec) (File, error) {
 	name := strings.ReplaceAll(row.template, "{db}", s.Database)
 	src, err := fs.ReadFile(templates.FS, name)
 	if err != nil {

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -10,9 +12,9 @@ import (
 )
 
 func testInput() Input {
-	spec := DefaultSpec()
-	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
-	return Input{Spec: spec, Module: "example.com/app", Version: "v0.0.0-version-marker"}
+	sp := spec.DefaultSpec()
+	sp.Fields = []spec.Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
+	return Input{Spec: sp, Module: "example.com/app", Version: "v0.0.0-version-marker"}
 }
 
 // TestGenerateIsDeterministic renders the same input twice and expects the
@@ -88,7 +90,7 @@ func TestGenerateMigratesSchemaChange(t *testing.T) {
 	if _, ok := same.Lock.Files["internal/auth/migrations/0001_init.sql"]; !ok {
 		t.Error("the lock lost the checksum of the past migration")
 	}
-	in.Spec.Fields = append(in.Spec.Fields, Field{Name: "plan", Type: "string"})
+	in.Spec.Fields = append(in.Spec.Fields, spec.Field{Name: "plan", Type: "string"})
 	next, err := Generate(in)
 	if err != nil {
 		t.Fatalf("Generate with a new field: %v", err)
@@ -109,7 +111,7 @@ func TestGenerateMigratesSchemaChange(t *testing.T) {
 
 func TestGenerateRefusesGoNameCollision(t *testing.T) {
 	in := testInput()
-	in.Spec.Fields = []Field{{Name: "i_d", Type: "int"}}
+	in.Spec.Fields = []spec.Field{{Name: "i_d", Type: "int"}}
 	if _, err := Generate(in); err == nil || !strings.Contains(err.Error(), "both become the Go field ID") {
 		t.Errorf("err = %v, want a Go name collision", err)
 	}

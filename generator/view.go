@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"github.com/authgen/authgen/spec"
+
 	"fmt"
 	"path"
 	"strings"
@@ -52,8 +54,8 @@ type view struct {
 	AccessTokensDDL string
 
 	TokenLifetime int
-	Cookie        Cookie
-	Password      PasswordPolicy
+	Cookie        spec.Cookie
+	Password      spec.PasswordPolicy
 
 	RequiresVerification  bool
 	ResetPasswordLifetime int
@@ -182,10 +184,10 @@ func buildView(in Input) (view, error) {
 	v.HasRedis = s.UsesStrategy("redis")
 	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for _, f := range s.Fields {
-		if other, ok := goNames[goName(f.Name)]; ok {
-			return view{}, fmt.Errorf("user.fields: %q and %q both become the Go field %s; rename one", other, f.Name, goName(f.Name))
+		if other, ok := goNames[spec.GoName(f.Name)]; ok {
+			return view{}, fmt.Errorf("user.fields: %q and %q both become the Go field %s; rename one", other, f.Name, spec.GoName(f.Name))
 		}
-		goNames[goName(f.Name)] = f.Name
+		goNames[spec.GoName(f.Name)] = f.Name
 		fv := newFieldView(f, s.Database)
 		if f.Required && f.Default == nil {
 			v.RequiredFields = append(v.RequiredFields, f.Name)
@@ -245,29 +247,4 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		DeleteAccessToken:         fmt.Sprintf("DELETE FROM access_tokens WHERE token = %s", d.placeholder(1)),
 		DeleteExpiredAccessTokens: fmt.Sprintf("DELETE FROM access_tokens WHERE created_at <= %s", d.placeholder(1)),
 	}
-}
-
-// commonInitialisms are the words Go writes in capitals, as golint does.
-var commonInitialisms = map[string]bool{
-	"api": true, "ascii": true, "cpu": true, "css": true, "dns": true, "eof": true, "guid": true,
-	"html": true, "http": true, "https": true, "id": true, "ip": true, "json": true, "os": true,
-	"sql": true, "ssh": true, "tcp": true, "tls": true, "ttl": true, "udp": true, "ui": true,
-	"uid": true, "uri": true, "url": true, "utf8": true, "uuid": true, "xml": true,
-}
-
-// goName turns a snake_case name into an exported Go name: first_name
-// becomes FirstName, avatar_url becomes AvatarURL.
-func goName(snake string) string {
-	var b strings.Builder
-	for _, word := range strings.Split(snake, "_") {
-		if word == "" {
-			continue
-		}
-		if commonInitialisms[word] {
-			b.WriteString(strings.ToUpper(word))
-			continue
-		}
-		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
-	}
-	return b.String()
 }

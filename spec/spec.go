@@ -1,9 +1,7 @@
-// Package generator turns an authgen spec into a plan of files: the
-// generated authentication service, its migrations and its scaffolds.
-//
-// Generate is a pure function: it reads no disk and writes nothing. The
-// commands apply, print or check the Plan it returns.
-package generator
+// Package spec is the one home of authgen.yaml: the model of what authgen
+// generates, every rule it must meet, and reading, writing and editing the
+// file in place.
+package spec
 
 import (
 	"errors"
@@ -19,8 +17,8 @@ import (
 	"unicode/utf8"
 )
 
-// SpecVersion is the only authgen.yaml format version this authgen reads.
-const SpecVersion = 1
+// FormatVersion is the only authgen.yaml format version this authgen reads.
+const FormatVersion = 1
 
 // Spec is the validated content of authgen.yaml.
 type Spec struct {
@@ -117,7 +115,7 @@ const (
 	// maxIndexedStringLength keeps an index within MySQL's 3072 bytes of
 	// four-byte characters.
 	maxIndexedStringLength = 768
-	maxEnumValueLength     = 64
+	MaxEnumValueLength     = 64
 )
 
 // Default values of a spec.
@@ -146,7 +144,7 @@ func DefaultBackends() []Backend {
 // DefaultSpec returns the spec that `authgen init --yes` writes.
 func DefaultSpec() Spec {
 	return Spec{
-		Version:       SpecVersion,
+		Version:       FormatVersion,
 		Database:      DefaultDatabase,
 		Backends:      DefaultBackends(),
 		Package:       DefaultPackage,
@@ -317,8 +315,8 @@ func (f Field) validate() error {
 	seen := map[string]bool{}
 	for _, v := range f.Values {
 		switch {
-		case v == "" || utf8.RuneCountInString(v) > maxEnumValueLength || strings.ContainsRune(v, 0):
-			return fmt.Errorf("field %q: enum value %q must have 1 to %d characters", f.Name, v, maxEnumValueLength)
+		case v == "" || utf8.RuneCountInString(v) > MaxEnumValueLength || strings.ContainsRune(v, 0):
+			return fmt.Errorf("field %q: enum value %q must have 1 to %d characters", f.Name, v, MaxEnumValueLength)
 		case seen[v]:
 			return fmt.Errorf("field %q: enum value %q is listed twice", f.Name, v)
 		}
@@ -415,10 +413,10 @@ func (f Field) Schema() Field {
 func (f Field) SameSchema(g Field) bool {
 	f, g = f.Schema(), g.Schema()
 	return f.Name == g.Name && f.Type == g.Type && f.Required == g.Required && f.MaxLength == g.MaxLength &&
-		slices.Equal(f.Values, g.Values) && equalDefault(f.Default, g.Default) && f.Unique == g.Unique && f.Indexed == g.Indexed
+		slices.Equal(f.Values, g.Values) && SameDefault(f.Default, g.Default) && f.Unique == g.Unique && f.Indexed == g.Indexed
 }
 
-func equalDefault(a, b *string) bool {
+func SameDefault(a, b *string) bool {
 	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
@@ -459,8 +457,8 @@ func (s Spec) Validate() []Problem {
 	add := func(path, format string, args ...any) {
 		problems = append(problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 	}
-	if s.Version != SpecVersion {
-		add("version", "%d is not supported; set it to %d", s.Version, SpecVersion)
+	if s.Version != FormatVersion {
+		add("version", "%d is not supported; set it to %d", s.Version, FormatVersion)
 	}
 	if !slices.Contains(Databases, s.Database) {
 		add("database", "%q is not supported (allowed: %s)", s.Database, strings.Join(Databases, ", "))
@@ -551,4 +549,32 @@ func (s Spec) usesTransport(t string) bool {
 // UsesStrategy reports whether a backend of s uses the strategy.
 func (s Spec) UsesStrategy(strategy string) bool {
 	return slices.ContainsFunc(s.Backends, func(b Backend) bool { return b.Strategy == strategy })
+}
+
+// FileName is the name of the spec file in the module root.
+const FileName = "authgen.yaml"
+
+// commonInitialisms are the words Go writes in capitals, as golint does.
+var commonInitialisms = map[string]bool{
+	"api": true, "ascii": true, "cpu": true, "css": true, "dns": true, "eof": true, "guid": true,
+	"html": true, "http": true, "https": true, "id": true, "ip": true, "json": true, "os": true,
+	"sql": true, "ssh": true, "tcp": true, "tls": true, "ttl": true, "udp": true, "ui": true,
+	"uid": true, "uri": true, "url": true, "utf8": true, "uuid": true, "xml": true,
+}
+
+// GoName turns a snake_case name into an exported Go name: first_name
+// becomes FirstName, avatar_url becomes AvatarURL.
+func GoName(snake string) string {
+	var b strings.Builder
+	for _, word := range strings.Split(snake, "_") {
+		if word == "" {
+			continue
+		}
+		if commonInitialisms[word] {
+			b.WriteString(strings.ToUpper(word))
+			continue
+		}
+		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	}
+	return b.String()
 }

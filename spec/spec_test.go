@@ -1,4 +1,4 @@
-package generator
+package spec
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ func TestParseSpecRoundTrip(t *testing.T) {
 	spec := DefaultSpec()
 	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
 	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64}
-	got, err := ParseSpec(SpecFile, FormatSpec(spec))
+	got, err := Parse(FileName, Format(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
 	}
@@ -21,7 +21,7 @@ func TestParseSpecRoundTrip(t *testing.T) {
 }
 
 func TestParseSpecDefaults(t *testing.T) {
-	got, err := ParseSpec(SpecFile, []byte("version: 1\n"))
+	got, err := Parse(FileName, []byte("version: 1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,13 +66,13 @@ func TestParseSpecErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseSpec(SpecFile, []byte(tt.yaml))
+			_, err := Parse(FileName, []byte(tt.yaml))
 			if err == nil {
-				t.Fatalf("ParseSpec accepted:\n%s", tt.yaml)
+				t.Fatalf("Parse accepted:\n%s", tt.yaml)
 			}
-			var se *SpecError
+			var se *ParseError
 			if !errors.As(err, &se) {
-				t.Errorf("error is %T, want *SpecError", err)
+				t.Errorf("error is %T, want *ParseError", err)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
@@ -141,8 +141,8 @@ func TestBackendFromKind(t *testing.T) {
 
 func TestGoName(t *testing.T) {
 	for in, want := range map[string]string{"first_name": "FirstName", "avatar_url": "AvatarURL", "user_id": "UserID", "age": "Age", "a1_b2": "A1B2"} {
-		if got := goName(in); got != want {
-			t.Errorf("goName(%q) = %q, want %q", in, got, want)
+		if got := GoName(in); got != want {
+			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package generator
+package spec
 
 import (
 	"bytes"
@@ -10,34 +10,34 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// SpecError lists what is wrong with a spec file, each problem with the
+// ParseError lists what is wrong with a spec file, each problem with the
 // file and line it stands on.
-type SpecError struct {
+type ParseError struct {
 	File     string
 	Problems []string
 }
 
-func (e *SpecError) Error() string {
+func (e *ParseError) Error() string {
 	return strings.Join(e.Problems, "\n")
 }
 
-// ParseSpec reads authgen.yaml content. Keys left out take their defaults;
+// Parse reads authgen.yaml content. Keys left out take their defaults;
 // unknown keys and bad values are errors naming the file and line. file
 // names the file in messages.
-func ParseSpec(file string, data []byte) (Spec, error) {
+func Parse(file string, data []byte) (Spec, error) {
 	d := specDecoder{file: file, lines: map[string]int{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Spec{}, &SpecError{File: file, Problems: []string{fmt.Sprintf("%s: %s; fix the YAML syntax", file, strings.TrimPrefix(err.Error(), "yaml: "))}}
+		return Spec{}, &ParseError{File: file, Problems: []string{fmt.Sprintf("%s: %s; fix the YAML syntax", file, strings.TrimPrefix(err.Error(), "yaml: "))}}
 	}
 	if len(doc.Content) == 0 {
-		return Spec{}, &SpecError{File: file, Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", file)}}
+		return Spec{}, &ParseError{File: file, Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", file)}}
 	}
 	spec := DefaultSpec()
 	spec.Version = 0
 	d.root(doc.Content[0], &spec)
 	if _, ok := d.lines["version"]; !ok && len(d.problems) == 0 {
-		d.problems = append(d.problems, fmt.Sprintf("%s:%d: version: missing; add `version: %d` at the top", file, doc.Content[0].Line, SpecVersion))
+		d.problems = append(d.problems, fmt.Sprintf("%s:%d: version: missing; add `version: %d` at the top", file, doc.Content[0].Line, FormatVersion))
 	}
 	if len(d.problems) == 0 {
 		for _, p := range spec.Validate() {
@@ -45,7 +45,7 @@ func ParseSpec(file string, data []byte) (Spec, error) {
 		}
 	}
 	if len(d.problems) > 0 {
-		return Spec{}, &SpecError{File: file, Problems: d.problems}
+		return Spec{}, &ParseError{File: file, Problems: d.problems}
 	}
 	return spec, nil
 }
@@ -268,9 +268,9 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 	})
 }
 
-// FormatSpec renders a spec as the content of authgen.yaml, commented so
+// Format renders a spec as the content of authgen.yaml, commented so
 // that a reader knows what each key does.
-func FormatSpec(s Spec) []byte {
+func Format(s Spec) []byte {
 	var b bytes.Buffer
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# authgen.yaml: what authgen generates your authentication service from.\n")
