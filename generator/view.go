@@ -170,9 +170,6 @@ func buildView(in Input) (view, error) {
 		ResetPasswordLifetime: s.ResetPasswordLifetime,
 		VerifyLifetime:        s.VerifyLifetime,
 	}
-	if strings.Contains(v.Package, "-") {
-		return view{}, fmt.Errorf("output.package: the last element %q is not a valid Go package name; use letters, digits and _", v.Package)
-	}
 	for _, b := range s.Backends {
 		bv := backendView{Name: b.Name, Prefix: "/auth/" + b.Name, Transport: b.Transport, Strategy: b.Strategy}
 		v.Backends = append(v.Backends, bv)
@@ -182,12 +179,7 @@ func buildView(in Input) (view, error) {
 	v.HasJWT = s.UsesStrategy("jwt")
 	v.HasDatabaseStrategy = s.UsesStrategy("database")
 	v.HasRedis = s.UsesStrategy("redis")
-	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for _, f := range s.Fields {
-		if other, ok := goNames[spec.GoName(f.Name)]; ok {
-			return view{}, fmt.Errorf("user.fields: %q and %q both become the Go field %s; rename one", other, f.Name, spec.GoName(f.Name))
-		}
-		goNames[spec.GoName(f.Name)] = f.Name
 		fv := newFieldView(f, s.Database)
 		if f.Required && f.Default == nil {
 			v.RequiredFields = append(v.RequiredFields, f.Name)

@@ -199,7 +199,7 @@ func ParseField(s string) (Field, error) {
 	}
 	f := Field{Name: parts[0], Type: parts[1]}
 	if values, ok := strings.CutPrefix(f.Type, "enum["); ok && strings.HasSuffix(values, "]") {
-		f.Type, f.Values = "enum", strings.Split(strings.TrimSuffix(values, "]"), ",")
+		f.Type, f.Values = "enum", SplitValues(strings.TrimSuffix(values, "]"))
 	}
 	if len(parts) == 3 {
 		switch parts[2] {
@@ -210,7 +210,7 @@ func ParseField(s string) (Field, error) {
 			return Field{}, fmt.Errorf("field %q: the third part must be \"required\" or \"optional\"", s)
 		}
 	}
-	return f, f.validate()
+	return f, f.Validate()
 }
 
 // String returns the flag form of the field.
@@ -283,7 +283,20 @@ func (f Field) StringMaxLength() int {
 	return f.MaxLength
 }
 
-func (f Field) validate() error {
+// SplitValues splits a comma-separated list of enum values, as a flag or
+// a prompt gives them, trimming the spaces around each: "free, pro" is
+// free and pro.
+func SplitValues(list string) []string {
+	values := strings.Split(list, ",")
+	for i, v := range values {
+		values[i] = strings.TrimSpace(v)
+	}
+	return values
+}
+
+// Validate checks the field on its own, as authgen.yaml's user.fields
+// would be checked.
+func (f Field) Validate() error {
 	if err := ValidateFieldName(f.Name); err != nil {
 		return err
 	}
@@ -485,14 +498,20 @@ func (s Spec) Validate() []Problem {
 	}
 	fields := map[string]bool{}
 	renamed := map[string]bool{}
+	// The Go names of the User struct's fields: two names that differ only
+	// in underscores would collide there.
+	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for i, f := range s.Fields {
 		at := fmt.Sprintf("user.fields[%d]", i)
-		if err := f.validate(); err != nil {
+		if err := f.Validate(); err != nil {
 			add(at, "%v", err)
 		} else if fields[f.Name] {
 			add(at+".name", "field %q is declared twice", f.Name)
+		} else if other, ok := goNames[GoName(f.Name)]; ok {
+			add(at+".name", "%q and %q both become the Go field %s; rename one", other, f.Name, GoName(f.Name))
 		}
 		fields[f.Name] = true
+		goNames[GoName(f.Name)] = f.Name
 		if f.RenamedFrom != "" {
 			if renamed[f.RenamedFrom] {
 				add(at+".renamed_from", "two fields are renamed from %q", f.RenamedFrom)
@@ -511,6 +530,8 @@ func (s Spec) Validate() []Problem {
 	}
 	if err := ValidateDir(s.Package); err != nil {
 		add("output.package", "%v", err)
+	} else if name := path.Base(s.Package); strings.Contains(name, "-") {
+		add("output.package", "the last element %q is not a valid Go package name; use letters, digits and _", name)
 	}
 	if err := ValidateDir(s.Server); err != nil {
 		add("output.server", "%v", err)
