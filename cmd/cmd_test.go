@@ -306,7 +306,7 @@ func TestGenerateCheckAndDryRun(t *testing.T) {
 	if code, out := run(t, Env{}, "generate", dir, "--check", "--dry-run"); code != ExitError {
 		t.Errorf("--check --dry-run: exit %d:\n%s", code, out)
 	}
-	if code, out := run(t, Env{}, "generate", t.TempDir()); code != ExitError || !strings.Contains(out, "run `authgen init` first") {
+	if code, out := run(t, Env{}, "generate", t.TempDir()); code != ExitError || !strings.Contains(out, "run `authgen init`") {
 		t.Errorf("generate without authgen.yaml: exit %d:\n%s", code, out)
 	}
 }

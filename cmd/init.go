@@ -15,8 +15,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/mod/module"
-
-	"github.com/authgen/authgen/generator"
 )
 
 // initFlags are the answers init can take from flags, one for each
@@ -57,7 +55,7 @@ The answers are saved in authgen.yaml for later runs of authgen generate.`,
 	fl.StringVar(&f.pkg, "package", spec.DefaultPackage, "directory of the generated package")
 	fl.StringVar(&f.server, "server", spec.DefaultServer, "directory of the server's main package")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "ask nothing: take flags and defaults")
-	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run `go mod tidy` after writing")
+	addNoTidyFlag(c, &f.noTidy)
 	_ = c.RegisterFlagCompletionFunc("db", cobra.FixedCompletions(spec.Databases, cobra.ShellCompDirectiveNoFileComp))
 	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(spec.BackendKinds(), cobra.ShellCompDirectiveNoFileComp))
 	return c
@@ -66,48 +64,35 @@ The answers are saved in authgen.yaml for later runs of authgen generate.`,
 func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	specPath := filepath.Join(dir, spec.FileName)
 	if _, err := os.Stat(specPath); err == nil {
-		return usageError("%s already exists: edit it and run `authgen generate`", specPath)
+		return usageError("%s already exists: edit it and run `authgen generate%s`", specPath, dirSuffix(dir))
 	}
 	sp, err := specFromFlags(f)
 	if err != nil {
 		return err
 	}
+	p, err := openOrCreateModule(dir, f.module)
+	if err != nil {
+		return err
+	}
 	asked := false
-	if env.Interactive && !f.yes {
-		p := env.Prompter
-		if p == nil {
-			p = NewTerminalPrompter(env.Stdin, env.Stdout)
+	switch {
+	case env.Interactive && !f.yes:
+		prompter := env.Prompter
+		if prompter == nil {
+			prompter = NewTerminalPrompter(env.Stdin, env.Stdout)
 		}
-		if err := askSpec(p, cmd.Flags(), &sp); err != nil {
+		if err := askSpec(prompter, cmd.Flags(), &sp); err != nil {
 			return &exitError{code: ExitError, err: fmt.Errorf("asking: %w", err)}
 		}
 		asked = true
+	case !f.yes && !answeredByFlags(cmd.Flags()):
+		fmt.Fprintln(env.Stderr, "authgen: standard input is not a terminal, so nothing is asked: the flags and the defaults are taken (--yes says so and silences this)")
 	}
-	if err := prepareModule(dir, f.module); err != nil {
-		return err
-	}
-	module, err := readModulePath(dir)
-	if err != nil {
-		return err
-	}
-	// Plan once before writing anything, so that a spec the generator
-	// refuses, or files in the way, leave no authgen.yaml behind.
-	plan, err := generator.Generate(generator.Input{Spec: sp, Module: module, Version: env.Version})
+	file, err := spec.NewFile(spec.FileName, sp)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	changes, err := generator.Diff(dir, plan, nil)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if err := refuseConflicts(generator.Conflicts(changes, false), "move them away, or run `authgen generate --force` after writing authgen.yaml yourself"); err != nil {
-		return err
-	}
-	if err := os.WriteFile(specPath, spec.Format(sp), 0o644); err != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("writing %s: %w", specPath, err)}
-	}
-	fmt.Fprintf(env.Stdout, "wrote %s\n", specPath)
-	if err := runGenerate(cmd.Context(), env, dir, generateOptions{noTidy: f.noTidy}); err != nil {
+	if err := p.run(cmd.Context(), env, file, runOptions{noTidy: f.noTidy, quiet: quiet(cmd), fresh: true}); err != nil {
 		return err
 	}
 	if asked {
@@ -115,10 +100,20 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	}
 	start := "go run ./" + sp.Server
 	if dir != "." {
-		start = "cd " + dir + " && " + start
+		start = "cd " + shellQuote(dir) + " && " + start
 	}
-	fmt.Fprintf(env.Stdout, "\nStart the server:\n  %s\n", start)
+	fmt.Fprintf(env.Stdout, "\nStart the server (the first build compiles the database driver, which takes a while):\n  %s\n", start)
 	return nil
+}
+
+// answeredByFlags reports whether flags answer every question init asks.
+func answeredByFlags(flags *pflag.FlagSet) bool {
+	for _, name := range []string{"db", "backend", "field", "package", "server"} {
+		if !flags.Changed(name) {
+			return false
+		}
+	}
+	return true
 }
 
 // specFromFlags builds the spec the flags describe; a bad value is an
@@ -281,40 +276,32 @@ func equivalentCommand(sp spec.Spec) string {
 	return strings.Join(parts, " ")
 }
 
-// prepareModule creates dir, and a go.mod for modulePath in it when it has
-// none. An existing go.mod must declare modulePath, when one is given.
-func prepareModule(dir, modulePath string) error {
-	gomod := filepath.Join(dir, "go.mod")
-	_, err := os.Stat(gomod)
+// openOrCreateModule returns the project of the module at dir, or of a
+// new module for modulePath when dir has no go.mod: its go.mod is then
+// made in memory and written with the rest. An existing go.mod must
+// declare modulePath, when one is given.
+func openOrCreateModule(dir, modulePath string) (*project, error) {
+	_, err := os.Stat(filepath.Join(dir, "go.mod"))
 	switch {
 	case err == nil:
-		if modulePath == "" {
-			return nil
-		}
-		have, err := readModulePath(dir)
+		p, err := openModule(dir)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if have != modulePath {
-			return usageError("--module %s: %s already declares module %s", modulePath, gomod, have)
+		if modulePath != "" && p.module != modulePath {
+			return nil, usageError("--module %s: %s already declares module %s", modulePath, filepath.Join(dir, "go.mod"), p.module)
 		}
-		return nil
+		return p, nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	case modulePath == "":
-		return usageError("no go.mod in %s: run `go mod init <module>` there, or pass --module", dir)
+		return nil, usageError("no go.mod in %s: run `go mod init <module path>` there, or pass --module <module path>", dir)
 	}
 	if err := module.CheckPath(modulePath); err != nil {
-		return usageError("--module: %v", err)
+		return nil, usageError("--module: %v", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	content := fmt.Sprintf("module %s\n\ngo %s\n", modulePath, goVersion())
-	if err := os.WriteFile(gomod, []byte(content), 0o644); err != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("writing %s: %w", gomod, err)}
-	}
-	return nil
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n", modulePath, goVersion())
+	return &project{dir: dir, module: modulePath, gomod: []byte(gomod), newGomod: true}, nil
 }
 
 // goVersion is the language version of a new go.mod: that of the Go

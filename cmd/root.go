@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -80,18 +81,32 @@ a runnable server and its tests. The service speaks the HTTP API of FastAPI User
   authgen init       ask what to generate, save it in authgen.yaml, generate
   authgen generate   regenerate after editing authgen.yaml (--check in CI)
   authgen field      add or remove a custom field of the user model, then regenerate`,
+		Example: `  authgen init                    # on a terminal: asks, then generates
+  authgen init --yes              # SQLite, a bearer and a cookie JWT backend
+  authgen field add nickname string --max-length 64
+  authgen generate --check        # in CI`,
+		Version:       env.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("authgen {{.Version}}\n")
+	root.PersistentFlags().BoolP("quiet", "q", false, "print only the summary line")
 	root.AddCommand(newInitCommand(env), newGenerateCommand(env), newFieldCommand(env), newVersionCommand(env))
 	return root
 }
 
+// quiet reports whether the command runs with --quiet.
+func quiet(cmd *cobra.Command) bool {
+	q, _ := cmd.Flags().GetBool("quiet")
+	return q
+}
+
 func newVersionCommand(env *Env) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print authgen's version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print authgen's version, commit and Go version",
+		Example: "  authgen version\n  authgen --version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(cmd.OutOrStdout(), "authgen", env.Version)
 			return nil
@@ -99,14 +114,42 @@ func newVersionCommand(env *Env) *cobra.Command {
 	}
 }
 
-// BuildVersion returns the version authgen was built as: the module
-// version for `go install ...@vX`, "devel" for a build from source.
+// BuildVersion returns what authgen was built from, as authgen version
+// prints it and authgen.lock records it: the module version (v1.2.0 for
+// `go install ...@v1.2.0`, devel for a build from a checkout), then the
+// commit, when known, and the Go version, such as
+// "devel (commit 1a2b3c4d5e6f, modified, go1.26.8)".
 func BuildVersion() string {
 	info, ok := debug.ReadBuildInfo()
-	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
+	if !ok {
 		return "devel"
 	}
-	return info.Main.Version
+	return formatBuildInfo(info)
+}
+
+func formatBuildInfo(info *debug.BuildInfo) string {
+	version := info.Main.Version
+	if version == "" || version == "(devel)" {
+		version = "devel"
+	}
+	var details []string
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	if rev := settings["vcs.revision"]; rev != "" {
+		details = append(details, "commit "+rev[:min(len(rev), 12)])
+		if settings["vcs.modified"] == "true" {
+			details = append(details, "modified")
+		}
+	}
+	if info.GoVersion != "" {
+		details = append(details, info.GoVersion)
+	}
+	if len(details) == 0 {
+		return version
+	}
+	return version + " (" + strings.Join(details, ", ") + ")"
 }
 
 // usageError is bad usage: a flag value or argument authgen cannot take.

@@ -65,6 +65,10 @@ func Diff(root string, plan Plan, prev *Lock) ([]Change, error) {
 			c.Action = Skip
 		case bytes.Equal(disk, f.Content):
 			c.Action = Identical
+		case f.Owner == SpecOwned:
+			// An edit the command made in memory: init and field write
+			// authgen.yaml with the files it makes.
+			c.Action = Overwrite
 		case f.Owner == Migration:
 			c.Action, c.Why = Conflict, "past migration changed"
 		case prev != nil && prev.Files[f.Path].SHA256 == Hash(disk):
@@ -129,6 +133,9 @@ func Drifts(changes []Change, plan Plan, prev *Lock) []Drift {
 	for _, c := range changes {
 		var code string
 		switch {
+		case c.Owner == SpecOwned:
+			// authgen.yaml is what the tree is checked against.
+			continue
 		case c.Action == Create && c.Owner == Migration:
 			code = "migration pending"
 		case c.Action == Create && c.Owner == Generated:

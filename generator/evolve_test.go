@@ -179,7 +179,7 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 	for i, step := range steps {
 		sp := step.sp
 		sp.Database = d.name
-		plan, err := Generate(Input{Spec: sp, Module: evolveModule, Lock: lock, Version: "test"})
+		plan, err := Generate(Input{Spec: specFile(t, sp), Module: evolveModule, Lock: lock, Version: "test"})
 		if err != nil {
 			t.Fatalf("step %s: Generate: %v", step.name, err)
 		}
@@ -210,7 +210,7 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 		e.insert(sp, i*rowsPerStep)
 
 		// The same spec against the new lock has nothing more to migrate.
-		again, err := Generate(Input{Spec: sp, Module: evolveModule, Lock: &plan.Lock, Version: "test"})
+		again, err := Generate(Input{Spec: specFile(t, sp), Module: evolveModule, Lock: &plan.Lock, Version: "test"})
 		if err != nil {
 			t.Errorf("step %s: regenerating the same spec: %v", step.name, err)
 		} else if m := migrationsOf(again); len(m) > 0 {
@@ -539,7 +539,7 @@ func (e *evolution) strings(query string) []string {
 func (e *evolution) freshInstall(sp spec.Spec) []string {
 	t := e.t
 	t.Helper()
-	plan, err := Generate(Input{Spec: sp, Module: evolveModule, Version: "test"})
+	plan, err := Generate(Input{Spec: specFile(t, sp), Module: evolveModule, Version: "test"})
 	if err != nil {
 		t.Fatalf("generating the last spec without a lock: %v", err)
 	}
@@ -901,12 +901,12 @@ func TestMigrationRefusals(t *testing.T) {
 			t.Run(db+"/"+tt.name, func(t *testing.T) {
 				sp := base()
 				sp.Database = db
-				first, err := Generate(Input{Spec: sp, Module: evolveModule, Version: "test"})
+				first, err := Generate(Input{Spec: specFile(t, sp), Module: evolveModule, Version: "test"})
 				if err != nil {
 					t.Fatalf("generating the base spec: %v", err)
 				}
 				tt.change(&sp)
-				plan, err := Generate(Input{Spec: sp, Module: evolveModule, Lock: &first.Lock, Version: "test"})
+				plan, err := Generate(Input{Spec: specFile(t, sp), Module: evolveModule, Lock: &first.Lock, Version: "test"})
 				if tt.wantErr != nil {
 					if err == nil {
 						t.Fatalf("Generate succeeded with migrations %v; want an error mentioning %q", filePaths(migrationsOf(plan)), tt.wantErr)

@@ -11,6 +11,9 @@ const (
 	UserOwned Owner = "user"
 	// Migration files are written once and must never change after.
 	Migration Owner = "migration"
+	// SpecOwned is authgen.yaml: the user's, which init writes and field
+	// edits; generate writes it back as it read it.
+	SpecOwned Owner = "spec"
 )
 
 // outputFile is one row of the table of files authgen produces.

@@ -54,19 +54,19 @@ func (c goldenCase) expectedTree(t *testing.T) (map[string][]byte, spec.Spec) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spec.Parse(c.specPath, data)
+	file, err := spec.ParseFile(c.specPath, data)
 	if err != nil {
 		t.Fatalf("parsing %s: %v", c.specPath, err)
 	}
-	plan, err := Generate(Input{Spec: sp, Module: "example.com/" + c.name, Version: "devel"})
+	plan, err := Generate(Input{Spec: file, Module: "example.com/" + c.name, Version: "devel"})
 	if err != nil {
 		t.Fatalf("generating %s: %v", c.name, err)
 	}
-	tree := map[string][]byte{spec.FileName: data, LockFile: plan.Lock.Bytes()}
+	tree := map[string][]byte{LockFile: plan.Lock.Bytes()}
 	for _, f := range plan.Files {
 		tree[f.Path] = f.Content
 	}
-	return tree, sp
+	return tree, file.Spec()
 }
 
 // walkTree returns the files under dir by slash path, glue aside. A

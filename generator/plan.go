@@ -18,7 +18,9 @@ import (
 
 // Input is everything a plan is made from.
 type Input struct {
-	Spec spec.Spec
+	// Spec is authgen.yaml: the spec the plan renders, and the text the
+	// plan writes back, which init and field change in memory first.
+	Spec *spec.File
 	// Module is the module path of the target module, from its go.mod.
 	Module string
 	// Lock is the lock of the previous run, or nil on the first.
@@ -44,28 +46,19 @@ type Plan struct {
 // Generate renders the plan for in. It reads no disk and writes nothing:
 // the same input gives the same plan, byte for byte.
 func Generate(in Input) (Plan, error) {
-	if problems := in.Spec.Validate(); len(problems) > 0 {
-		msgs := make([]string, len(problems))
-		for i, p := range problems {
-			msgs[i] = p.String()
-		}
-		return Plan{}, fmt.Errorf("invalid spec:\n%s", strings.Join(msgs, "\n"))
-	}
-	v, err := buildView(in)
-	if err != nil {
-		return Plan{}, err
-	}
-	schema := schemaOf(in.Spec)
+	s := in.Spec.Spec()
+	v := buildView(s, in.Module)
+	schema := schemaOf(s)
 	writeInit := true
 	var migration *File
 	if in.Lock != nil && in.Lock.Schema != nil {
 		writeInit = false
-		changes, err := diffSchema(*in.Lock.Schema, in.Spec)
+		changes, err := diffSchema(*in.Lock.Schema, s)
 		if err != nil {
 			return Plan{}, err
 		}
 		if len(changes) > 0 {
-			f := migrationFile(in.Spec.Package, nextMigration(in.Lock), changes)
+			f := migrationFile(s.Package, nextMigration(in.Lock), changes)
 			migration = &f
 		}
 		// A table that exists stays, though no backend uses it.
@@ -77,7 +70,7 @@ func Generate(in Input) (Plan, error) {
 		if (row.owner == Migration && !writeInit) || (row.when != nil && !row.when(v)) {
 			continue
 		}
-		f, err := render(row, v, in.Spec)
+		f, err := render(row, v, s)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -97,6 +90,7 @@ func Generate(in Input) (Plan, error) {
 		plan.Files = append(plan.Files, *migration)
 		plan.Lock.Files[migration.Path] = LockedFile{Owner: Migration, SHA256: Hash(migration.Content)}
 	}
+	plan.Files = append(plan.Files, File{Path: spec.FileName, Content: in.Spec.Bytes(), Owner: SpecOwned})
 	slices.SortFunc(plan.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return plan, nil
 }

@@ -151,13 +151,12 @@ var dialects = map[string]dialect{
 	"mysql":    {placeholder: func(int) string { return "?" }},
 }
 
-func buildView(in Input) (view, error) {
-	s := in.Spec
+func buildView(s spec.Spec, module string) view {
 	v := view{
-		Module:     in.Module,
+		Module:     module,
 		Package:    path.Base(s.Package),
 		PackageDir: s.Package,
-		ImportPath: in.Module + "/" + s.Package,
+		ImportPath: module + "/" + s.Package,
 		ServerDir:  s.Server,
 		Database:   s.Database,
 
@@ -199,7 +198,7 @@ func buildView(in Input) (view, error) {
 	}
 	v.SQL = buildSQL(dialects[s.Database], v.Fields)
 	v.AccessTokensDDL = accessTokensDDL[s.Database]
-	return v, nil
+	return v
 }
 
 func buildSQL(d dialect, fields []fieldView) sqlView {

@@ -3,9 +3,12 @@ package spec
 import (
 	"bytes"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -21,33 +24,80 @@ func (e *ParseError) Error() string {
 	return strings.Join(e.Problems, "\n")
 }
 
-// Parse reads authgen.yaml content. Keys left out take their defaults;
-// unknown keys and bad values are errors naming the file and line. file
-// names the file in messages.
-func Parse(file string, data []byte) (Spec, error) {
-	d := specDecoder{file: file, lines: map[string]int{}}
+// File is authgen.yaml: its text, kept as written, and the spec it holds.
+// Edits change the text in place, so that the user's comments, key order,
+// blank lines and line endings stay.
+type File struct {
+	name string
+	text []byte
+	root *yaml.Node // the top-level mapping
+	spec Spec
+}
+
+// NewFile returns the authgen.yaml that authgen init writes for s, or the
+// problems of s, each at its line of that file.
+func NewFile(name string, s Spec) (*File, error) {
+	return ParseFile(name, Format(s))
+}
+
+// ParseFile reads authgen.yaml content. Keys left out take their
+// defaults; unknown keys and bad values are errors naming the file and
+// line. name names the file in messages.
+func ParseFile(name string, data []byte) (*File, error) {
+	d := specDecoder{file: name, lines: map[string]int{}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Spec{}, &ParseError{File: file, Problems: []string{fmt.Sprintf("%s: %s; fix the YAML syntax", file, strings.TrimPrefix(err.Error(), "yaml: "))}}
+		return nil, &ParseError{File: name, Problems: []string{syntaxProblem(name, err)}}
 	}
 	if len(doc.Content) == 0 {
-		return Spec{}, &ParseError{File: file, Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", file)}}
+		return nil, &ParseError{File: name, Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", name)}}
 	}
 	spec := DefaultSpec()
 	spec.Version = 0
 	d.root(doc.Content[0], &spec)
 	if _, ok := d.lines["version"]; !ok && len(d.problems) == 0 {
-		d.problems = append(d.problems, fmt.Sprintf("%s:%d: version: missing; add `version: %d` at the top", file, doc.Content[0].Line, FormatVersion))
+		d.problems = append(d.problems, fmt.Sprintf("%s:%d: version: missing; add `version: %d` at the top", name, doc.Content[0].Line, FormatVersion))
 	}
 	if len(d.problems) == 0 {
 		for _, p := range spec.Validate() {
-			d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s", file, d.lineOf(p.Path), p))
+			d.problems = append(d.problems, fmt.Sprintf("%s:%d: %s", name, d.lineOf(p.Path), p))
 		}
 	}
 	if len(d.problems) > 0 {
-		return Spec{}, &ParseError{File: file, Problems: d.problems}
+		return nil, &ParseError{File: name, Problems: d.problems}
 	}
-	return spec, nil
+	return &File{name: name, text: data, root: doc.Content[0], spec: spec}, nil
+}
+
+// Parse reads authgen.yaml content as ParseFile does and returns its spec.
+func Parse(name string, data []byte) (Spec, error) {
+	f, err := ParseFile(name, data)
+	if err != nil {
+		return Spec{}, err
+	}
+	return f.spec, nil
+}
+
+// Spec returns the spec the file holds.
+func (f *File) Spec() Spec { return f.spec }
+
+// Bytes returns the file's content.
+func (f *File) Bytes() []byte { return f.text }
+
+// Name returns the name the file is known by in messages.
+func (f *File) Name() string { return f.name }
+
+// syntaxLine matches the line yaml.v3 puts in its syntax errors.
+var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// syntaxProblem turns a yaml.v3 syntax error into a problem that points at
+// the file and line as the other problems do: authgen.yaml:3: ...
+func syntaxProblem(name string, err error) string {
+	msg := err.Error()
+	if m := syntaxLine.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s:%s: %s; fix the YAML syntax", name, m[1], msg[len(m[0]):])
+	}
+	return fmt.Sprintf("%s: %s; fix the YAML syntax", name, strings.TrimPrefix(msg, "yaml: "))
 }
 
 // specDecoder walks the YAML tree of a spec file, remembering the line of
@@ -149,6 +199,18 @@ func (d *specDecoder) int(n *yaml.Node, path string, dst *int) {
 	*dst = i
 }
 
+// maxLength decodes a string field's max_length. Left out, it is the
+// default; 0 written out is refused, as --max-length 0 is, rather than
+// read as the default.
+func (d *specDecoder) maxLength(n *yaml.Node, path string, dst *int) {
+	d.int(n, path, dst)
+	if *dst == 0 && n.Value != "" {
+		if _, err := strconv.Atoi(n.Value); err == nil {
+			d.errorf(n, "%s: 0 is too short: a string field holds 1 to %d characters; leave max_length out for %d", path, maxStringLength, DefaultStringMaxLength)
+		}
+	}
+}
+
 func (d *specDecoder) bool(n *yaml.Node, path string, dst *bool) {
 	v, ok := d.scalar(n, path, "true or false")
 	if !ok {
@@ -225,7 +287,7 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 							"name":         func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
 							"type":         func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
 							"required":     func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
-							"max_length":   func(n *yaml.Node, p string) { d.int(n, p, &f.MaxLength) },
+							"max_length":   func(n *yaml.Node, p string) { d.maxLength(n, p, &f.MaxLength) },
 							"values":       func(n *yaml.Node, p string) { d.strings(n, p, &f.Values) },
 							"default":      func(n *yaml.Node, p string) { d.defaultValue(n, p, &f.Default) },
 							"unique":       func(n *yaml.Node, p string) { d.bool(n, p, &f.Unique) },
@@ -328,12 +390,12 @@ func FormatField(f Field, indent string) []byte {
 	if len(f.Values) > 0 {
 		quoted := make([]string, len(f.Values))
 		for i, v := range f.Values {
-			quoted[i] = yamlString(v)
+			quoted[i] = yamlScalar(v, true, "!!str")
 		}
 		w("values: [%s]", strings.Join(quoted, ", "))
 	}
 	if f.Default != nil {
-		w("default: %s", yamlString(*f.Default))
+		w("default: %s", yamlScalar(*f.Default, false, valueTags(f.Type)...))
 	}
 	if f.Unique {
 		w("unique: true")
@@ -350,13 +412,42 @@ func FormatField(f Field, indent string) []byte {
 	return b.Bytes()
 }
 
-// yamlString writes s as a YAML flow scalar that reads back as the same
-// text: plain when that is unambiguous, else single-quoted.
-func yamlString(s string) string {
-	var n yaml.Node
-	if err := yaml.Unmarshal([]byte(s), &n); err == nil && len(n.Content) == 1 && n.Content[0].Kind == yaml.ScalarNode &&
-		n.Content[0].Value == s && n.Content[0].Tag == "!!str" && n.Content[0].Style == 0 && !strings.ContainsAny(s, ",[]{}#:\n") {
-		return s
+// valueTags are the YAML tags a plain value of a field type may read back
+// as without seeming to be of another type: a whole number is a float,
+// and a date may read as a timestamp or as text.
+func valueTags(fieldType string) []string {
+	switch fieldType {
+	case "int":
+		return []string{"!!int"}
+	case "float":
+		return []string{"!!float", "!!int"}
+	case "bool":
+		return []string{"!!bool"}
+	case "date", "datetime":
+		return []string{"!!timestamp", "!!str"}
 	}
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	return []string{"!!str"}
+}
+
+// yamlScalar writes text as a YAML scalar that reads back as the same
+// text: plain when YAML reads the plain form as text with one of tags (so
+// that an empty default stays an empty string, not null, and a string
+// field's 0 stays text), double-quoted with escapes when it holds control
+// characters such as a line break, else single-quoted. In a flow list,
+// plain text must not hold the list's own punctuation.
+func yamlScalar(text string, flow bool, tags ...string) string {
+	if strings.ContainsFunc(text, unicode.IsControl) {
+		out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Style: yaml.DoubleQuotedStyle, Value: text})
+		if err == nil {
+			return strings.TrimSuffix(string(out), "\n")
+		}
+	}
+	var probe yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &probe); err == nil && len(probe.Content) == 1 {
+		n := probe.Content[0]
+		if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value == text && slices.Contains(tags, n.Tag) && !(flow && strings.ContainsAny(text, ",[]{}#:")) {
+			return text
+		}
+	}
+	return "'" + strings.ReplaceAll(text, "'", "''") + "'"
 }

@@ -297,55 +297,74 @@ func SplitValues(list string) []string {
 // Validate checks the field on its own, as authgen.yaml's user.fields
 // would be checked.
 func (f Field) Validate() error {
+	_, err := f.check()
+	return err
+}
+
+// check validates the field and returns, with the error, the key of the
+// field the error is about ("" for the item as a whole), so that a message
+// points at that key's own line.
+func (f Field) check() (key string, err error) {
+	fail := func(key, format string, args ...any) (string, error) {
+		return key, fmt.Errorf("field %q: "+format, append([]any{f.Name}, args...)...)
+	}
 	if err := ValidateFieldName(f.Name); err != nil {
-		return err
+		return "name", err
 	}
 	if !slices.Contains(FieldTypes, f.Type) {
-		return fmt.Errorf("field %q: unknown type %q (allowed: %s)", f.Name, f.Type, strings.Join(FieldTypes, ", "))
+		return fail("type", "unknown type %q (allowed: %s)", f.Type, strings.Join(FieldTypes, ", "))
 	}
 	switch {
 	case f.MaxLength != 0 && f.Type != "string":
-		return fmt.Errorf("field %q: max_length is for string fields; %s has none", f.Name, f.Type)
+		return fail("max_length", "max_length is for string fields; %s has none", f.Type)
 	case f.MaxLength < 0 || f.MaxLength > maxStringLength:
-		return fmt.Errorf("field %q: max_length %d is out of range; use 1 to %d, or type text", f.Name, f.MaxLength, maxStringLength)
+		return fail("max_length", "max_length %d is out of range; use 1 to %d, or type text", f.MaxLength, maxStringLength)
 	case f.Type == "enum" && len(f.Values) == 0:
-		return fmt.Errorf("field %q: an enum needs values, such as values: [free, pro]", f.Name)
+		return fail("type", "an enum needs values, such as values: [free, pro]")
 	case f.Type != "enum" && len(f.Values) > 0:
-		return fmt.Errorf("field %q: values are for enum fields; %s takes any value of its type", f.Name, f.Type)
+		return fail("values", "values are for enum fields; %s takes any value of its type", f.Type)
 	case (f.Unique || f.Indexed) && f.Type == "text":
-		return fmt.Errorf("field %q: a text field cannot be unique or indexed; use type string (up to %d characters)", f.Name, maxIndexedStringLength)
+		return fail(indexKey(f), "a text field cannot be unique or indexed; use type string (up to %d characters)", maxIndexedStringLength)
 	case (f.Unique || f.Indexed) && f.StringMaxLength() > maxIndexedStringLength && f.Type == "string":
-		return fmt.Errorf("field %q: an index holds strings of at most %d characters; lower max_length", f.Name, maxIndexedStringLength)
+		return fail(indexKey(f), "an index holds strings of at most %d characters; lower max_length", maxIndexedStringLength)
 	case f.Unique && f.Type != "string" && f.Type != "int" && f.Type != "uuid":
-		return fmt.Errorf("field %q: only string, int and uuid fields can be unique; index a %s field with indexed: true", f.Name, f.Type)
+		return fail("unique", "only string, int and uuid fields can be unique; index a %s field with indexed: true", f.Type)
 	case f.Unique && f.Indexed:
-		return fmt.Errorf("field %q: unique already indexes the field; drop indexed", f.Name)
+		return fail("indexed", "unique already indexes the field; drop indexed")
 	case f.Unique && f.Default != nil:
-		return fmt.Errorf("field %q: a unique field cannot have a default, which every row left without a value would share", f.Name)
+		return fail("default", "a unique field cannot have a default, which every row left without a value would share")
 	case f.RenamedFrom == f.Name:
-		return fmt.Errorf("field %q: renamed_from names the field itself", f.Name)
+		return fail("renamed_from", "renamed_from names the field itself")
 	}
 	seen := map[string]bool{}
 	for _, v := range f.Values {
 		switch {
 		case v == "" || utf8.RuneCountInString(v) > MaxEnumValueLength || strings.ContainsRune(v, 0):
-			return fmt.Errorf("field %q: enum value %q must have 1 to %d characters", f.Name, v, MaxEnumValueLength)
+			return fail("values", "enum value %q must have 1 to %d characters", v, MaxEnumValueLength)
 		case seen[v]:
-			return fmt.Errorf("field %q: enum value %q is listed twice", f.Name, v)
+			return fail("values", "enum value %q is listed twice", v)
 		}
 		seen[v] = true
 	}
 	if f.RenamedFrom != "" {
 		if err := ValidateFieldName(f.RenamedFrom); err != nil {
-			return fmt.Errorf("field %q: renamed_from: %w", f.Name, err)
+			return fail("renamed_from", "renamed_from: %w", err)
 		}
 	}
 	if f.Default != nil {
 		if _, err := CanonicalValue(f, *f.Default); err != nil {
-			return fmt.Errorf("field %q: default %q: %w", f.Name, *f.Default, err)
+			return fail("default", "default %q: %w", *f.Default, err)
 		}
 	}
-	return nil
+	return "", nil
+}
+
+// indexKey is the key that makes f indexed, for messages about its index.
+func indexKey(f Field) string {
+	if f.Unique {
+		return "unique"
+	}
+	return "indexed"
 }
 
 // CanonicalValue checks that text is a value of field f and returns its
@@ -503,8 +522,8 @@ func (s Spec) Validate() []Problem {
 	goNames := map[string]string{"ID": "id", "Email": "email", "HashedPassword": "hashed_password", "IsActive": "is_active", "IsSuperuser": "is_superuser", "IsVerified": "is_verified"}
 	for i, f := range s.Fields {
 		at := fmt.Sprintf("user.fields[%d]", i)
-		if err := f.Validate(); err != nil {
-			add(at, "%v", err)
+		if key, err := f.check(); err != nil {
+			add(strings.TrimSuffix(at+"."+key, "."), "%v", err)
 		} else if fields[f.Name] {
 			add(at+".name", "field %q is declared twice", f.Name)
 		} else if other, ok := goNames[GoName(f.Name)]; ok {
@@ -521,7 +540,9 @@ func (s Spec) Validate() []Problem {
 	}
 	for i, name := range s.DroppedFields {
 		at := fmt.Sprintf("user.dropped_fields[%d]", i)
-		switch {
+		switch err := ValidateFieldName(name); {
+		case err != nil:
+			add(at, "%v", err)
 		case fields[name]:
 			add(at, "%q is also in user.fields; a field is either kept or dropped", name)
 		case renamed[name]:

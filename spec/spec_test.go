@@ -37,7 +37,8 @@ func TestParseSpecErrors(t *testing.T) {
 		name, yaml string
 		want       []string
 	}{
-		{"syntax", "version: 1\nbackends: [\n", []string{"authgen.yaml:", "fix the YAML syntax"}},
+		{"syntax", "version: 1\nbackends: [\n", []string{"authgen.yaml:2: did not find expected node content; fix the YAML syntax"}},
+		{"syntax, tab", "version: 1\n\tdatabase: sqlite\n", []string{"authgen.yaml:2: found a tab character that violates indentation"}},
 		{"empty", "", []string{"the file is empty", "authgen init"}},
 		{"no version", "database: sqlite\n", []string{"authgen.yaml:1: version: missing"}},
 		{"bad version", "version: 2\n", []string{"authgen.yaml:1: version: 2 is not supported; set it to 1"}},
@@ -48,9 +49,15 @@ func TestParseSpecErrors(t *testing.T) {
 		{"bad transport", "version: 1\nbackends:\n  - name: x\n    transport: grpc\n    strategy: jwt\n", []string{`authgen.yaml:4: backends[0].transport: "grpc" is not supported (allowed: bearer, cookie)`}},
 		{"no backends", "version: 1\nbackends: []\n", []string{"authgen.yaml:2: backends: at least one backend is needed"}},
 		{"duplicate backend", "version: 1\nbackends:\n  - {name: a, transport: bearer, strategy: jwt}\n  - {name: a, transport: cookie, strategy: jwt}\n", []string{`authgen.yaml:4: backends[1].name: "a" is used twice`}},
-		{"reserved field", "version: 1\nuser:\n  fields:\n    - name: email\n      type: string\n", []string{`authgen.yaml:4: user.fields[0]: field name "email" is reserved`}},
+		{"reserved field", "version: 1\nuser:\n  fields:\n    - name: email\n      type: string\n", []string{`authgen.yaml:4: user.fields[0].name: field name "email" is reserved`}},
 		{"go keyword field", "version: 1\nuser:\n  fields:\n    - name: func\n      type: int\n", []string{`field name "func" is reserved`}},
-		{"bad field type", "version: 1\nuser:\n  fields:\n    - name: age\n      type: integer\n", []string{`authgen.yaml:4: user.fields[0]: field "age": unknown type "integer" (allowed: string, text, int, float, bool, date, datetime, uuid, enum)`}},
+		{"bad field type", "version: 1\nuser:\n  fields:\n    - name: age\n      type: integer\n", []string{`authgen.yaml:5: user.fields[0].type: field "age": unknown type "integer" (allowed: string, text, int, float, bool, date, datetime, uuid, enum)`}},
+		{"max_length of an int", "version: 1\nuser:\n  fields:\n    - name: age\n      type: int\n      max_length: 3\n", []string{`authgen.yaml:6: user.fields[0].max_length: field "age": max_length is for string fields`}},
+		{"max_length zero", "version: 1\nuser:\n  fields:\n    - name: nick\n      type: string\n      max_length: 0\n", []string{`authgen.yaml:6: user.fields[0].max_length: 0 is too short: a string field holds 1 to 10000 characters; leave max_length out for 255`}},
+		{"bad default", "version: 1\nuser:\n  fields:\n    - name: age\n      type: int\n      required: true\n      default: ten\n", []string{`authgen.yaml:7: user.fields[0].default: field "age": default "ten": not a whole number`}},
+		{"bad dropped field", "version: 1\nuser:\n  dropped_fields: [Nick]\n", []string{`authgen.yaml:3: user.dropped_fields[0]: field name "Nick" must be snake_case`}},
+		{"dashed package", "version: 1\noutput:\n  package: internal/my-auth\n", []string{`authgen.yaml:3: output.package: the last element "my-auth" is not a valid Go package name`}},
+		{"go name collision", "version: 1\nuser:\n  fields:\n    - {name: user_id, type: int}\n    - {name: user_i_d, type: int}\n", []string{`authgen.yaml:5: user.fields[1].name: "user_id" and "user_i_d" both become the Go field UserID`}},
 		{"camel field", "version: 1\nuser:\n  fields:\n    - name: firstName\n      type: string\n", []string{"must be snake_case"}},
 		{"duplicate field", "version: 1\nuser:\n  fields:\n    - {name: a, type: int}\n    - {name: a, type: int}\n", []string{`authgen.yaml:5: user.fields[1].name: field "a" is declared twice`}},
 		{"bad required", "version: 1\nuser:\n  fields:\n    - {name: a, type: int, required: maybe}\n", []string{`authgen.yaml:4: user.fields[0].required: "maybe" must be true or false`}},
