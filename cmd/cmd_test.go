@@ -185,7 +185,7 @@ func TestInitErrors(t *testing.T) {
 		args  []string
 		want  []string
 	}{
-		{"bad db", newModule, []string{"--db", "mongo"}, []string{`--db "mongo": not supported (allowed: sqlite, postgres, mysql)`}},
+		{"bad db", newModule, []string{"--db", "mongo"}, []string{`--db: "mongo" is not supported (allowed: sqlite, postgres, mysql)`}},
 		{"bad backend", newModule, []string{"--backend", "bearer-ldap"}, []string{"--backend: unknown backend", "allowed: bearer-jwt, bearer-database, bearer-redis, cookie-jwt"}},
 		{"twice backend", newModule, []string{"--backend", "bearer-jwt", "--backend", "bearer-jwt"}, []string{`--backend: "bearer-jwt" is given twice`}},
 		{"bad field", newModule, []string{"--field", "Age:int"}, []string{"--field: field name \"Age\" must be snake_case"}},

@@ -120,10 +120,7 @@ func answeredByFlags(flags *pflag.FlagSet) bool {
 // error naming the flag and the values it takes.
 func specFromFlags(f initFlags) (spec.Spec, error) {
 	sp := spec.DefaultSpec()
-	if !slices.Contains(spec.Databases, f.database) {
-		return sp, usageError("--db %q: not supported (allowed: %s)", f.database, strings.Join(spec.Databases, ", "))
-	}
-	sp.Database = f.database
+	sp.Database, sp.Package, sp.Server = f.database, f.pkg, f.server
 	backends, err := backendsFromKinds(f.backends)
 	if err != nil {
 		return sp, usageError("--backend: %v", err)
@@ -134,22 +131,26 @@ func specFromFlags(f initFlags) (spec.Spec, error) {
 		if err != nil {
 			return sp, usageError("--field: %v", err)
 		}
-		if slices.ContainsFunc(sp.Fields, func(o spec.Field) bool { return o.Name == field.Name }) {
-			return sp, usageError("--field: %q is given twice", field.Name)
-		}
 		sp.Fields = append(sp.Fields, field)
 	}
-	if err := spec.ValidateDir(f.pkg); err != nil {
-		return sp, usageError("--package: %v", err)
+	if problems := sp.Validate(); len(problems) > 0 {
+		p := problems[0]
+		return sp, usageError("%s: %s", flagOf(p.Path), p.Message)
 	}
-	if err := spec.ValidateDir(f.server); err != nil {
-		return sp, usageError("--server: %v", err)
-	}
-	if f.pkg == f.server {
-		return sp, usageError("--package and --server must be different directories")
-	}
-	sp.Package, sp.Server = f.pkg, f.server
 	return sp, nil
+}
+
+// flagOf names the init flag that sets the authgen.yaml key at path.
+func flagOf(path string) string {
+	for _, f := range []struct{ prefix, flag string }{
+		{"database", "--db"}, {"backends", "--backend"}, {"user.fields", "--field"},
+		{"output.package", "--package"}, {"output.server", "--server"},
+	} {
+		if strings.HasPrefix(path, f.prefix) {
+			return f.flag
+		}
+	}
+	return path
 }
 
 func backendsFromKinds(kinds []string) ([]spec.Backend, error) {

@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -415,4 +417,62 @@ func TestFieldEditErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEditTestdata adds a field to every authgen.yaml of the repository's
+// tests and removes one from each that has some: every edit must read
+// back as intended (edit checks it) and keep every other line.
+func TestEditTestdata(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "*", FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "*", FileName))
+	paths = append(paths, more...)
+	if len(paths) < 6 {
+		t.Fatalf("found only %d test specs: %q", len(paths), paths)
+	}
+	added := Field{Name: "added_field", Type: "enum", Values: []string{"a", "b c"}, Default: ptr("b c"), Required: true}
+	for _, p := range paths {
+		t.Run(p, func(t *testing.T) {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := ParseFile(p, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited, err := f.AddField(added)
+			if err != nil {
+				t.Fatalf("adding a field: %v", err)
+			}
+			// fields: [] is the one line that must change.
+			if lost := lostLines(data, edited.Bytes()); len(lost) > 0 && !slices.Equal(lost, []string{"  fields: []"}) {
+				t.Errorf("adding a field lost lines %q", lost)
+			}
+			if fields := f.Spec().Fields; len(fields) > 0 {
+				last := fields[len(fields)-1].Name
+				if _, err := f.RemoveField(last); err != nil {
+					t.Errorf("removing %s: %v", last, err)
+				}
+			}
+		})
+	}
+}
+
+// lostLines returns the lines of before that after lacks.
+func lostLines(before, after []byte) []string {
+	have := map[string]int{}
+	for _, l := range strings.Split(string(after), "\n") {
+		have[l]++
+	}
+	var lost []string
+	for _, l := range strings.Split(string(before), "\n") {
+		if have[l] == 0 {
+			lost = append(lost, l)
+		}
+		have[l]--
+	}
+	return lost
 }

@@ -1,4 +1,6 @@
-package main
+// Package e2e holds the end-to-end test: it builds authgen, generates a
+// service into a new module on each database, and uses it as a client would.
+package e2e
 
 import (
 	"bytes"
@@ -59,7 +61,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("end-to-end test builds and runs a generated service; run without -short")
 	}
 	authgen := filepath.Join(t.TempDir(), "authgen")
-	runIn(t, ".", "go", "build", "-o", authgen, ".")
+	runIn(t, "..", "go", "build", "-o", authgen, ".")
 	for _, db := range e2eDatabases {
 		t.Run(db.name, func(t *testing.T) {
 			redisURL := testservers.URL(t, testservers.RedisEnv)
