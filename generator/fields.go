@@ -105,10 +105,7 @@ func newFieldView(f spec.Field, db string) fieldView {
 		Invalid:     ft.invalid,
 		InvalidType: ft.invalidType,
 		NullType:    ft.nullType,
-		Scan:        "&u." + spec.GoName(f.Name),
-		// The sample JSON, a Go raw string.
-		RegistrationJSON: "`" + ft.sample + "`",
-		Changed:          fmt.Sprintf("after.%[1]s != before.%[1]s", spec.GoName(f.Name)),
+		field:       f,
 	}
 	if f.Type == "string" {
 		// Samples that fit the field's length.
@@ -120,50 +117,20 @@ func newFieldView(f spec.Field, db string) fieldView {
 			return strconv.Quote(s)
 		}
 		fv.Sample, fv.Other = fit(fv.Sample), fit(fv.Other)
-		fv.RegistrationJSON = "`" + fv.Sample + "`"
 	}
 	if f.Type == "enum" {
 		fv.Sample = strconv.Quote(f.Values[0])
-		fv.RegistrationJSON = "`" + fv.Sample + "`"
 		fv.Other = strconv.Quote(f.Values[1%len(f.Values)])
 		fv.Invalid = strconv.Quote("not-" + strings.Join(f.Values, "-"))
 	}
 	if text, err := strconv.Unquote(fv.Sample); err == nil {
-		fv.SampleGo = goLiteral(f, text)
+		fv.sampleGo = goLiteral(f, text)
 	} else {
-		fv.SampleGo = goLiteral(f, fv.Sample)
-	}
-	if f.Unique {
-		// Users inserted by the tests need values of their own.
-		const checksum = "crc32.ChecksumIEEE([]byte(u.Email))"
-		switch f.Type {
-		case "string":
-			fv.SampleGo = `fmt.Sprintf("%08x", ` + checksum + `)`
-			if n := f.StringMaxLength(); n < 8 {
-				fv.SampleGo += fmt.Sprintf("[:%d]", n)
-			}
-			fv.RegistrationJSON = "jsonString(" + strings.ReplaceAll(fv.SampleGo, "u.Email", "email") + ")"
-		case "int":
-			fv.SampleGo = "int64(" + checksum + ")"
-			fv.RegistrationJSON = "fmt.Sprint(" + strings.ReplaceAll(checksum, "u.Email", "email") + ")"
-		case "uuid":
-			fv.SampleGo = "uuid.NewSHA1(uuid.NameSpaceURL, []byte(u.Email))"
-			fv.RegistrationJSON = "jsonString(uuid.NewSHA1(uuid.NameSpaceURL, []byte(email)).String())"
-		}
+		fv.sampleGo = goLiteral(f, fv.Sample)
 	}
 	if f.Default != nil {
 		fv.Default = goLiteral(f, *f.Default)
 		fv.DefaultJSON = jsonLiteral(f, *f.Default)
-	}
-	switch {
-	case f.Type == "datetime" && f.Required:
-		fv.Scan = "utcTime{&u." + fv.GoName + "}"
-		fv.Changed = fmt.Sprintf("!after.%[1]s.Equal(before.%[1]s)", fv.GoName)
-	case f.Type == "datetime":
-		fv.Scan = "nullUTCTime{&u." + fv.GoName + "}"
-		fv.Changed = fmt.Sprintf("!sameTime(after.%[1]s, before.%[1]s)", fv.GoName)
-	case !f.Required:
-		fv.Changed = fmt.Sprintf("!sameValue(after.%[1]s, before.%[1]s)", fv.GoName)
 	}
 	if !f.Required {
 		fv.GoType = "*" + fv.GoType
@@ -172,6 +139,77 @@ func newFieldView(f spec.Field, db string) fieldView {
 		}
 	}
 	return fv
+}
+
+// Scan returns the Go expression of the Scan destination of the field of
+// the user u: times go through a scanner that reads them in UTC.
+func (fv fieldView) Scan(u string) string {
+	dest := "&" + u + "." + fv.GoName
+	switch {
+	case fv.field.Type == "datetime" && fv.Required:
+		return "utcTime{" + dest + "}"
+	case fv.field.Type == "datetime":
+		return "nullUTCTime{" + dest + "}"
+	}
+	return dest
+}
+
+// Changed returns the Go expression that reports whether the field's
+// value differs between the users after and before: times compare as
+// instants, and optional values through their pointers.
+func (fv fieldView) Changed(after, before string) string {
+	a, b := after+"."+fv.GoName, before+"."+fv.GoName
+	switch {
+	case fv.field.Type == "datetime" && fv.Required:
+		return "!" + a + ".Equal(" + b + ")"
+	case fv.field.Type == "datetime":
+		return "!sameTime(" + a + ", " + b + ")"
+	case !fv.Required:
+		return "!sameValue(" + a + ", " + b + ")"
+	}
+	return a + " != " + b
+}
+
+// SampleGo returns the Go expression, of the field's type and not a
+// pointer, of the sample value of the user whose email is the Go
+// expression email. A unique field's value is derived from the email, so
+// that the users the tests insert each have their own.
+func (fv fieldView) SampleGo(email string) string {
+	if !fv.field.Unique {
+		return fv.sampleGo
+	}
+	checksum := "crc32.ChecksumIEEE([]byte(" + email + "))"
+	switch fv.field.Type {
+	case "string":
+		sample := `fmt.Sprintf("%08x", ` + checksum + `)`
+		if n := fv.field.StringMaxLength(); n < 8 {
+			sample += fmt.Sprintf("[:%d]", n)
+		}
+		return sample
+	case "int":
+		return "int64(" + checksum + ")"
+	case "uuid":
+		return "uuid.NewSHA1(uuid.NameSpaceURL, []byte(" + email + "))"
+	}
+	return fv.sampleGo
+}
+
+// RegistrationJSON returns the Go expression of the JSON text of the
+// field's sample value in the registration of email, a Go expression: the
+// value SampleGo gives the user, as JSON.
+func (fv fieldView) RegistrationJSON(email string) string {
+	if fv.field.Unique {
+		switch fv.field.Type {
+		case "string":
+			return "jsonString(" + fv.SampleGo(email) + ")"
+		case "int":
+			return "fmt.Sprint(crc32.ChecksumIEEE([]byte(" + email + ")))"
+		case "uuid":
+			return "jsonString(" + fv.SampleGo(email) + ".String())"
+		}
+	}
+	// A Go raw string.
+	return "`" + fv.Sample + "`"
 }
 
 // goLiteral returns the Go expression of the value whose canonical text

@@ -86,12 +86,6 @@ type fieldView struct {
 	// Default is the Go expression of the field's default, of GoType, and
 	// DefaultJSON its JSON; both "" when it has none.
 	Default, DefaultJSON string
-	// Changed is the Go expression, over after and before, that reports a
-	// change of the field's value.
-	Changed string
-	// Scan is the Go expression of the Scan destination of the field in
-	// u.
-	Scan string
 	// Column is the column's definition in the migrations; Index, when
 	// set, the statement that indexes it.
 	Column string
@@ -101,11 +95,13 @@ type fieldView struct {
 	// InvalidType the Pydantic error type it draws; NullType is the type
 	// null draws when the field is required.
 	Sample, Other, Invalid, InvalidType, NullType string
-	// SampleGo is Sample as a Go expression of the field's type, not
-	// pointer, and RegistrationJSON the Go expression of the JSON text the
-	// tests register the user of email with. Both differ by user for a
-	// unique field.
-	SampleGo, RegistrationJSON string
+
+	// field is the field of the spec; the methods that write Go
+	// expressions about it read it.
+	field spec.Field
+	// sampleGo is Sample as a Go expression of the field's type, not
+	// pointer.
+	sampleGo string
 }
 
 // sqlView holds the queries of the store, written for one dialect.
