@@ -60,7 +60,7 @@ func Generate(in Input) (Plan, error) {
 	var migration *File
 	if in.Lock != nil && in.Lock.Schema != nil {
 		writeInit = false
-		changes, err := diffSchema(*in.Lock.Schema, in.Spec)
+		changes, err := diffSchema(*in.Lock.Schema, in.Spec, v.Dialect)
 		if err != nil {
 			return Plan{}, err
 		}

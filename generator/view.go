@@ -19,6 +19,8 @@ type view struct {
 	ServerDir  string
 
 	Database string
+	// Dialect is the SQL, and what else differs, of the spec's database.
+	Dialect dialect
 	// DatabaseURLExample shows the form of DATABASE_URL.
 	DatabaseURLExample string
 	Backends           []backendView
@@ -130,25 +132,13 @@ type sqlView struct {
 	CountUsers     string
 }
 
-// dialect holds what differs between SQL databases in the queries.
-type dialect struct {
-	placeholder func(n int) string
-}
-
-var databaseURLExamples = map[string]string{
-	"sqlite":   "sqlite:auth.db",
-	"postgres": "postgres://USER:PASSWORD@localhost:5432/DATABASE?sslmode=disable",
-	"mysql":    "mysql://USER:PASSWORD@localhost:3306/DATABASE",
-}
-
-var dialects = map[string]dialect{
-	"sqlite":   {placeholder: func(int) string { return "?" }},
-	"postgres": {placeholder: func(n int) string { return fmt.Sprintf("$%d", n) }},
-	"mysql":    {placeholder: func(int) string { return "?" }},
-}
-
+// buildView makes, for in's spec, every decision the templates need.
 func buildView(in Input) (view, error) {
 	s := in.Spec
+	d, err := dialectOf(s.Database)
+	if err != nil {
+		return view{}, err
+	}
 	v := view{
 		Module:     in.Module,
 		Package:    path.Base(s.Package),
@@ -156,8 +146,9 @@ func buildView(in Input) (view, error) {
 		ImportPath: in.Module + "/" + s.Package,
 		ServerDir:  s.Server,
 		Database:   s.Database,
+		Dialect:    d,
 
-		DatabaseURLExample: databaseURLExamples[s.Database],
+		DatabaseURLExample: d.URLExample,
 		TokenLifetime:      s.TokenLifetime,
 		Cookie:             s.Cookie,
 		Password:           s.Password,
@@ -176,7 +167,7 @@ func buildView(in Input) (view, error) {
 	v.HasDatabaseStrategy = s.UsesStrategy("database")
 	v.HasRedis = s.UsesStrategy("redis")
 	for _, f := range s.Fields {
-		fv := newFieldView(f, s.Database)
+		fv := newFieldView(f, d)
 		if f.Required && f.Default == nil {
 			v.RequiredFields = append(v.RequiredFields, f.Name)
 		}
@@ -193,8 +184,8 @@ func buildView(in Input) (view, error) {
 		}
 		v.Fields = append(v.Fields, fv)
 	}
-	v.SQL = buildSQL(dialects[s.Database], v.Fields)
-	v.AccessTokensDDL = accessTokensDDL[s.Database]
+	v.SQL = buildSQL(d, v.Fields)
+	v.AccessTokensDDL = d.AccessTokensDDL()
 	return v, nil
 }
 
