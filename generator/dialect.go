@@ -22,10 +22,13 @@ type dialect struct {
 	// URLExample shows the form of DATABASE_URL.
 	URLExample string
 
-	// IDType is the type of the users' id. TableOptions, when set, follow
-	// the definition of every table.
-	IDType       string
-	TableOptions string
+	// IDType, EmailType, NormalizedEmailType and PasswordType are the
+	// types of the users table's own columns; NormalizedEmailNote, when
+	// set, says why the normalized email is of its type. TableOptions,
+	// when set, follow the definition of every table.
+	IDType, EmailType, NormalizedEmailType, PasswordType string
+	NormalizedEmailNote                                  string
+	TableOptions                                         string
 
 	// tokenType and timestampType are the types of the access tokens'
 	// digest and creation time; their user_id is of IDType.
@@ -99,7 +102,8 @@ var dialects = map[string]dialect{
 		Name:       "SQLite",
 		URLExample: "sqlite:auth.db",
 
-		IDType: "TEXT", tokenType: "TEXT", timestampType: "TIMESTAMP",
+		IDType: "TEXT", EmailType: "TEXT", NormalizedEmailType: "TEXT", PasswordType: "TEXT",
+		tokenType: "TEXT", timestampType: "TIMESTAMP",
 
 		types: map[string]string{
 			"string": "TEXT", "text": "TEXT", "enum": "TEXT", "uuid": "TEXT", "int": "INTEGER", "float": "REAL",
@@ -120,7 +124,9 @@ var dialects = map[string]dialect{
 		Name:       "PostgreSQL",
 		URLExample: "postgres://USER:PASSWORD@localhost:5432/DATABASE?sslmode=disable",
 
-		IDType: "UUID", tokenType: "CHAR(64)", timestampType: "TIMESTAMPTZ",
+		IDType: "UUID", EmailType: "TEXT", NormalizedEmailType: `TEXT COLLATE "C"`, PasswordType: "TEXT",
+		NormalizedEmailNote: `Byte order ("C") lets the user list page through it with its index.`,
+		tokenType:           "CHAR(64)", timestampType: "TIMESTAMPTZ",
 
 		types: map[string]string{
 			"text": "TEXT", "uuid": "UUID", "int": "BIGINT", "float": "DOUBLE PRECISION",
@@ -138,7 +144,8 @@ var dialects = map[string]dialect{
 		Name:       "MySQL",
 		URLExample: "mysql://USER:PASSWORD@localhost:3306/DATABASE",
 
-		IDType:                "CHAR(36)",
+		IDType: "CHAR(36)", EmailType: "VARCHAR(320)", NormalizedEmailType: "VARCHAR(320)" + mysqlBinary, PasswordType: "VARCHAR(1024)",
+		NormalizedEmailNote:   "Binary collation compares it byte for byte, as the service does.",
 		TableOptions:          "ENGINE = InnoDB DEFAULT CHARSET = utf8mb4",
 		tokenType:             "CHAR(64) CHARACTER SET ascii COLLATE ascii_bin",
 		timestampType:         "DATETIME(6)",

@@ -60,7 +60,7 @@ var outputFiles = []outputFile{
 	{template: "auth/store_gen.go.tmpl", path: "{pkg}/store_gen.go", owner: Generated},
 	{template: "auth/migrate_gen.go.tmpl", path: "{pkg}/migrate_gen.go", owner: Generated},
 	{template: "auth/{db}/database_gen.go.tmpl", path: "{pkg}/database_gen.go", owner: Generated},
-	{template: "auth/{db}/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
+	{template: "auth/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
 
 	{template: "auth/helpers_gen_test.go.tmpl", path: "{pkg}/helpers_gen_test.go", owner: Generated},
 	{template: "auth/{db}/database_gen_test.go.tmpl", path: "{pkg}/database_gen_test.go", owner: Generated},

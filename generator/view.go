@@ -51,9 +51,6 @@ type view struct {
 	// values from emails with CRC-32.
 	UniqueFields        []fieldView
 	HasRequiredChecksum bool
-	// AccessTokensDDL creates the access token table of the database
-	// strategy.
-	AccessTokensDDL string
 
 	TokenLifetime int
 	Cookie        spec.Cookie
@@ -185,7 +182,6 @@ func buildView(in Input) (view, error) {
 		v.Fields = append(v.Fields, fv)
 	}
 	v.SQL = buildSQL(d, v.Fields)
-	v.AccessTokensDDL = d.AccessTokensDDL()
 	return v, nil
 }
 
