@@ -71,6 +71,12 @@ type dialect struct {
 	// UUID, so that converting text to it fails rather than keeping
 	// values the service cannot read.
 	checksUUIDs bool
+
+	// databaseTemplate and databaseTestTemplate are the templates of
+	// database_gen.go and database_gen_test.go, which open the database
+	// with its driver, recognise its errors and make test databases on
+	// it: Go code against each driver's own API, which differs as a whole.
+	databaseTemplate, databaseTestTemplate string
 }
 
 // columnChange is how a database changes the definition of a column that
@@ -119,6 +125,9 @@ var dialects = map[string]dialect{
 			"date": "'1970-01-01'", "datetime": "'1970-01-01 00:00:00+00:00'",
 		},
 		lenientCasts: true,
+
+		databaseTemplate:     "auth/sqlite/database_gen.go.tmpl",
+		databaseTestTemplate: "auth/sqlite/database_gen_test.go.tmpl",
 	},
 	"postgres": {
 		Name:       "PostgreSQL",
@@ -139,6 +148,9 @@ var dialects = map[string]dialect{
 
 		columnChange: alterInPlace,
 		checksUUIDs:  true,
+
+		databaseTemplate:     "auth/postgres/database_gen.go.tmpl",
+		databaseTestTemplate: "auth/postgres/database_gen_test.go.tmpl",
 	},
 	"mysql": {
 		Name:       "MySQL",
@@ -164,6 +176,9 @@ var dialects = map[string]dialect{
 		dropIndexFormat:       "DROP INDEX %s ON users;",
 
 		columnChange: modifyWhole,
+
+		databaseTemplate:     "auth/mysql/database_gen.go.tmpl",
+		databaseTestTemplate: "auth/mysql/database_gen_test.go.tmpl",
 	},
 }
 

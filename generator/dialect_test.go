@@ -3,15 +3,19 @@ package generator
 import (
 	"github.com/authgen/authgen/spec"
 
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authgen/authgen/templates"
 )
 
 // TestDialectsAnswerEverything checks that every database authgen.yaml
-// may name has a dialect, and that each answers for every field type: the
-// goldens cover only the types and databases their specs use.
+// may name has a dialect, and that each answers for every field type and
+// names templates that exist: the goldens cover only the types and
+// databases their specs use.
 func TestDialectsAnswerEverything(t *testing.T) {
 	if got := slices.Sorted(maps.Keys(dialects)); !slices.Equal(got, slices.Sorted(slices.Values(spec.Databases))) {
 		t.Errorf("dialects has %v, want one for each of spec.Databases %v", got, spec.Databases)
@@ -31,6 +35,11 @@ func TestDialectsAnswerEverything(t *testing.T) {
 		}
 		if d.Name == "" || d.URLExample == "" {
 			t.Errorf("%s: Name %q, URLExample %q; want both", db, d.Name, d.URLExample)
+		}
+		for _, name := range []string{d.databaseTemplate, d.databaseTestTemplate} {
+			if _, err := fs.Stat(templates.FS, name); err != nil {
+				t.Errorf("%s: template %q: %v", db, name, err)
+			}
 		}
 		for _, typ := range spec.FieldTypes {
 			f := spec.Field{Name: "x", Type: typ, Values: []string{"free", "pro"}}

@@ -102,7 +102,7 @@ func Generate(in Input) (Plan, error) {
 }
 
 func render(row outputFile, v view, s spec.Spec) (File, error) {
-	name := strings.ReplaceAll(row.template, "{db}", s.Database)
+	name := row.templateFor(v.Dialect)
 	src, err := fs.ReadFile(templates.FS, name)
 	if err != nil {
 		return File{}, fmt.Errorf("reading template %s: %w", name, err)
