@@ -21,6 +21,13 @@ type dialect struct {
 	Name string
 	// URLExample shows the form of DATABASE_URL.
 	URLExample string
+	// DefaultURL is the DATABASE_URL of a server that sets none, or ""
+	// when it must: only an embedded database, a file beside the server,
+	// does without one.
+	DefaultURL string
+	// embedded is set for a database in a file of the service's own,
+	// which the tests make without a server.
+	embedded bool
 
 	// IDType, EmailType, NormalizedEmailType and PasswordType are the
 	// types of the users table's own columns; NormalizedEmailNote, when
@@ -107,6 +114,8 @@ var dialects = map[string]dialect{
 	"sqlite": {
 		Name:       "SQLite",
 		URLExample: "sqlite:auth.db",
+		DefaultURL: "sqlite:auth.db",
+		embedded:   true,
 
 		IDType: "TEXT", EmailType: "TEXT", NormalizedEmailType: "TEXT", PasswordType: "TEXT",
 		tokenType: "TEXT", timestampType: "TIMESTAMP",

@@ -36,6 +36,9 @@ func TestDialectsAnswerEverything(t *testing.T) {
 		if d.Name == "" || d.URLExample == "" {
 			t.Errorf("%s: Name %q, URLExample %q; want both", db, d.Name, d.URLExample)
 		}
+		if d.embedded != (d.DefaultURL != "") {
+			t.Errorf("%s: embedded is %v, DefaultURL %q; only an embedded database does without DATABASE_URL", db, d.embedded, d.DefaultURL)
+		}
 		for _, name := range []string{d.databaseTemplate, d.databaseTestTemplate} {
 			if _, err := fs.Stat(templates.FS, name); err != nil {
 				t.Errorf("%s: template %q: %v", db, name, err)

@@ -18,12 +18,9 @@ type view struct {
 	ImportPath string
 	ServerDir  string
 
-	Database string
 	// Dialect is the SQL, and what else differs, of the spec's database.
-	Dialect dialect
-	// DatabaseURLExample shows the form of DATABASE_URL.
-	DatabaseURLExample string
-	Backends           []backendView
+	Dialect  dialect
+	Backends []backendView
 	// HasCookie is set when any backend uses the cookie transport.
 	HasCookie bool
 	// HasBearer is set when any backend uses the bearer transport.
@@ -33,6 +30,10 @@ type view struct {
 	HasJWT              bool
 	HasDatabaseStrategy bool
 	HasRedis            bool
+	// NeedsTestServer is set when the generated tests need a server
+	// named in the environment: a database that is not embedded, or
+	// Redis.
+	NeedsTestServer bool
 
 	Fields []fieldView
 	// Uses records which value decoders and types the custom fields need,
@@ -142,13 +143,11 @@ func buildView(in Input) (view, error) {
 		PackageDir: s.Package,
 		ImportPath: in.Module + "/" + s.Package,
 		ServerDir:  s.Server,
-		Database:   s.Database,
 		Dialect:    d,
 
-		DatabaseURLExample: d.URLExample,
-		TokenLifetime:      s.TokenLifetime,
-		Cookie:             s.Cookie,
-		Password:           s.Password,
+		TokenLifetime: s.TokenLifetime,
+		Cookie:        s.Cookie,
+		Password:      s.Password,
 
 		RequiresVerification:  s.RequiresVerification,
 		ResetPasswordLifetime: s.ResetPasswordLifetime,
@@ -163,6 +162,7 @@ func buildView(in Input) (view, error) {
 	v.HasJWT = s.UsesStrategy("jwt")
 	v.HasDatabaseStrategy = s.UsesStrategy("database")
 	v.HasRedis = s.UsesStrategy("redis")
+	v.NeedsTestServer = !d.embedded || v.HasRedis
 	for _, f := range s.Fields {
 		fv := newFieldView(f, d)
 		if f.Required && f.Default == nil {
