@@ -163,6 +163,8 @@ type evolution struct {
 	name string // the case
 	d    evolveDatabase
 	db   *sql.DB
+	// dialect writes the SQL of d's database.
+	dialect dialect
 	// migrations holds every migration so far, by file name.
 	migrations fstest.MapFS
 	// ids are the ids of the rows inserted so far.
@@ -172,7 +174,11 @@ type evolution struct {
 }
 
 func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabase) {
-	e := &evolution{t: t, ctx: t.Context(), name: name, d: d, db: d.open(t),
+	dl, err := dialectOf(d.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &evolution{t: t, ctx: t.Context(), name: name, d: d, db: d.open(t), dialect: dl,
 		migrations: fstest.MapFS{}, columns: map[string]*column{}}
 	var lock *Lock
 	var last spec.Spec
@@ -365,12 +371,13 @@ type givenValue struct {
 // literal returns the SQL literal of a value given as g for the column
 // now defined as f: the same text when f takes it, so that a converted
 // column is expected to hold the value it held, else the literal it was
-// given, which a conversion that changed the value no longer matches.
-func literal(f spec.Field, g givenValue, db string) string {
+// given, which a conversion that changed the value no longer matches;
+// in the SQL of d.
+func literal(f spec.Field, g givenValue, d dialect) string {
 	if _, err := spec.CanonicalValue(f, g.text); err == nil {
-		return sqlLiteral(f, g.text, db)
+		return d.literal(f, g.text)
 	}
-	return sqlLiteral(g.field, g.text, db)
+	return d.literal(g.field, g.text)
 }
 
 // track follows the fields of spec, whose migration has just run:
@@ -411,11 +418,11 @@ func (e *evolution) checkRows(when string, sp spec.Spec) {
 		}
 		var defaults []string
 		for _, d := range c.defaulted {
-			defaults = append(defaults, literal(f, givenValue{field: d, text: *d.Default}, e.d.name))
+			defaults = append(defaults, literal(f, givenValue{field: d, text: *d.Default}, e.dialect))
 		}
 		byLiteral := map[string][]string{}
 		for id, g := range c.given {
-			lit := literal(f, g, e.d.name)
+			lit := literal(f, g, e.dialect)
 			byLiteral[lit] = append(byLiteral[lit], id)
 		}
 		for _, lit := range slices.Sorted(maps.Keys(byLiteral)) {
@@ -467,7 +474,7 @@ func (e *evolution) insert(sp spec.Spec, n int) {
 		for _, f := range sp.Fields {
 			text := sampleText(f, i)
 			cols = append(cols, f.Name)
-			vals = append(vals, sqlLiteral(f, text, e.d.name))
+			vals = append(vals, e.dialect.literal(f, text))
 			e.columns[f.Name].given[id] = givenValue{field: f, text: text}
 		}
 		stmt := fmt.Sprintf("INSERT INTO users (%s) VALUES (%s)", strings.Join(cols, ", "), strings.Join(vals, ", "))
@@ -1008,7 +1015,11 @@ func TestTypeConversions(t *testing.T) {
 	for _, tt := range tests {
 		for _, db := range spec.Databases {
 			t.Run(tt.name+"/"+db, func(t *testing.T) {
-				changes, err := alterColumn(tt.prev, tt.next, db)
+				d, err := dialectOf(db)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changes, err := alterColumn(tt.prev, tt.next, d)
 				if (err != nil) != tt.wantErr[db] {
 					t.Fatalf("alterColumn: err = %v, want an error: %v", err, tt.wantErr[db])
 				}
@@ -1024,7 +1035,7 @@ func TestTypeConversions(t *testing.T) {
 // PostgreSQL is converted without a cast, which would cut the values too
 // long for it: PostgreSQL then fails the migration on them instead.
 func TestPostgresShortensWithoutCast(t *testing.T) {
-	changes, err := alterColumn(spec.Field{Name: "code", Type: "string", MaxLength: 100}, spec.Field{Name: "code", Type: "string", MaxLength: 50, ChangeType: true}, "postgres")
+	changes, err := alterColumn(spec.Field{Name: "code", Type: "string", MaxLength: 100}, spec.Field{Name: "code", Type: "string", MaxLength: 50, ChangeType: true}, dialects["postgres"])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,8 +89,9 @@ func (u *uses) add(f spec.Field) {
 // Types reports whether the custom fields need types_gen.go.
 func (u uses) Types() bool { return u.Date || u.DateTime || u.OptionalDefault }
 
-// newFieldView returns what the templates need of f on database db.
-func newFieldView(f spec.Field, db string) fieldView {
+// newFieldView returns what the templates need of f, whose column is in
+// the SQL of d.
+func newFieldView(f spec.Field, d dialect) fieldView {
 	ft := fieldTypes[f.Type]
 	fv := fieldView{
 		Name:        f.Name,
@@ -98,17 +99,14 @@ func newFieldView(f spec.Field, db string) fieldView {
 		GoType:      ft.goType,
 		Required:    f.Required,
 		Decoder:     ft.decoder(f),
-		Column:      columnDef(f, db),
-		Index:       indexDDL(f),
+		Column:      d.columnDef(f),
+		Index:       d.createIndex(f),
 		Sample:      ft.sample,
 		Other:       ft.other,
 		Invalid:     ft.invalid,
 		InvalidType: ft.invalidType,
 		NullType:    ft.nullType,
-		Scan:        "&u." + spec.GoName(f.Name),
-		// The sample JSON, a Go raw string.
-		RegistrationJSON: "`" + ft.sample + "`",
-		Changed:          fmt.Sprintf("after.%[1]s != before.%[1]s", spec.GoName(f.Name)),
+		field:       f,
 	}
 	if f.Type == "string" {
 		// Samples that fit the field's length.
@@ -120,50 +118,20 @@ func newFieldView(f spec.Field, db string) fieldView {
 			return strconv.Quote(s)
 		}
 		fv.Sample, fv.Other = fit(fv.Sample), fit(fv.Other)
-		fv.RegistrationJSON = "`" + fv.Sample + "`"
 	}
 	if f.Type == "enum" {
 		fv.Sample = strconv.Quote(f.Values[0])
-		fv.RegistrationJSON = "`" + fv.Sample + "`"
 		fv.Other = strconv.Quote(f.Values[1%len(f.Values)])
 		fv.Invalid = strconv.Quote("not-" + strings.Join(f.Values, "-"))
 	}
 	if text, err := strconv.Unquote(fv.Sample); err == nil {
-		fv.SampleGo = goLiteral(f, text)
+		fv.sampleGo = goLiteral(f, text)
 	} else {
-		fv.SampleGo = goLiteral(f, fv.Sample)
-	}
-	if f.Unique {
-		// Users inserted by the tests need values of their own.
-		const checksum = "crc32.ChecksumIEEE([]byte(u.Email))"
-		switch f.Type {
-		case "string":
-			fv.SampleGo = `fmt.Sprintf("%08x", ` + checksum + `)`
-			if n := f.StringMaxLength(); n < 8 {
-				fv.SampleGo += fmt.Sprintf("[:%d]", n)
-			}
-			fv.RegistrationJSON = "jsonString(" + strings.ReplaceAll(fv.SampleGo, "u.Email", "email") + ")"
-		case "int":
-			fv.SampleGo = "int64(" + checksum + ")"
-			fv.RegistrationJSON = "fmt.Sprint(" + strings.ReplaceAll(checksum, "u.Email", "email") + ")"
-		case "uuid":
-			fv.SampleGo = "uuid.NewSHA1(uuid.NameSpaceURL, []byte(u.Email))"
-			fv.RegistrationJSON = "jsonString(uuid.NewSHA1(uuid.NameSpaceURL, []byte(email)).String())"
-		}
+		fv.sampleGo = goLiteral(f, fv.Sample)
 	}
 	if f.Default != nil {
 		fv.Default = goLiteral(f, *f.Default)
 		fv.DefaultJSON = jsonLiteral(f, *f.Default)
-	}
-	switch {
-	case f.Type == "datetime" && f.Required:
-		fv.Scan = "utcTime{&u." + fv.GoName + "}"
-		fv.Changed = fmt.Sprintf("!after.%[1]s.Equal(before.%[1]s)", fv.GoName)
-	case f.Type == "datetime":
-		fv.Scan = "nullUTCTime{&u." + fv.GoName + "}"
-		fv.Changed = fmt.Sprintf("!sameTime(after.%[1]s, before.%[1]s)", fv.GoName)
-	case !f.Required:
-		fv.Changed = fmt.Sprintf("!sameValue(after.%[1]s, before.%[1]s)", fv.GoName)
 	}
 	if !f.Required {
 		fv.GoType = "*" + fv.GoType
@@ -172,6 +140,77 @@ func newFieldView(f spec.Field, db string) fieldView {
 		}
 	}
 	return fv
+}
+
+// Scan returns the Go expression of the Scan destination of the field of
+// the user u: times go through a scanner that reads them in UTC.
+func (fv fieldView) Scan(u string) string {
+	dest := "&" + u + "." + fv.GoName
+	switch {
+	case fv.field.Type == "datetime" && fv.Required:
+		return "utcTime{" + dest + "}"
+	case fv.field.Type == "datetime":
+		return "nullUTCTime{" + dest + "}"
+	}
+	return dest
+}
+
+// Changed returns the Go expression that reports whether the field's
+// value differs between the users after and before: times compare as
+// instants, and optional values through their pointers.
+func (fv fieldView) Changed(after, before string) string {
+	a, b := after+"."+fv.GoName, before+"."+fv.GoName
+	switch {
+	case fv.field.Type == "datetime" && fv.Required:
+		return "!" + a + ".Equal(" + b + ")"
+	case fv.field.Type == "datetime":
+		return "!sameTime(" + a + ", " + b + ")"
+	case !fv.Required:
+		return "!sameValue(" + a + ", " + b + ")"
+	}
+	return a + " != " + b
+}
+
+// SampleGo returns the Go expression, of the field's type and not a
+// pointer, of the sample value of the user whose email is the Go
+// expression email. A unique field's value is derived from the email, so
+// that the users the tests insert each have their own.
+func (fv fieldView) SampleGo(email string) string {
+	if !fv.field.Unique {
+		return fv.sampleGo
+	}
+	checksum := "crc32.ChecksumIEEE([]byte(" + email + "))"
+	switch fv.field.Type {
+	case "string":
+		sample := `fmt.Sprintf("%08x", ` + checksum + `)`
+		if n := fv.field.StringMaxLength(); n < 8 {
+			sample += fmt.Sprintf("[:%d]", n)
+		}
+		return sample
+	case "int":
+		return "int64(" + checksum + ")"
+	case "uuid":
+		return "uuid.NewSHA1(uuid.NameSpaceURL, []byte(" + email + "))"
+	}
+	return fv.sampleGo
+}
+
+// RegistrationJSON returns the Go expression of the JSON text of the
+// field's sample value in the registration of email, a Go expression: the
+// value SampleGo gives the user, as JSON.
+func (fv fieldView) RegistrationJSON(email string) string {
+	if fv.field.Unique {
+		switch fv.field.Type {
+		case "string":
+			return "jsonString(" + fv.SampleGo(email) + ")"
+		case "int":
+			return "fmt.Sprint(crc32.ChecksumIEEE([]byte(" + email + ")))"
+		case "uuid":
+			return "jsonString(" + fv.SampleGo(email) + ".String())"
+		}
+	}
+	// A Go raw string.
+	return "`" + fv.Sample + "`"
 }
 
 // goLiteral returns the Go expression of the value whose canonical text
@@ -210,101 +249,6 @@ func jsonLiteral(f spec.Field, value string) string {
 	return strconv.Quote(value)
 }
 
-// sqlType returns the column type of f on database db.
-func sqlType(f spec.Field, db string) string {
-	switch db {
-	case "sqlite":
-		return map[string]string{
-			"string": "TEXT", "text": "TEXT", "enum": "TEXT", "uuid": "TEXT", "int": "INTEGER", "float": "REAL",
-			"bool": "BOOLEAN", "date": "DATE", "datetime": "DATETIME",
-		}[f.Type]
-	case "postgres":
-		if f.Type == "string" {
-			return fmt.Sprintf("VARCHAR(%d)", f.StringMaxLength())
-		}
-		return map[string]string{
-			"text": "TEXT", "enum": fmt.Sprintf("VARCHAR(%d)", spec.MaxEnumValueLength), "uuid": "UUID", "int": "BIGINT",
-			"float": "DOUBLE PRECISION", "bool": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMPTZ",
-		}[f.Type]
-	case "mysql":
-		// Text compares byte for byte, as on the other databases, so that
-		// a unique field is unique in the same way everywhere.
-		const binary = " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-		switch f.Type {
-		case "string":
-			return fmt.Sprintf("VARCHAR(%d)", f.StringMaxLength()) + binary
-		case "enum":
-			return fmt.Sprintf("VARCHAR(%d)", spec.MaxEnumValueLength) + binary
-		case "text":
-			// TEXT holds 64 KiB; LONGTEXT all a request body can carry.
-			return "LONGTEXT" + binary
-		}
-		return map[string]string{
-			"uuid": "CHAR(36)", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE", "datetime": "DATETIME(6)",
-		}[f.Type]
-	}
-	return ""
-}
-
-// columnDef returns the definition of f's column on database db: its
-// type, NOT NULL when required, and its default.
-func columnDef(f spec.Field, db string) string {
-	def := sqlType(f, db)
-	if f.Required {
-		def += " NOT NULL"
-	}
-	if f.Default != nil {
-		lit := sqlLiteral(f, *f.Default, db)
-		if db == "mysql" && f.Type == "text" {
-			// MySQL takes a TEXT column's default only as an expression.
-			lit = "(" + lit + ")"
-		}
-		def += " DEFAULT " + lit
-	}
-	return def
-}
-
-// sqlLiteral returns the SQL literal of the value whose canonical text is
-// value, for field f on database db.
-func sqlLiteral(f spec.Field, value string, db string) string {
-	value, _ = spec.CanonicalValue(f, value)
-	switch f.Type {
-	case "int", "float":
-		return value
-	case "bool":
-		return strings.ToUpper(value)
-	case "datetime":
-		t, _ := time.Parse(time.RFC3339Nano, value)
-		switch db {
-		case "postgres":
-			value = t.Format("2006-01-02 15:04:05.999999Z07:00")
-		case "mysql":
-			value = t.Format("2006-01-02 15:04:05.999999")
-		default:
-			// The form the SQLite driver writes and reads times in.
-			value = t.Format("2006-01-02 15:04:05.999999999-07:00")
-		}
-	}
-	quoted := strings.ReplaceAll(value, "'", "''")
-	if db == "mysql" {
-		// MySQL reads backslashes in string literals as escapes.
-		quoted = strings.ReplaceAll(quoted, `\`, `\\`)
-	}
-	return "'" + quoted + "'"
-}
-
-// indexDDL returns the statement that creates f's index, or "" when it
-// has none.
-func indexDDL(f spec.Field) string {
-	switch {
-	case f.Unique:
-		return fmt.Sprintf("CREATE UNIQUE INDEX %s ON users (%s);", indexName(f), f.Name)
-	case f.Indexed:
-		return fmt.Sprintf("CREATE INDEX %s ON users (%s);", indexName(f), f.Name)
-	}
-	return ""
-}
-
 // indexName returns the name of f's index: users_<name>_key when unique,
 // users_<name>_idx otherwise.
 func indexName(f spec.Field) string {
@@ -312,39 +256,4 @@ func indexName(f spec.Field) string {
 		return "users_" + f.Name + "_key"
 	}
 	return "users_" + f.Name + "_idx"
-}
-
-// accessTokensDDL creates the access token table of the database
-// strategy, by database.
-var accessTokensDDL = map[string]string{
-	"sqlite": `-- The access tokens of the database strategy.
-CREATE TABLE access_tokens (
-    -- The token's SHA-256 in hex: the token itself is never stored.
-    token TEXT NOT NULL PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    created_at TIMESTAMP NOT NULL
-);
-
-CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id);
-CREATE INDEX access_tokens_created_at_idx ON access_tokens (created_at);`,
-	"postgres": `-- The access tokens of the database strategy.
-CREATE TABLE access_tokens (
-    -- The token's SHA-256 in hex: the token itself is never stored.
-    token CHAR(64) NOT NULL PRIMARY KEY,
-    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    created_at TIMESTAMPTZ NOT NULL
-);
-
-CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id);
-CREATE INDEX access_tokens_created_at_idx ON access_tokens (created_at);`,
-	"mysql": `-- The access tokens of the database strategy.
-CREATE TABLE access_tokens (
-    -- The token's SHA-256 in hex: the token itself is never stored.
-    token CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
-    user_id CHAR(36) NOT NULL,
-    created_at DATETIME(6) NOT NULL,
-    CONSTRAINT access_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
-
-CREATE INDEX access_tokens_created_at_idx ON access_tokens (created_at);`,
 }

@@ -19,12 +19,24 @@ const (
 // outputFile is one row of the table of files authgen produces.
 type outputFile struct {
 	template string // path under templates/
+	// dialectTemplate, set instead of template, returns the template of
+	// the dialect's own version of the file, for files that differ as a
+	// whole between databases.
+	dialectTemplate func(dialect) string
 	// path is the output path; {pkg} and {server} stand for the output
 	// directories of the spec.
 	path  string
 	owner Owner
 	// when, if set, says whether the spec behind a view needs the file.
 	when func(view) bool
+}
+
+// templateFor returns the template of the file for dialect d.
+func (f outputFile) templateFor(d dialect) string {
+	if f.dialectTemplate != nil {
+		return f.dialectTemplate(d)
+	}
+	return f.template
 }
 
 func hasJWT(v view) bool              { return v.HasJWT }
@@ -62,11 +74,11 @@ var outputFiles = []outputFile{
 	{template: "auth/hooks.go.tmpl", path: "{pkg}/hooks.go", owner: UserOwned},
 	{template: "auth/store_gen.go.tmpl", path: "{pkg}/store_gen.go", owner: Generated},
 	{template: "auth/migrate_gen.go.tmpl", path: "{pkg}/migrate_gen.go", owner: Generated},
-	{template: "auth/{db}/database_gen.go.tmpl", path: "{pkg}/database_gen.go", owner: Generated},
-	{template: "auth/{db}/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
+	{dialectTemplate: func(d dialect) string { return d.databaseTemplate }, path: "{pkg}/database_gen.go", owner: Generated},
+	{template: "auth/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
 
 	{template: "auth/helpers_gen_test.go.tmpl", path: "{pkg}/helpers_gen_test.go", owner: Generated},
-	{template: "auth/{db}/database_gen_test.go.tmpl", path: "{pkg}/database_gen_test.go", owner: Generated},
+	{dialectTemplate: func(d dialect) string { return d.databaseTestTemplate }, path: "{pkg}/database_gen_test.go", owner: Generated},
 	{template: "auth/redis_gen_test.go.tmpl", path: "{pkg}/redis_gen_test.go", owner: Generated, when: hasRedis},
 	{template: "auth/health_gen_test.go.tmpl", path: "{pkg}/health_gen_test.go", owner: Generated},
 	{template: "auth/register_gen_test.go.tmpl", path: "{pkg}/register_gen_test.go", owner: Generated},

@@ -47,13 +47,16 @@ type Plan struct {
 // the same input gives the same plan, byte for byte.
 func Generate(in Input) (Plan, error) {
 	s := in.Spec.Spec()
-	v := buildView(s, in.Module)
+	v, err := buildView(s, in.Module)
+	if err != nil {
+		return Plan{}, err
+	}
 	schema := schemaOf(s)
 	writeInit := true
 	var migration *File
 	if in.Lock != nil && in.Lock.Schema != nil {
 		writeInit = false
-		changes, err := diffSchema(*in.Lock.Schema, s)
+		changes, err := diffSchema(*in.Lock.Schema, s, v.Dialect)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -96,7 +99,7 @@ func Generate(in Input) (Plan, error) {
 }
 
 func render(row outputFile, v view, s spec.Spec) (File, error) {
-	name := strings.ReplaceAll(row.template, "{db}", s.Database)
+	name := row.templateFor(v.Dialect)
 	src, err := fs.ReadFile(templates.FS, name)
 	if err != nil {
 		return File{}, fmt.Errorf("reading template %s: %w", name, err)

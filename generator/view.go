@@ -18,10 +18,9 @@ type view struct {
 	ImportPath string
 	ServerDir  string
 
-	Database string
-	// DatabaseURLExample shows the form of DATABASE_URL.
-	DatabaseURLExample string
-	Backends           []backendView
+	// Dialect is the SQL, and what else differs, of the spec's database.
+	Dialect  dialect
+	Backends []backendView
 	// HasCookie is set when any backend uses the cookie transport.
 	HasCookie bool
 	// HasBearer is set when any backend uses the bearer transport.
@@ -31,6 +30,10 @@ type view struct {
 	HasJWT              bool
 	HasDatabaseStrategy bool
 	HasRedis            bool
+	// NeedsTestServer is set when the generated tests need a server
+	// named in the environment: a database that is not embedded, or
+	// Redis.
+	NeedsTestServer bool
 
 	Fields []fieldView
 	// Uses records which value decoders and types the custom fields need,
@@ -49,9 +52,6 @@ type view struct {
 	// values from emails with CRC-32.
 	UniqueFields        []fieldView
 	HasRequiredChecksum bool
-	// AccessTokensDDL creates the access token table of the database
-	// strategy.
-	AccessTokensDDL string
 
 	TokenLifetime int
 	Cookie        spec.Cookie
@@ -86,12 +86,6 @@ type fieldView struct {
 	// Default is the Go expression of the field's default, of GoType, and
 	// DefaultJSON its JSON; both "" when it has none.
 	Default, DefaultJSON string
-	// Changed is the Go expression, over after and before, that reports a
-	// change of the field's value.
-	Changed string
-	// Scan is the Go expression of the Scan destination of the field in
-	// u.
-	Scan string
 	// Column is the column's definition in the migrations; Index, when
 	// set, the statement that indexes it.
 	Column string
@@ -101,11 +95,13 @@ type fieldView struct {
 	// InvalidType the Pydantic error type it draws; NullType is the type
 	// null draws when the field is required.
 	Sample, Other, Invalid, InvalidType, NullType string
-	// SampleGo is Sample as a Go expression of the field's type, not
-	// pointer, and RegistrationJSON the Go expression of the JSON text the
-	// tests register the user of email with. Both differ by user for a
-	// unique field.
-	SampleGo, RegistrationJSON string
+
+	// field is the field of the spec; the methods that write Go
+	// expressions about it read it.
+	field spec.Field
+	// sampleGo is Sample as a Go expression of the field's type, not
+	// pointer.
+	sampleGo string
 }
 
 // sqlView holds the queries of the store, written for one dialect.
@@ -134,36 +130,24 @@ type sqlView struct {
 	CountUsers     string
 }
 
-// dialect holds what differs between SQL databases in the queries.
-type dialect struct {
-	placeholder func(n int) string
-}
-
-var databaseURLExamples = map[string]string{
-	"sqlite":   "sqlite:auth.db",
-	"postgres": "postgres://USER:PASSWORD@localhost:5432/DATABASE?sslmode=disable",
-	"mysql":    "mysql://USER:PASSWORD@localhost:3306/DATABASE",
-}
-
-var dialects = map[string]dialect{
-	"sqlite":   {placeholder: func(int) string { return "?" }},
-	"postgres": {placeholder: func(n int) string { return fmt.Sprintf("$%d", n) }},
-	"mysql":    {placeholder: func(int) string { return "?" }},
-}
-
-func buildView(s spec.Spec, module string) view {
+// buildView makes, for spec s of module, every decision the templates
+// need.
+func buildView(s spec.Spec, module string) (view, error) {
+	d, err := dialectOf(s.Database)
+	if err != nil {
+		return view{}, err
+	}
 	v := view{
 		Module:     module,
 		Package:    path.Base(s.Package),
 		PackageDir: s.Package,
 		ImportPath: module + "/" + s.Package,
 		ServerDir:  s.Server,
-		Database:   s.Database,
+		Dialect:    d,
 
-		DatabaseURLExample: databaseURLExamples[s.Database],
-		TokenLifetime:      s.TokenLifetime,
-		Cookie:             s.Cookie,
-		Password:           s.Password,
+		TokenLifetime: s.TokenLifetime,
+		Cookie:        s.Cookie,
+		Password:      s.Password,
 
 		RequiresVerification:  s.RequiresVerification,
 		ResetPasswordLifetime: s.ResetPasswordLifetime,
@@ -178,8 +162,9 @@ func buildView(s spec.Spec, module string) view {
 	v.HasJWT = s.UsesStrategy("jwt")
 	v.HasDatabaseStrategy = s.UsesStrategy("database")
 	v.HasRedis = s.UsesStrategy("redis")
+	v.NeedsTestServer = !d.embedded || v.HasRedis
 	for _, f := range s.Fields {
-		fv := newFieldView(f, s.Database)
+		fv := newFieldView(f, d)
 		if f.Required && f.Default == nil {
 			v.RequiredFields = append(v.RequiredFields, f.Name)
 		}
@@ -196,9 +181,8 @@ func buildView(s spec.Spec, module string) view {
 		}
 		v.Fields = append(v.Fields, fv)
 	}
-	v.SQL = buildSQL(dialects[s.Database], v.Fields)
-	v.AccessTokensDDL = accessTokensDDL[s.Database]
-	return v
+	v.SQL = buildSQL(d, v.Fields)
+	return v, nil
 }
 
 func buildSQL(d dialect, fields []fieldView) sqlView {
