@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"bytes"
 	"context"
 	"io/fs"
@@ -11,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // scriptedPrompter answers each question with the next scripted answer

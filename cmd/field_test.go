@@ -1,14 +1,14 @@
 package cmd
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // commented is an authgen.yaml with every kind of comment and blank lines

@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"golang.org/x/mod/module"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // initFlags are the answers init can take from flags, one for each

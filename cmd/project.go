@@ -139,7 +139,7 @@ func (p *project) run(ctx context.Context, env *Env, file *spec.File, opts runOp
 	if opts.fresh {
 		markScaffoldsInTheWay(changes)
 	}
-	gomod, err := generator.AddRequirements(p.gomod, generator.Requirements(file.Spec()))
+	gomod, err := generator.AddRequirements(p.gomod, plan.Requirements)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}

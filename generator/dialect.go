@@ -1,12 +1,12 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // A dialect is the SQL of one database: every statement authgen writes,
@@ -84,6 +84,9 @@ type dialect struct {
 	// with its driver, recognise its errors and make test databases on
 	// it: Go code against each driver's own API, which differs as a whole.
 	databaseTemplate, databaseTestTemplate string
+	// driver is the module of the database/sql driver those templates
+	// import; its version is in requirements.
+	driver string
 }
 
 // columnChange is how a database changes the definition of a column that
@@ -137,6 +140,7 @@ var dialects = map[string]dialect{
 
 		databaseTemplate:     "auth/sqlite/database_gen.go.tmpl",
 		databaseTestTemplate: "auth/sqlite/database_gen_test.go.tmpl",
+		driver:               "modernc.org/sqlite",
 	},
 	"postgres": {
 		Name:       "PostgreSQL",
@@ -160,6 +164,7 @@ var dialects = map[string]dialect{
 
 		databaseTemplate:     "auth/postgres/database_gen.go.tmpl",
 		databaseTestTemplate: "auth/postgres/database_gen_test.go.tmpl",
+		driver:               "github.com/jackc/pgx/v5",
 	},
 	"mysql": {
 		Name:       "MySQL",
@@ -188,6 +193,7 @@ var dialects = map[string]dialect{
 
 		databaseTemplate:     "auth/mysql/database_gen.go.tmpl",
 		databaseTestTemplate: "auth/mysql/database_gen_test.go.tmpl",
+		driver:               "github.com/go-sql-driver/mysql",
 	},
 }
 

@@ -1,14 +1,13 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"io/fs"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/authgen/authgen/spec"
 	"github.com/authgen/authgen/templates"
 )
 

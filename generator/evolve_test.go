@@ -1,16 +1,13 @@
 package generator
 
 import (
-	"maps"
-
-	"github.com/authgen/authgen/spec"
-
 	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -31,6 +28,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/authgen/authgen/internal/testservers"
+	"github.com/authgen/authgen/spec"
 )
 
 // evolveModule is the module path the evolution cases are generated for.

@@ -1,12 +1,12 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // fieldType describes how one custom field type maps to Go and to the

@@ -1,12 +1,12 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"fmt"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // Requirement is a module the generated code imports, at the version
@@ -14,9 +14,10 @@ import (
 type Requirement struct {
 	Path    string
 	Version string
-	// Database and Strategy, when set, limit the requirement to specs with
-	// that database or a backend with that strategy.
-	Database string
+	// Driver is set for a database driver, which only the specs whose
+	// dialect uses it require; Strategy, when set, limits the requirement
+	// to specs with a backend with that strategy.
+	Driver   bool
 	Strategy string
 }
 
@@ -26,9 +27,9 @@ var requirements = []Requirement{
 	// The generated tests deliver mail to a real SMTP server of this module.
 	{Path: "github.com/emersion/go-smtp", Version: "v0.25.1"},
 	{Path: "github.com/golang-jwt/jwt/v5", Version: "v5.3.1"},
-	{Path: "github.com/go-sql-driver/mysql", Version: "v1.10.1", Database: "mysql"},
+	{Path: "github.com/go-sql-driver/mysql", Version: "v1.10.1", Driver: true},
 	{Path: "github.com/google/uuid", Version: "v1.6.0"},
-	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0", Database: "postgres"},
+	{Path: "github.com/jackc/pgx/v5", Version: "v5.12.0", Driver: true},
 	{Path: "github.com/pressly/goose/v3", Version: "v3.29.0"},
 	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0", Strategy: "redis"},
 	{Path: "golang.org/x/crypto", Version: "v0.58.0"},
@@ -37,14 +38,15 @@ var requirements = []Requirement{
 	{Path: "golang.org/x/text", Version: "v0.43.0"},
 	// v1.61 requires a github.com/google/pprof version that the Go module
 	// proxy does not serve, which breaks `go mod tidy`.
-	{Path: "modernc.org/sqlite", Version: "v1.60.1", Database: "sqlite"},
+	{Path: "modernc.org/sqlite", Version: "v1.60.1", Driver: true},
 }
 
-// Requirements returns the modules the code generated for s imports.
-func Requirements(s spec.Spec) []Requirement {
+// requirementsOf returns the modules the code generated for s, on
+// dialect d, imports.
+func requirementsOf(s spec.Spec, d dialect) []Requirement {
 	var out []Requirement
 	for _, r := range requirements {
-		if (r.Database == "" || r.Database == s.Database) && (r.Strategy == "" || s.UsesStrategy(r.Strategy)) {
+		if (!r.Driver || r.Path == d.driver) && (r.Strategy == "" || s.UsesStrategy(r.Strategy)) {
 			out = append(out, r)
 		}
 	}

@@ -1,11 +1,11 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // LockVersion is the format version of authgen.lock.

@@ -1,13 +1,13 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"fmt"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // A schemaChange is one step of a migration: the change of one column,

@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +11,7 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/authgen/authgen/spec"
 	"github.com/authgen/authgen/templates"
 )
 
@@ -36,11 +35,13 @@ type File struct {
 	Owner   Owner
 }
 
-// Plan is the result of a run: the files to write, sorted by path, and
-// the lock that records them.
+// Plan is the result of a run: the files to write, sorted by path, the
+// lock that records them, and the modules the files import, which go.mod
+// must require.
 type Plan struct {
-	Files []File
-	Lock  Lock
+	Files        []File
+	Lock         Lock
+	Requirements []Requirement
 }
 
 // Generate renders the plan for in. It reads no disk and writes nothing:
@@ -68,7 +69,10 @@ func Generate(in Input) (Plan, error) {
 		schema.AccessTokens = schema.AccessTokens || in.Lock.Schema.AccessTokens
 	}
 
-	plan := Plan{Lock: Lock{Version: LockVersion, Generator: in.Version, Files: map[string]LockedFile{}, Schema: &schema}}
+	plan := Plan{
+		Lock:         Lock{Version: LockVersion, Generator: in.Version, Files: map[string]LockedFile{}, Schema: &schema},
+		Requirements: requirementsOf(s, v.Dialect),
+	}
 	for _, row := range outputFiles {
 		if (row.owner == Migration && !writeInit) || (row.when != nil && !row.when(v)) {
 			continue

@@ -1,14 +1,14 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authgen/authgen/spec"
 )
 
 func testSpec() spec.Spec {

@@ -1,11 +1,11 @@
 package generator
 
 import (
-	"github.com/authgen/authgen/spec"
-
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/authgen/authgen/spec"
 )
 
 // view is what the templates read: every decision that depends on the
