@@ -28,7 +28,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"golang.org/x/term"
 	"log/slog"
 	"net/http"
 	"os"
@@ -36,6 +35,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"golang.org/x/term"
 
 	"example.com/cookie-only/pkg/auth"
 )
