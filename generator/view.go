@@ -44,11 +44,8 @@ type view struct {
 	RequiredFields []string
 	// Indexes are the statements that create the custom fields' indexes.
 	Indexes []string
-	// UniqueFields are the custom fields with a unique index;
-	// HasRequiredChecksum is set when the tests derive a required one's
-	// values from emails with CRC-32.
-	UniqueFields        []fieldView
-	HasRequiredChecksum bool
+	// UniqueFields are the custom fields with a unique index.
+	UniqueFields []fieldView
 	// AccessTokensDDL creates the access token table of the database
 	// strategy.
 	AccessTokensDDL string
@@ -193,7 +190,6 @@ func buildView(in Input) (view, error) {
 		}
 		if f.Unique {
 			v.UniqueFields = append(v.UniqueFields, fv)
-			v.HasRequiredChecksum = v.HasRequiredChecksum || (f.Required && f.Type != "uuid")
 		}
 		v.Fields = append(v.Fields, fv)
 	}
