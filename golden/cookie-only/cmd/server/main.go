@@ -224,8 +224,9 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 	mux.Handle("GET /hello", svc.RequireUser(http.HandlerFunc(hello)))
 	mux.Handle("/", svc)
 	srv := &http.Server{
-		Addr:              s.addr,
-		Handler:           mux,
+		Addr: s.addr,
+		// One log line per request, without its tokens or passwords.
+		Handler:           auth.AccessLog(logger, mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Longer than the service's RequestTimeout, so that a request that
