@@ -29,6 +29,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -227,7 +228,6 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 	mux.Handle("GET /hello", svc.RequireUser(http.HandlerFunc(hello)))
 	mux.Handle("/", svc)
 	srv := &http.Server{
-		Addr: s.addr,
 		// One log line per request, without its tokens or passwords.
 		Handler:           auth.AccessLog(logger, mux),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -237,13 +237,20 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  2 * time.Minute,
 	}
+	// Bound first, so that "listening" is true when logged and names the
+	// port taken, such as the one :0 picks.
+	listener, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", s.addr, err)
+	}
+	addr := listener.Addr().String()
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.ListenAndServe() }()
-	logger.Info("listening", "addr", s.addr)
+	go func() { serveErr <- srv.Serve(listener) }()
+	logger.Info("listening", "addr", addr)
 
 	select {
 	case err := <-serveErr:
-		return fmt.Errorf("serving on %s: %w", s.addr, err)
+		return fmt.Errorf("serving on %s: %w", addr, err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
