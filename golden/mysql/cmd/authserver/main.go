@@ -25,7 +25,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"golang.org/x/term"
 
 	"example.com/mysql/internal/auth"
@@ -163,12 +162,12 @@ func run(ctx context.Context, logger *slog.Logger, command auth.Command, getenv 
 	}
 	deps := auth.Deps{DB: db, Logger: logger}
 	// The client connects when first used: only serve needs Redis.
-	redisOptions, err := redis.ParseURL(s.redisURL)
+	redisClient, err := auth.NewRedisClient(s.redisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
 	}
-	deps.Redis = redis.NewClient(redisOptions)
-	defer deps.Redis.Close()
+	defer redisClient.Close()
+	deps.Redis = redisClient
 	switch command.Name {
 	case "migrate":
 		logger.Info("the database schema is up to date")
