@@ -29,8 +29,8 @@ import (
 	"example.com/custom-fields/internal/users"
 )
 
-// usage is what --help prints: the commands users.ParseCommand
-// parses and the environment loadSettings reads.
+// usage is what --help prints: the commands users.ParseCommand parses
+// and the environment loadSettings reads.
 const usage = `Usage: authserver [command]
 
 Commands:

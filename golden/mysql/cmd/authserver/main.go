@@ -30,8 +30,8 @@ import (
 	"example.com/mysql/internal/auth"
 )
 
-// usage is what --help prints: the commands auth.ParseCommand
-// parses and the environment loadSettings reads.
+// usage is what --help prints: the commands auth.ParseCommand parses
+// and the environment loadSettings reads.
 const usage = `Usage: authserver [command]
 
 Commands:
