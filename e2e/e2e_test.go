@@ -84,6 +84,7 @@ func TestEndToEnd(t *testing.T) {
 			runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
 			env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + strings.Repeat("s", 32)}
 			checkStartupError(t, server, db.name, env)
+			checkCommandLine(t, server, env)
 
 			migrate := exec.Command(server, "migrate")
 			migrate.Env = append(os.Environ(), env...)
@@ -265,6 +266,60 @@ func checkStartupError(t *testing.T, server, db string, env []string) {
 	if db != "sqlite" && !strings.Contains(last, "connecting to "+strings.Replace(unreachable, "s3cret", "xxxxx", 1)) {
 		t.Errorf("start-up error %q does not name the database", last)
 	}
+
+	// A URL meant for another database, as a copied configuration holds.
+	wrongKind := "postgres://auth:s3cret@127.0.0.1:1/auth"
+	if db == "postgres" {
+		wrongKind = "mysql://auth:s3cret@127.0.0.1:1/auth"
+	}
+	stdout, stderr, code := runServer(t, server, append(env, "DATABASE_URL="+wrongKind), "migrate")
+	if code != 1 || strings.Contains(stdout+stderr, "s3cret") || !strings.Contains(stderr, "level=ERROR") {
+		t.Errorf("server given the URL of another database: exit %d, output:\n%s%s\nwant exit 1 and an error without the password", code, stdout, stderr)
+	}
+}
+
+// checkCommandLine checks the server's help, what it does with a command
+// it does not know, and createsuperuser asked to create a user without a
+// password.
+func checkCommandLine(t *testing.T, server string, env []string) {
+	t.Helper()
+	for _, help := range []string{"--help", "-h", "help"} {
+		stdout, stderr, code := runServer(t, server, env, help)
+		for _, want := range []string{"serve", "migrate", "createsuperuser --email EMAIL", "AUTH_SUPERUSER_PASSWORD", "DATABASE_URL", "AUTH_SECRET"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("authserver %s: the help lacks %q:\n%s", help, want, stdout)
+			}
+		}
+		if code != 0 || stderr != "" {
+			t.Errorf("authserver %s: exit %d, stderr %q; want exit 0 and the help on stdout alone", help, code, stderr)
+		}
+	}
+	stdout, stderr, code := runServer(t, server, env, "frobnicate")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, `unknown command "frobnicate"`) || !strings.Contains(stderr, "Usage:") {
+		t.Errorf("authserver frobnicate: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and the error and usage on stderr", code, stdout, stderr)
+	}
+	_, stderr, code = runServer(t, server, env, "createsuperuser", "--email", "newcomer@camelot.bt")
+	if code != 1 || !strings.Contains(stderr, "set AUTH_SUPERUSER_PASSWORD") {
+		t.Errorf("authserver createsuperuser of a new user without a password: exit %d, stderr:\n%s\nwant exit 1 and an error naming AUTH_SUPERUSER_PASSWORD", code, stderr)
+	}
+}
+
+// runServer runs the server with args and env added to its environment,
+// without a terminal, and returns its output and exit code.
+func runServer(t *testing.T, server string, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(server, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return out.String(), errOut.String(), exit.ExitCode()
+	}
+	if err != nil {
+		t.Fatalf("running %s %s: %v", server, strings.Join(args, " "), err)
+	}
+	return out.String(), errOut.String(), 0
 }
 
 // walkRevocableTokens logs in through the database and Redis backends,
@@ -502,10 +557,10 @@ func startStoppableServer(t *testing.T, server string, env ...string) (string, f
 	l.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs bytes.Buffer
+	logs := &serverLog{}
 	cmd := exec.CommandContext(ctx, server)
 	cmd.Env = append(append(os.Environ(), env...), "AUTH_ADDR="+addr)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -518,6 +573,12 @@ func startStoppableServer(t *testing.T, server string, env ...string) (string, f
 	}
 	t.Cleanup(func() {
 		stop()
+		// The seed flow's passwords; the access log shows no body.
+		for _, secret := range []string{"guinevere", "lancelot"} {
+			if strings.Contains(logs.String(), secret) {
+				t.Errorf("the server log shows the password %q", secret)
+			}
+		}
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}
@@ -525,15 +586,51 @@ func startStoppableServer(t *testing.T, server string, env ...string) (string, f
 	base := "http://" + addr
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get(base + "/users/me")
+		resp, err := http.Get(base + "/users/me?token=query-secret")
 		if err == nil {
 			resp.Body.Close()
+			logs.wait(t, "msg=listening addr="+addr)
+			logs.wait(t, "msg=request method=GET path=/users/me status=401")
+			if strings.Contains(logs.String(), "query-secret") {
+				t.Errorf("the access log shows a query string:\n%s", logs.String())
+			}
 			return base, stop
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the server did not answer on %s within 30s: %v\n%s", addr, err, logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// serverLog is the output of a running server, safe to read while the
+// server writes it.
+type serverLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *serverLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *serverLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// wait fails t unless the log shows want within 5s: a line the server
+// wrote reaches the log after the answer that followed it may have.
+func (l *serverLog) wait(t *testing.T, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(l.String(), want); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("the server log lacks %q:\n%s", want, l.String())
+			return
+		}
 	}
 }
 

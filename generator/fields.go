@@ -56,9 +56,9 @@ var fieldTypes = map[string]fieldType{
 type uses struct {
 	Int, Float, Bool, String, Date, DateTime, UUID, Enum bool
 	// Default is set when a field has a default, OptionalDefault when one
-	// that may be null does, and OptionalDateTime and RequiredDateTime
-	// when a datetime field may be null or not.
-	Default, OptionalDefault, OptionalDateTime, RequiredDateTime bool
+	// that may be null does, and OptionalDateTime when a datetime field
+	// may be null.
+	Default, OptionalDefault, OptionalDateTime bool
 }
 
 func (u *uses) add(f spec.Field) {
@@ -76,7 +76,6 @@ func (u *uses) add(f spec.Field) {
 	case "datetime":
 		u.DateTime = true
 		u.OptionalDateTime = u.OptionalDateTime || !f.Required
-		u.RequiredDateTime = u.RequiredDateTime || f.Required
 	case "uuid":
 		u.UUID = true
 	case "enum":

@@ -5,10 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"go/format"
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/authgen/authgen/spec"
@@ -52,6 +52,10 @@ func Generate(in Input) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	tmpls, err := parsedTemplates()
+	if err != nil {
+		return Plan{}, err
+	}
 	schema := schemaOf(s)
 	writeInit := true
 	var migration *File
@@ -77,7 +81,7 @@ func Generate(in Input) (Plan, error) {
 		if (row.owner == Migration && !writeInit) || (row.when != nil && !row.when(v)) {
 			continue
 		}
-		f, err := render(row, v, s)
+		f, err := render(tmpls, row, v, s)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -102,30 +106,51 @@ func Generate(in Input) (Plan, error) {
 	return plan, nil
 }
 
-func render(row outputFile, v view, s spec.Spec) (File, error) {
+// render renders the file of row from its parsed template.
+func render(tmpls *template.Template, row outputFile, v view, s spec.Spec) (File, error) {
 	name := row.templateFor(v.Dialect)
-	src, err := fs.ReadFile(templates.FS, name)
-	if err != nil {
-		return File{}, fmt.Errorf("reading template %s: %w", name, err)
-	}
-	tmpl, err := template.New(name).Funcs(templateFuncs).Option("missingkey=error").Parse(string(src))
-	if err != nil {
-		return File{}, fmt.Errorf("parsing template %s: %w", name, err)
-	}
 	var out bytes.Buffer
-	if err := tmpl.Execute(&out, v); err != nil {
+	if err := tmpls.ExecuteTemplate(&out, name, v); err != nil {
 		return File{}, fmt.Errorf("rendering template %s: %w", name, err)
 	}
 	content := out.Bytes()
 	p := strings.NewReplacer("{pkg}", s.Package, "{server}", s.Server).Replace(row.path)
 	if strings.HasSuffix(p, ".go") {
-		formatted, err := format.Source(content)
+		formatted, err := formatGo(content, v.Module)
 		if err != nil {
 			return File{}, fmt.Errorf("formatting %s (from template %s): %w", p, name, err)
 		}
 		content = formatted
 	}
 	return File{Path: p, Content: content, Owner: row.owner}, nil
+}
+
+// parsedTemplates parses the embedded templates the first time a plan is
+// made: they are constant, so one parse serves every run of the process.
+// The set is never changed after, and a parsed template executes safely
+// from any goroutine, so Generate stays a pure function of its input.
+var parsedTemplates = sync.OnceValues(func() (*template.Template, error) {
+	return parseTemplates(templates.FS)
+})
+
+// parseTemplates parses every template of fsys into one set, each named by
+// its path, which is what the table of output files names.
+func parseTemplates(fsys fs.FS) (*template.Template, error) {
+	set := template.New("").Funcs(templateFuncs).Option("missingkey=error")
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("reading template %s: %w", name, err)
+		}
+		if _, err := set.New(name).Parse(string(src)); err != nil {
+			return fmt.Errorf("parsing template %s: %w", name, err)
+		}
+		return nil
+	})
+	return set, err
 }
 
 var templateFuncs = template.FuncMap{

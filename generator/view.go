@@ -47,11 +47,8 @@ type view struct {
 	RequiredFields []string
 	// Indexes are the statements that create the custom fields' indexes.
 	Indexes []string
-	// UniqueFields are the custom fields with a unique index;
-	// HasRequiredChecksum is set when the tests derive a required one's
-	// values from emails with CRC-32.
-	UniqueFields        []fieldView
-	HasRequiredChecksum bool
+	// UniqueFields are the custom fields with a unique index.
+	UniqueFields []fieldView
 
 	TokenLifetime int
 	Cookie        spec.Cookie
@@ -177,7 +174,6 @@ func buildView(s spec.Spec, module string) (view, error) {
 		}
 		if f.Unique {
 			v.UniqueFields = append(v.UniqueFields, fv)
-			v.HasRequiredChecksum = v.HasRequiredChecksum || (f.Required && f.Type != "uuid")
 		}
 		v.Fields = append(v.Fields, fv)
 	}

@@ -1,21 +1,9 @@
 // Command authserver serves the authentication API of package auth.
-//
-//	authserver                              serve (the default)
-//	authserver migrate                      bring the database schema up to date
-//	authserver createsuperuser --email E    promote user E, or create E as a superuser;
-//	                                        the password comes from AUTH_SUPERUSER_PASSWORD
-//	                                        or, on a terminal, a prompt
+// Its commands and the environment it reads are in usage below, which
+// authserver --help prints.
 //
 // authgen scaffolded this file once; it is yours now, and authgen never
-// overwrites it. It is configured from the environment:
-//
-//	AUTH_ADDR           listen address (default :8000)
-//	DATABASE_URL        database (default sqlite:auth.db)
-//	AUTH_SECRET         secret that signs tokens, at least 32 bytes
-//	AUTH_ENV            "production" makes AUTH_SECRET, SMTP_URL and APP_URL required
-//	APP_URL             front end that mailed links open (default http://localhost:8000)
-//	SMTP_URL            smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
-//	AUTH_COOKIE_SECURE  "false" lets browsers keep the cookie over plain HTTP
+// overwrites it.
 //
 // Without AUTH_SECRET, outside production, the server makes a random secret
 // at start-up: it works at once, and its tokens die when it stops.
@@ -28,8 +16,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"golang.org/x/term"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -37,12 +25,51 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"example.com/cookie-only/pkg/auth"
 )
 
+// usage is what --help prints: the commands auth.ParseCommand parses
+// and the environment loadSettings reads.
+const usage = `Usage: authserver [command]
+
+Commands:
+  serve                          serve the API on AUTH_ADDR (the default)
+  migrate                        bring the database schema up to date, and exit
+  createsuperuser --email EMAIL  make the user EMAIL a superuser; if there is
+                                 none, create it with the password in
+                                 AUTH_SUPERUSER_PASSWORD (asked on a terminal
+                                 when the variable is unset)
+  help                           print this help (also -h, --help)
+
+Every command first brings the database schema up to date.
+
+Environment:
+  AUTH_ADDR                listen address (default :8000)
+  DATABASE_URL             database (default sqlite:auth.db)
+  AUTH_SECRET              secret that signs tokens, at least 32 bytes (default:
+                           a random one, so tokens end when the server stops)
+  AUTH_ENV                 "production" makes AUTH_SECRET, SMTP_URL and APP_URL required
+  APP_URL                  front end that mailed links open (default http://localhost:8000)
+  SMTP_URL                 smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
+  AUTH_COOKIE_SECURE       "false" lets browsers keep the cookie over plain HTTP
+  AUTH_SUPERUSER_PASSWORD  createsuperuser: the password of the user it creates,
+                           or the new password of the user it promotes
+`
+
 func main() {
+	command, err := auth.ParseCommand(os.Args[1:])
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Print(usage)
+		return
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "authserver: %v\n\n%s", err, usage)
+		os.Exit(2)
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(context.Background(), logger, os.Args[1:], os.Getenv, os.Stdin); err != nil {
+	if err := run(context.Background(), logger, command, os.Getenv, os.Stdin); err != nil {
 		logger.Error("authserver stopped", "err", err)
 		os.Exit(1)
 	}
@@ -112,24 +139,9 @@ func envOr(getenv func(string) string, key, fallback string) string {
 	return fallback
 }
 
-const usage = "usage: authserver [serve | migrate | createsuperuser --email EMAIL]"
-
-// run runs the command args name, serve by default. Every command first
-// brings the database schema up to date.
-func run(ctx context.Context, logger *slog.Logger, args []string, getenv func(string) string, stdin *os.File) error {
-	command := "serve"
-	if len(args) > 0 {
-		command, args = args[0], args[1:]
-	}
-	switch command {
-	case "serve", "migrate":
-		if len(args) > 0 {
-			return fmt.Errorf("%s takes no arguments\n%s", command, usage)
-		}
-	case "createsuperuser":
-	default:
-		return fmt.Errorf("unknown command %q\n%s", command, usage)
-	}
+// run runs command. Every command first brings the database schema up to
+// date.
+func run(ctx context.Context, logger *slog.Logger, command auth.Command, getenv func(string) string, stdin *os.File) error {
 	s, err := loadSettings(getenv, logger)
 	if err != nil {
 		return err
@@ -143,12 +155,12 @@ func run(ctx context.Context, logger *slog.Logger, args []string, getenv func(st
 		return err
 	}
 	deps := auth.Deps{DB: db, Logger: logger}
-	switch command {
+	switch command.Name {
 	case "migrate":
 		logger.Info("the database schema is up to date")
 		return nil
 	case "createsuperuser":
-		return createSuperuser(ctx, logger, s, deps, args, getenv, stdin)
+		return createSuperuser(ctx, logger, s, deps, command.Email, getenv, stdin)
 	}
 	return serve(ctx, logger, s, deps)
 }
@@ -163,16 +175,8 @@ func newService(s settings, deps auth.Deps) (*auth.Service, error) {
 	return auth.New(s.auth, deps)
 }
 
-// createSuperuser promotes or creates the user of --email.
-func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps, args []string, getenv func(string) string, stdin *os.File) error {
-	flags := flag.NewFlagSet("createsuperuser", flag.ContinueOnError)
-	email := flags.String("email", "", "email of the superuser")
-	if err := flags.Parse(args); err != nil {
-		return fmt.Errorf("createsuperuser: %w", err)
-	}
-	if *email == "" || flags.NArg() > 0 {
-		return errors.New("createsuperuser needs --email EMAIL and nothing else")
-	}
+// createSuperuser promotes or creates the user of email.
+func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps, email string, getenv func(string) string, stdin *os.File) error {
 	password := getenv("AUTH_SUPERUSER_PASSWORD")
 	if password == "" && term.IsTerminal(int(stdin.Fd())) {
 		fmt.Fprint(os.Stderr, "Password (empty keeps an existing user's): ")
@@ -187,7 +191,10 @@ func createSuperuser(ctx context.Context, logger *slog.Logger, s settings, deps 
 	if err != nil {
 		return err
 	}
-	user, created, err := svc.CreateSuperuser(ctx, *email, password)
+	user, created, err := svc.CreateSuperuser(ctx, email, password)
+	if errors.Is(err, auth.ErrPasswordRequired) {
+		return fmt.Errorf("%w: set AUTH_SUPERUSER_PASSWORD, or type it at the prompt on a terminal", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -223,8 +230,8 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 	mux.Handle("GET /hello", svc.RequireUser(http.HandlerFunc(hello)))
 	mux.Handle("/", svc)
 	srv := &http.Server{
-		Addr:              s.addr,
-		Handler:           mux,
+		// One log line per request, without its tokens or passwords.
+		Handler:           auth.AccessLog(logger, mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Longer than the service's RequestTimeout, so that a request that
@@ -232,13 +239,20 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  2 * time.Minute,
 	}
+	// Bound first, so that "listening" is true when logged and names the
+	// port taken, such as the one :0 picks.
+	listener, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", s.addr, err)
+	}
+	addr := listener.Addr().String()
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.ListenAndServe() }()
-	logger.Info("listening", "addr", s.addr)
+	go func() { serveErr <- srv.Serve(listener) }()
+	logger.Info("listening", "addr", addr)
 
 	select {
 	case err := <-serveErr:
-		return fmt.Errorf("serving on %s: %w", s.addr, err)
+		return fmt.Errorf("serving on %s: %w", addr, err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/pressly/goose/v3"
@@ -23,28 +24,41 @@ const gooseDialect = goose.DialectSQLite3
 // enforced, the journal is a write-ahead log, and a writer waits up to five
 // seconds for a lock instead of failing.
 func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
+	name := redactedURL(databaseURL)
 	path, ok := strings.CutPrefix(databaseURL, "sqlite:")
 	if !ok || path == "" {
-		return nil, fmt.Errorf("database URL %q: want sqlite:PATH, such as sqlite:auth.db", databaseURL)
+		return nil, fmt.Errorf("database URL %s: want sqlite:PATH, such as sqlite:auth.db", name)
 	}
 	path = strings.TrimPrefix(path, "//")
 	switch {
 	case path == ":memory:" || strings.Contains(path, "mode=memory"):
 		// Each pooled connection would get a database of its own.
-		return nil, fmt.Errorf("database URL %q: an in-memory database is not supported; name a file, such as sqlite:auth.db", databaseURL)
+		return nil, fmt.Errorf("database URL %s: an in-memory database is not supported; name a file, such as sqlite:auth.db", name)
 	case strings.ContainsAny(path, "?#"):
-		return nil, fmt.Errorf("database URL %q: the path may not contain ? or #; the service sets the SQLite options itself", databaseURL)
+		return nil, fmt.Errorf("database URL %s: the path may not contain ? or #; the service sets the SQLite options itself", name)
 	}
 	pragmas := url.Values{"_pragma": {"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(5000)"}}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", databaseURL, err)
+		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("opening %s: %w", databaseURL, err)
+		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
 	return db, nil
+}
+
+// redactedURL returns databaseURL quoted for an error message, with the
+// password it may hold as xxxxx: a SQLite URL has none, but one meant for
+// another database, given by mistake, may. A URL that does not parse is
+// not shown, for the same reason.
+func redactedURL(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return "(not shown: it is not a valid URL)"
+	}
+	return strconv.Quote(u.Redacted())
 }
 
 // placeholder returns the parameter marker of the nth argument of a

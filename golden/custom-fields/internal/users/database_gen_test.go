@@ -25,21 +25,25 @@ func newTestDB(t testing.TB) *sql.DB {
 }
 
 // TestOpenDBRejectsURLs checks the start-up errors for database URLs the
-// service cannot use.
+// service cannot use, and that they never show a password, which a URL
+// meant for another database may hold.
 func TestOpenDBRejectsURLs(t *testing.T) {
 	t.Parallel()
 	for url, want := range map[string]string{
-		"auth.db":                     "want sqlite:PATH",
+		"auth.db":                     `database URL "auth.db": want sqlite:PATH`,
 		"sqlite:":                     "want sqlite:PATH",
 		"sqlite::memory:":             "in-memory database is not supported",
 		"sqlite:file:x?mode=memory":   "in-memory database is not supported",
 		"sqlite:auth.db?cache=shared": "may not contain ? or #",
+		"postgres://auth:s3cret@localhost:5432/auth":      `database URL "postgres://auth:xxxxx@localhost:5432/auth": want sqlite:PATH`,
+		"mysql://auth:s3cret@local host/auth":             "database URL (not shown: it is not a valid URL): want sqlite:PATH",
+		"sqlite://auth:s3cret@localhost/auth?mode=memory": `database URL "sqlite://auth:xxxxx@localhost/auth?mode=memory": an in-memory database`,
 	} {
-		if db, err := OpenDB(t.Context(), url); err == nil || !strings.Contains(err.Error(), want) {
+		if db, err := OpenDB(t.Context(), url); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
 			if db != nil {
 				db.Close()
 			}
-			t.Errorf("OpenDB(%q) error = %v, want one containing %q", url, err, want)
+			t.Errorf("OpenDB(%q) error = %v, want one containing %q and not the password", url, err, want)
 		}
 	}
 }

@@ -10,6 +10,11 @@ import (
 	"github.com/google/uuid"
 )
 
+// ErrPasswordRequired is the error, wrapped, of CreateSuperuser asked to
+// create a user without a password, so that a command can say where the
+// password comes from.
+var ErrPasswordRequired = errors.New("a password is required to create the user")
+
 // CreateSuperuser makes the user with email an active superuser, so that
 // the first superuser needs no database session. An existing user is
 // promoted (and marked verified), and given password unless it is empty;
@@ -40,7 +45,7 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (
 		return User{}, false, fmt.Errorf("looking up %s: %w", email, err)
 	}
 	if password == "" {
-		return User{}, false, fmt.Errorf("no user has the email %s: give a password to create one", email)
+		return User{}, false, fmt.Errorf("no user has the email %s: %w", email, ErrPasswordRequired)
 	}
 	id, err := uuid.NewRandom()
 	if err != nil {

@@ -55,7 +55,7 @@ func TestOpenDBRejectsURLs(t *testing.T) {
 	t.Parallel()
 	for url, want := range map[string]string{
 		"sqlite:auth.db":                                     "want mysql://USER:PASSWORD@HOST:3306/DATABASE",
-		"postgres://u:p@localhost/x":                         "want mysql://",
+		"postgres://auth:s3cret@localhost/x":                 "want mysql://",
 		"mysql://u:p@localhost":                              "want mysql://",
 		"mysql://auth:s3cret@localhost/auth?parseTime=false": `database URL mysql://auth:xxxxx@localhost/auth?parseTime=false: unknown parameter "parseTime"`,
 		"mysql://auth:s3cret@127.0.0.1:1/auth":               "connecting to mysql://auth:xxxxx@127.0.0.1:1/auth",

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -38,4 +39,24 @@ func newTestRedis(t testing.TB) (redis.UniversalClient, string) {
 		}
 	})
 	return client, prefix
+}
+
+// TestNewRedisClient checks that a Redis URL the service cannot use is an
+// error that never shows the password.
+func TestNewRedisClient(t *testing.T) {
+	t.Parallel()
+	client, err := NewRedisClient("redis://:s3cret@localhost:6379/0")
+	if err != nil {
+		t.Fatalf("NewRedisClient of a valid URL: %v", err)
+	}
+	client.Close()
+	for url, want := range map[string]string{
+		"redis://:s3cret@local host:6379/0":     "Redis URL is not a valid URL",
+		"postgres://auth:s3cret@localhost/auth": "Redis URL postgres://auth:xxxxx@localhost/auth: redis: invalid URL scheme: postgres",
+		"redis://:s3cret@localhost:6379/zero":   "Redis URL redis://:xxxxx@localhost:6379/zero: redis: invalid database number",
+	} {
+		if _, err := NewRedisClient(url); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("NewRedisClient(%q) error = %v, want one containing %q and not the password", url, err, want)
+		}
+	}
 }

@@ -6,11 +6,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 )
+
+// NewRedisClient returns a client of the Redis server a URL names, such
+// as redis://:PASSWORD@localhost:6379/0 (rediss:// for TLS); it connects
+// when first used. Its errors never show the password, which the URL
+// parser's own messages would, quoting the whole URL.
+func NewRedisClient(redisURL string) (*redis.Client, error) {
+	u, err := url.Parse(redisURL)
+	if err != nil {
+		return nil, errors.New("Redis URL is not a valid URL; percent-encode special characters in the user and password")
+	}
+	options, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("Redis URL %s: %w", u.Redacted(), err)
+	}
+	return redis.NewClient(options), nil
+}
 
 // redisStrategy keeps access tokens in Redis, as FastAPI Users'
 // RedisStrategy does: one key per token, holding the user id, that expires

@@ -4,12 +4,13 @@ package auth
 
 import (
 	"errors"
-	"github.com/google/uuid"
 	"maps"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // TestGetMe checks that GET /users/me answers the authenticated user.

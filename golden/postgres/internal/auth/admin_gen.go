@@ -8,6 +8,11 @@ import (
 	"fmt"
 )
 
+// ErrPasswordRequired is the error, wrapped, of CreateSuperuser asked to
+// create a user without a password, so that a command can say where the
+// password comes from.
+var ErrPasswordRequired = errors.New("a password is required to create the user")
+
 // CreateSuperuser makes the user with email an active superuser, so that
 // the first superuser needs no database session. An existing user is
 // promoted (and marked verified), and given password unless it is empty;

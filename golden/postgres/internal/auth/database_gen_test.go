@@ -56,9 +56,9 @@ func newTestDB(t testing.TB) *sql.DB {
 func TestOpenDBRejectsURLs(t *testing.T) {
 	t.Parallel()
 	for url, want := range map[string]string{
-		"sqlite:auth.db":          "want postgres://USER:PASSWORD@HOST:5432/DATABASE",
-		"mysql://u:p@localhost/x": "want postgres://",
-		"postgres:///auth":        "want postgres://",
+		"sqlite:auth.db":                  "want postgres://USER:PASSWORD@HOST:5432/DATABASE",
+		"mysql://auth:s3cret@localhost/x": "want postgres://",
+		"postgres:///auth":                "want postgres://",
 		"postgres://auth:s3cret@localhost:5432/auth?sslmode=bogus":  "database URL postgres://auth:xxxxx@localhost:5432/auth?sslmode=bogus",
 		"postgres://auth:s3cret@127.0.0.1:1/auth?connect_timeout=5": "connecting to postgres://auth:xxxxx@127.0.0.1:1/auth",
 	} {

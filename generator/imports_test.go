@@ -1,0 +1,148 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFormatGo(t *testing.T) {
+	for _, c := range []struct {
+		name, src, want string
+	}{{
+		name: "unused imports go, versioned and go- paths stay",
+		src: `package p
+import (
+	"example.com/app/internal/auth"
+	"fmt"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
+	"os"
+)
+var _ = fmt.Sprint(redis.Nil, jwt.ErrTokenExpired, auth.New)
+`,
+		want: `package p
+
+import (
+	"fmt"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/redis/go-redis/v9"
+
+	"example.com/app/internal/auth"
+)
+
+var _ = fmt.Sprint(redis.Nil, jwt.ErrTokenExpired, auth.New)
+`,
+	}, {
+		name: "a sibling module is not the module's own",
+		src: `package p
+import (
+	"example.com/app"
+	"example.com/application/x"
+)
+var _, _ = app.A, x.B
+`,
+		want: `package p
+
+import (
+	"example.com/application/x"
+
+	"example.com/app"
+)
+
+var _, _ = app.A, x.B
+`,
+	}, {
+		name: "a local variable does not use a package of its name",
+		src: `package p
+import (
+	"net/url"
+	"strings"
+)
+func f(url *struct{ Host string }) string { return strings.ToLower(url.Host) }
+`,
+		want: `package p
+
+import (
+	"strings"
+)
+
+func f(url *struct{ Host string }) string { return strings.ToLower(url.Host) }
+`,
+	}, {
+		name: "named, blank and dot imports",
+		src: `package p
+import (
+	gosmtp "github.com/emersion/go-smtp"
+	_ "embed"
+	. "strings"
+	unused "os"
+)
+var _, _ = gosmtp.ErrAuthRequired, ToLower
+`,
+		want: `package p
+
+import (
+	_ "embed"
+	. "strings"
+
+	gosmtp "github.com/emersion/go-smtp"
+)
+
+var _, _ = gosmtp.ErrAuthRequired, ToLower
+`,
+	}, {
+		name: "no import used, no declaration left",
+		src: `// Package p.
+package p
+
+import "os"
+
+import (
+	"fmt"
+)
+
+// F is.
+func F() {}
+`,
+		want: `// Package p.
+package p
+
+// F is.
+func F() {}
+`,
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := formatGo([]byte(c.src), "example.com/app")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != c.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFormatGoRefusesCommentsAmongImports(t *testing.T) {
+	src := "package p\n\nimport (\n\t// for Println\n\t\"fmt\"\n)\n\nvar _ = fmt.Println\n"
+	if _, err := formatGo([]byte(src), "example.com/app"); err == nil || !strings.Contains(err.Error(), "comment among the imports") {
+		t.Errorf("err = %v, want one about the comment", err)
+	}
+}
+
+func TestAssumedPackageName(t *testing.T) {
+	for path, want := range map[string]string{
+		"fmt":                          "fmt",
+		"net/http":                     "http",
+		"github.com/redis/go-redis/v9": "redis",
+		"github.com/jackc/pgx/v5":      "pgx",
+		"gopkg.in/yaml.v3":             "yaml",
+		"example.com/app/internal/v2x": "v2x",
+	} {
+		if got := assumedPackageName(path); got != want {
+			t.Errorf("assumedPackageName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
