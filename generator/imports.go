@@ -1,46 +1,35 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
+	"go/printer"
 	"go/token"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"golang.org/x/tools/go/ast/astutil"
 )
 
-// Settling imports here, rather than with golang.org/x/tools, keeps
-// Generate pure and right: x/tools/imports takes its local prefix from a
-// package variable, which concurrent runs for different modules would
-// share, and astutil.UsesImport guesses a package's name from the last
-// element of its path, so it takes github.com/redis/go-redis/v9 for a
-// package v9 and would delete it though the file uses it.
-
-// formatGo returns src, a rendered Go file, gofmt'd, with the imports it
-// does not use removed and the others grouped as goimports groups them:
-// the standard library, then other modules, then the packages of module,
-// the module generated into. Templates list every import their file may
-// need, so that they hold no import bookkeeping; the code rendered decides
-// which stay.
+// formatGo returns src, a rendered Go file, gofmt'd and with the imports
+// it does not use removed. Templates list every import their file may need,
+// grouped as goimports groups them (the standard library, then other
+// modules, then the packages of module, the module generated into), so
+// that they hold no import bookkeeping: the code rendered decides which
+// stay. The file is parsed once; x/tools' astutil deletes an import with
+// the blank line of a group it empties.
+//
+// Which imports are used is decided here rather than by astutil.UsesImport,
+// which guesses a package's name from the last element of its path and so
+// takes github.com/redis/go-redis/v9 for a package v9; x/tools/imports
+// would group by a local prefix held in a package variable, which
+// concurrent runs for different modules would share.
 func formatGo(src []byte, module string) ([]byte, error) {
-	src, err := settleImports(src, module)
-	if err != nil {
-		return nil, err
-	}
-	out, err := format.Source(src)
-	if err != nil {
-		return nil, fmt.Errorf("formatting: %w", err)
-	}
-	return out, nil
-}
-
-// settleImports returns src with its import declarations replaced by one
-// that holds the imports src uses, in goimports' groups.
-func settleImports(src []byte, module string) ([]byte, error) {
 	fset := token.NewFileSet()
 	// Object resolution (the default) tells a package name from a local
 	// variable that shadows it.
@@ -48,22 +37,50 @@ func settleImports(src []byte, module string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing: %w", err)
 	}
-	var decls []*ast.GenDecl
-	for _, d := range f.Decls {
-		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
-			decls = append(decls, gd)
+	if err := checkImportGroups(f, fset, module); err != nil {
+		return nil, err
+	}
+	used := usedImports(f)
+	for _, spec := range slices.Clone(f.Imports) {
+		imp := goImport{path: importPath(spec)}
+		if spec.Name != nil {
+			imp.name = spec.Name.Name
+		}
+		if !slices.Contains(used, imp) {
+			astutil.DeleteNamedImport(fset, f, imp.name, imp.path)
 		}
 	}
-	if len(decls) == 0 {
-		return src, nil
+	// gofmt's printer settings. format.Node would print, parse and sort a
+	// file with grouped imports again before printing it: sorting here
+	// saves that second round.
+	ast.SortImports(fset, f)
+	var out bytes.Buffer
+	gofmt := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+	if err := gofmt.Fprint(&out, fset, f); err != nil {
+		return nil, fmt.Errorf("formatting: %w", err)
 	}
-	start := fset.Position(decls[0].Pos()).Offset
-	end := fset.Position(decls[len(decls)-1].End()).Offset
-	if c := commentWithin(f, fset, start, end); c != nil {
-		return nil, fmt.Errorf("%s: a comment among the imports would be lost; list imports without comments", fset.Position(c.Pos()))
+	return out.Bytes(), nil
+}
+
+// checkImportGroups checks that the imports of each declaration of f stand
+// in goimports' groups, in order, a blank line between two groups, so that deleting the
+// unused ones leaves them grouped as goimports would.
+func checkImportGroups(f *ast.File, fset *token.FileSet, module string) error {
+	for _, d := range f.Decls {
+		d, ok := d.(*ast.GenDecl)
+		if !ok || d.Tok != token.IMPORT {
+			continue
+		}
+		for i := 1; i < len(d.Specs); i++ {
+			prev, spec := d.Specs[i-1].(*ast.ImportSpec), d.Specs[i].(*ast.ImportSpec)
+			pg, g := importGroup(importPath(prev), module), importGroup(importPath(spec), module)
+			apart := fset.Position(spec.Pos()).Line-fset.Position(prev.End()).Line > 1
+			if g < pg || (g != pg) != apart {
+				return fmt.Errorf("%s: import %s is not in its goimports group (the standard library, other modules, then %s, a blank line between groups)", fset.Position(spec.Pos()), spec.Path.Value, module)
+			}
+		}
 	}
-	block := importBlock(usedImports(f), module)
-	return slices.Concat(src[:start], []byte(block), src[end:]), nil
+	return nil
 }
 
 // goImport is one import of a Go file: its path, and its name when the
@@ -150,49 +167,4 @@ func importGroup(importPath, module string) int {
 	default:
 		return 0
 	}
-}
-
-// importBlock returns the import declaration of imports, sorted by path
-// within each group and a blank line between groups, or "" when there is
-// none. It keeps the parentheses for a single import, as the templates
-// write it.
-func importBlock(imports []goImport, module string) string {
-	if len(imports) == 0 {
-		return ""
-	}
-	slices.SortFunc(imports, func(a, b goImport) int {
-		if ga, gb := importGroup(a.path, module), importGroup(b.path, module); ga != gb {
-			return ga - gb
-		}
-		if c := strings.Compare(a.path, b.path); c != 0 {
-			return c
-		}
-		return strings.Compare(a.name, b.name)
-	})
-	imports = slices.Compact(imports)
-	var b strings.Builder
-	b.WriteString("import (\n")
-	for i, imp := range imports {
-		if i > 0 && importGroup(imp.path, module) != importGroup(imports[i-1].path, module) {
-			b.WriteString("\n")
-		}
-		b.WriteString("\t")
-		if imp.name != "" {
-			b.WriteString(imp.name + " ")
-		}
-		b.WriteString(strconv.Quote(imp.path) + "\n")
-	}
-	b.WriteString(")")
-	return b.String()
-}
-
-// commentWithin returns the first comment of f between the offsets start
-// and end, or nil.
-func commentWithin(f *ast.File, fset *token.FileSet, start, end int) *ast.CommentGroup {
-	for _, c := range f.Comments {
-		if off := fset.Position(c.Pos()).Offset; start <= off && off < end {
-			return c
-		}
-	}
-	return nil
 }

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"bytes"
+	"go/format"
 	"strings"
 	"testing"
 )
@@ -12,12 +14,14 @@ func TestFormatGo(t *testing.T) {
 		name: "unused imports go, versioned and go- paths stay",
 		src: `package p
 import (
-	"example.com/app/internal/auth"
 	"fmt"
+	"os"
+
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
-	"os"
+
+	"example.com/app/internal/auth"
 )
 var _ = fmt.Sprint(redis.Nil, jwt.ErrTokenExpired, auth.New)
 `,
@@ -38,8 +42,9 @@ var _ = fmt.Sprint(redis.Nil, jwt.ErrTokenExpired, auth.New)
 		name: "a sibling module is not the module's own",
 		src: `package p
 import (
-	"example.com/app"
 	"example.com/application/x"
+
+	"example.com/app"
 )
 var _, _ = app.A, x.B
 `,
@@ -74,10 +79,11 @@ func f(url *struct{ Host string }) string { return strings.ToLower(url.Host) }
 		name: "named, blank and dot imports",
 		src: `package p
 import (
-	gosmtp "github.com/emersion/go-smtp"
 	_ "embed"
-	. "strings"
 	unused "os"
+	. "strings"
+
+	gosmtp "github.com/emersion/go-smtp"
 )
 var _, _ = gosmtp.ErrAuthRequired, ToLower
 `,
@@ -125,10 +131,20 @@ func F() {}
 	}
 }
 
-func TestFormatGoRefusesCommentsAmongImports(t *testing.T) {
-	src := "package p\n\nimport (\n\t// for Println\n\t\"fmt\"\n)\n\nvar _ = fmt.Println\n"
-	if _, err := formatGo([]byte(src), "example.com/app"); err == nil || !strings.Contains(err.Error(), "comment among the imports") {
-		t.Errorf("err = %v, want one about the comment", err)
+// TestFormatGoRefusesMisgroupedImports checks that a template listing
+// its imports out of goimports' groups is an error, not a file whose
+// imports stay mis-grouped once the unused ones are gone.
+func TestFormatGoRefusesMisgroupedImports(t *testing.T) {
+	for name, imports := range map[string]string{
+		"a module among the standard library": "\"fmt\"\n\t\"golang.org/x/term\"\n\t\"os\"",
+		"no blank line between groups":        "\"fmt\"\n\t\"golang.org/x/term\"",
+		"a blank line inside a group":         "\"fmt\"\n\n\t\"os\"",
+		"the module's own before others":      "\"example.com/app/x\"\n\n\t\"golang.org/x/term\"",
+	} {
+		src := "package p\n\nimport (\n\t" + imports + "\n)\n"
+		if _, err := formatGo([]byte(src), "example.com/app"); err == nil || !strings.Contains(err.Error(), "is not in its goimports group") {
+			t.Errorf("%s: err = %v, want a refusal", name, err)
+		}
 	}
 }
 
@@ -143,6 +159,26 @@ func TestAssumedPackageName(t *testing.T) {
 	} {
 		if got := assumedPackageName(path); got != want {
 			t.Errorf("assumedPackageName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+// TestGoldenGoFilesAreGofmted checks every Go file of every golden tree
+// against gofmt itself: formatGo prints with gofmt's settings but not
+// through go/format, to parse each file once.
+func TestGoldenGoFilesAreGofmted(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		tree := readTree(t, c.dir)
+		for p, data := range tree {
+			if !strings.HasSuffix(p, ".go") {
+				continue
+			}
+			formatted, err := format.Source(data)
+			if err != nil {
+				t.Errorf("golden/%s/%s: %v", c.name, p, err)
+			} else if !bytes.Equal(formatted, data) {
+				t.Errorf("golden/%s/%s is not as gofmt formats it:\n%s", c.name, p, firstDifference(data, formatted))
+			}
 		}
 	}
 }
