@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"sync"
 	"text/template"
 
 	"github.com/authgen/authgen/spec"
@@ -52,7 +51,8 @@ func Generate(in Input) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	tmpls, err := parsedTemplates()
+	// Once a run: each template renders at most one file.
+	tmpls, err := parseTemplates(templates.FS)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -124,14 +124,6 @@ func render(tmpls *template.Template, row outputFile, v view, s spec.Spec) (File
 	}
 	return File{Path: p, Content: content, Owner: row.owner}, nil
 }
-
-// parsedTemplates parses the embedded templates the first time a plan is
-// made: they are constant, so one parse serves every run of the process.
-// The set is never changed after, and a parsed template executes safely
-// from any goroutine, so Generate stays a pure function of its input.
-var parsedTemplates = sync.OnceValues(func() (*template.Template, error) {
-	return parseTemplates(templates.FS)
-})
 
 // parseTemplates parses every template of fsys into one set, each named by
 // its path, which is what the table of output files names.

@@ -284,11 +284,17 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 					d.sequence(n, p, func(n *yaml.Node, p string) {
 						var f Field
 						d.mapping(n, p, map[string]func(*yaml.Node, string){
-							"name":         func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
-							"type":         func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
-							"required":     func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
-							"max_length":   func(n *yaml.Node, p string) { d.maxLength(n, p, &f.MaxLength) },
-							"values":       func(n *yaml.Node, p string) { d.strings(n, p, &f.Values) },
+							"name":       func(n *yaml.Node, p string) { d.str(n, p, &f.Name) },
+							"type":       func(n *yaml.Node, p string) { d.str(n, p, &f.Type) },
+							"required":   func(n *yaml.Node, p string) { d.bool(n, p, &f.Required) },
+							"max_length": func(n *yaml.Node, p string) { d.maxLength(n, p, &f.MaxLength) },
+							"values": func(n *yaml.Node, p string) {
+								d.strings(n, p, &f.Values)
+								// As on the command line: ' pro' is pro.
+								for i, v := range f.Values {
+									f.Values[i] = strings.TrimSpace(v)
+								}
+							},
 							"default":      func(n *yaml.Node, p string) { d.defaultValue(n, p, &f.Default) },
 							"unique":       func(n *yaml.Node, p string) { d.bool(n, p, &f.Unique) },
 							"indexed":      func(n *yaml.Node, p string) { d.bool(n, p, &f.Indexed) },

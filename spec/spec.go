@@ -341,6 +341,8 @@ func (f Field) check() (key string, err error) {
 		switch {
 		case v == "" || utf8.RuneCountInString(v) > MaxEnumValueLength || strings.ContainsRune(v, 0):
 			return fail("values", "enum value %q must have 1 to %d characters", v, MaxEnumValueLength)
+		case strings.TrimSpace(v) != v:
+			return fail("values", "enum value %q has spaces around it, which a client would have to send too; remove them", v)
 		case seen[v]:
 			return fail("values", "enum value %q is listed twice", v)
 		}

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"max_length zero", "version: 1\nuser:\n  fields:\n    - name: nick\n      type: string\n      max_length: 0\n", []string{`authgen.yaml:6: user.fields[0].max_length: 0 is too short: a string field holds 1 to 10000 characters; leave max_length out for 255`}},
 		{"bad default", "version: 1\nuser:\n  fields:\n    - name: age\n      type: int\n      required: true\n      default: ten\n", []string{`authgen.yaml:7: user.fields[0].default: field "age": default "ten": not a whole number`}},
 		{"bad dropped field", "version: 1\nuser:\n  dropped_fields: [Nick]\n", []string{`authgen.yaml:3: user.dropped_fields[0]: field name "Nick" must be snake_case`}},
+		{"enum value with spaces, quoted", "version: 1\nuser:\n  fields:\n    - {name: plan, type: enum, values: ['free', ' ']}\n", []string{`enum value "" must have 1 to 64 characters`}},
 		{"dashed package", "version: 1\noutput:\n  package: internal/my-auth\n", []string{`authgen.yaml:3: output.package: the last element "my-auth" is not a valid Go package name`}},
 		{"go name collision", "version: 1\nuser:\n  fields:\n    - {name: user_id, type: int}\n    - {name: user_i_d, type: int}\n", []string{`authgen.yaml:5: user.fields[1].name: "user_id" and "user_i_d" both become the Go field UserID`}},
 		{"camel field", "version: 1\nuser:\n  fields:\n    - name: firstName\n      type: string\n", []string{"must be snake_case"}},
@@ -151,5 +153,26 @@ func TestGoName(t *testing.T) {
 		if got := GoName(in); got != want {
 			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestEnumValuesAreTrimmed checks every way enum values come in: a
+// comma-separated list keeps no space after a comma, or the service
+// would refuse the value a client sends.
+func TestEnumValuesAreTrimmed(t *testing.T) {
+	want := []string{"free", "pro"}
+	f, err := ParseField("plan:enum[free, pro]")
+	if err != nil || !slices.Equal(f.Values, want) {
+		t.Errorf("ParseField: values %q, err %v; want %q", f.Values, err, want)
+	}
+	if got := SplitValues(" free ,pro "); !slices.Equal(got, want) {
+		t.Errorf("SplitValues = %q, want %q", got, want)
+	}
+	sp, err := Parse(FileName, []byte("version: 1\nuser:\n  fields:\n    - {name: plan, type: enum, values: ['free ', ' pro']}\n"))
+	if err != nil || !slices.Equal(sp.Fields[0].Values, want) {
+		t.Errorf("authgen.yaml: values %q, err %v; want %q", sp.Fields, err, want)
+	}
+	if err := (Field{Name: "plan", Type: "enum", Values: []string{"free", " pro"}}).Validate(); err == nil || !strings.Contains(err.Error(), "spaces around it") {
+		t.Errorf("Validate of a value with a space: err %v", err)
 	}
 }
