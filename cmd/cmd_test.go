@@ -9,48 +9,100 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // scriptedPrompter answers each question with the next scripted answer
-// and fails the test when the script runs out or a question is of another
-// kind.
+// and fails the test when the script runs out, a question is of another
+// kind, has no help, or an answer is not one the question takes. An error
+// in the script is returned as the answer, as Ctrl-C returns one; a
+// refused in it is typed, must be refused, and is followed by the next
+// answer, as on a terminal.
 type scriptedPrompter struct {
 	t       *testing.T
 	answers []any
 	asked   []string
 }
 
-func (p *scriptedPrompter) next(question string) any {
+// refused is an answer that the question's validation must refuse with
+// an error containing want.
+type refused struct{ answer, want string }
+
+func (p *scriptedPrompter) next(question, help string) (any, error) {
 	p.t.Helper()
 	p.asked = append(p.asked, question)
+	if help == "" {
+		p.t.Errorf("question %q has no help", question)
+	}
 	if len(p.answers) == 0 {
 		p.t.Fatalf("unexpected question %q", question)
 	}
 	a := p.answers[0]
 	p.answers = p.answers[1:]
-	return a
-}
-
-func (p *scriptedPrompter) Select(q string, options []string, def string) (string, error) {
-	return p.next(q).(string), nil
-}
-
-func (p *scriptedPrompter) MultiSelect(q string, options []string, defs []string) ([]string, error) {
-	return p.next(q).([]string), nil
-}
-
-func (p *scriptedPrompter) Input(q, def string, validate func(string) error) (string, error) {
-	a := p.next(q).(string)
-	if err := validate(a); err != nil {
-		p.t.Fatalf("scripted answer %q to %q is invalid: %v", a, q, err)
+	if err, ok := a.(error); ok {
+		return nil, err
 	}
 	return a, nil
 }
 
-func (p *scriptedPrompter) Confirm(q string, def bool) (bool, error) {
-	return p.next(q).(bool), nil
+func (p *scriptedPrompter) Select(q, help string, options []string, def string) (string, error) {
+	p.t.Helper()
+	a, err := p.next(q, help)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(options, a.(string)) {
+		p.t.Fatalf("scripted answer %q to %q is not one of %q", a, q, options)
+	}
+	return a.(string), nil
+}
+
+func (p *scriptedPrompter) MultiSelect(q, help string, options, defs []string) ([]string, error) {
+	p.t.Helper()
+	a, err := p.next(q, help)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range a.([]string) {
+		if !slices.Contains(options, o) {
+			p.t.Fatalf("scripted answer %q to %q is not one of %q", o, q, options)
+		}
+	}
+	return a.([]string), nil
+}
+
+func (p *scriptedPrompter) Input(q, help, def string, validate func(string) error) (string, error) {
+	p.t.Helper()
+	for {
+		a, err := p.next(q, help)
+		if err != nil {
+			return "", err
+		}
+		if r, ok := a.(refused); ok {
+			if err := validate(r.answer); err == nil || !strings.Contains(err.Error(), r.want) {
+				p.t.Errorf("answer %q to %q: validation error %v, want one containing %q", r.answer, q, err, r.want)
+			}
+			continue
+		}
+		if a == "" {
+			a = def
+		}
+		if err := validate(a.(string)); err != nil {
+			p.t.Fatalf("scripted answer %q to %q is invalid: %v", a, q, err)
+		}
+		return a.(string), nil
+	}
+}
+
+func (p *scriptedPrompter) Confirm(q, help string, def bool) (bool, error) {
+	p.t.Helper()
+	a, err := p.next(q, help)
+	if err != nil {
+		return false, err
+	}
+	return a.(bool), nil
 }
 
 // run runs authgen with args and returns its exit code and output.
@@ -149,6 +201,21 @@ func TestInitAsksOnlyWhatNoFlagAnswers(t *testing.T) {
 	}
 	if want := []string{"Auth backends", "Directory of the server"}; !reflect.DeepEqual(p.asked, want) {
 		t.Errorf("asked %q, want %q", p.asked, want)
+	}
+}
+
+// TestInitInterrupted answers the second question with the error Ctrl-C
+// gives: init must end with ExitError, say so, and write nothing.
+func TestInitInterrupted(t *testing.T) {
+	dir := newModule(t)
+	before := readAll(t, dir)
+	p := &scriptedPrompter{t: t, answers: []any{"postgres", errInterrupted}}
+	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir)
+	if code != ExitError || !strings.Contains(out, "authgen: asking: interrupted by Ctrl-C; nothing was written\n") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if after := readAll(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("an interrupted init changed the directory: %d files before, %d after", len(before), len(after))
 	}
 }
 
@@ -308,36 +375,5 @@ func TestGenerateCheckAndDryRun(t *testing.T) {
 	}
 	if code, out := run(t, Env{}, "generate", t.TempDir()); code != ExitError || !strings.Contains(out, "run `authgen init` first") {
 		t.Errorf("generate without authgen.yaml: exit %d:\n%s", code, out)
-	}
-}
-
-func TestTerminalPrompter(t *testing.T) {
-	var out bytes.Buffer
-	p := NewTerminalPrompter(strings.NewReader("9\n2\n\nbearer-jwt,zzz\n1, 2\n\nBad Name\nok_name\nmaybe\ny\n"), &out)
-	if got, err := p.Select("DB", []string{"a", "b"}, "a"); err != nil || got != "b" {
-		t.Errorf("Select = %q, %v; want b after one bad answer", got, err)
-	}
-	if got, err := p.Select("DB", []string{"a", "b"}, "a"); err != nil || got != "a" {
-		t.Errorf("Select on an empty answer = %q, %v; want the default a", got, err)
-	}
-	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"bearer-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"bearer-jwt", "cookie-jwt"}) {
-		t.Errorf("MultiSelect = %q, %v", got, err)
-	}
-	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"cookie-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"cookie-jwt"}) {
-		t.Errorf("MultiSelect on an empty answer = %q, %v; want the default", got, err)
-	}
-	if got, err := p.Input("Name", "", spec.ValidateFieldName); err != nil || got != "ok_name" {
-		t.Errorf("Input = %q, %v", got, err)
-	}
-	if got, err := p.Confirm("More?", false); err != nil || !got {
-		t.Errorf("Confirm = %v, %v; want true after one bad answer", got, err)
-	}
-	if _, err := p.Confirm("More?", false); err != errNoAnswer {
-		t.Errorf("Confirm at the end of input: err = %v, want errNoAnswer", err)
-	}
-	for _, w := range []string{`"9" is not one of the options`, `"zzz" is not one of the options`, "must be snake_case", "answer y or n"} {
-		if !strings.Contains(out.String(), w) {
-			t.Errorf("prompt output lacks %q:\n%s", w, out.String())
-		}
 	}
 }
