@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -167,16 +168,121 @@ func askField(p Prompter, existing []spec.Field) (spec.Field, error) {
 	return spec.Field{Name: name, Type: typ, Required: required, Values: values}, nil
 }
 
-// equivalentCommand is the init command line that gives spec without
-// asking.
+// fieldFlagSyntax is the form of init's --field flag.
+const fieldFlagSyntax = "name:type[:required][:unique][:max_length=N][:default=VALUE]"
+
+// fieldFlagUsage is the help of init's --field flag.
+func fieldFlagUsage() string {
+	return "custom user field " + fieldFlagSyntax + ", repeatable; default= comes last and takes the rest of the flag;" +
+		" an enum lists its values: plan:enum[free,pro]; types: " + strings.Join(spec.FieldTypes, ", ")
+}
+
+// fieldFlag is the --field form of a custom field: spec's name:type or
+// name:type:required, then the settings that form lacks. The default
+// comes last and runs to the end of the flag, so that it may hold any
+// text, colons included, and may be empty.
+func fieldFlag(f spec.Field) string {
+	s := f.String()
+	if f.Unique {
+		s += ":unique"
+	}
+	if f.MaxLength != 0 {
+		s += ":max_length=" + strconv.Itoa(f.MaxLength)
+	}
+	if f.Default != nil {
+		s += ":default=" + *f.Default
+	}
+	return s
+}
+
+// parseFieldFlag parses the --field form fieldFlag writes, so that every
+// field init asks for can be given on its command line too. The settings
+// may come in any order, but default= takes the rest of the flag.
+func parseFieldFlag(s string) (spec.Field, error) {
+	name, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return spec.Field{}, fmt.Errorf("field %q: want %s", s, fieldFlagSyntax)
+	}
+	// The type ends at the next colon, or at the bracket that closes an
+	// enum's values.
+	end := strings.IndexByte(rest, ':')
+	if strings.HasPrefix(rest, "enum[") {
+		end = strings.IndexByte(rest, ']') + 1
+	}
+	if end <= 0 {
+		end = len(rest)
+	}
+	f, err := spec.ParseField(name + ":" + rest[:end])
+	if err != nil {
+		return f, err
+	}
+	settings := rest[end:]
+	if settings != "" && settings[0] != ':' {
+		return f, fmt.Errorf("field %q: %q follows the type; want %s", s, settings, fieldFlagSyntax)
+	}
+	seen := map[string]bool{}
+	for settings != "" {
+		settings = settings[1:]
+		if def, ok := strings.CutPrefix(settings, "default="); ok {
+			f.Default = &def
+			break
+		}
+		setting := settings
+		if i := strings.IndexByte(settings, ':'); i >= 0 {
+			setting, settings = settings[:i], settings[i:]
+		} else {
+			settings = ""
+		}
+		key, value, _ := strings.Cut(setting, "=")
+		switch {
+		case setting == "required" || setting == "optional":
+			key = "required"
+			f.Required = setting == "required"
+		case setting == "unique":
+			f.Unique = true
+		case key == "max_length":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 {
+				return f, fmt.Errorf("field %q: max_length=%s: want a whole number of characters, at least 1", s, value)
+			}
+			f.MaxLength = n
+		default:
+			return f, fmt.Errorf("field %q: unknown setting %q; want %s", s, setting, fieldFlagSyntax)
+		}
+		if seen[key] {
+			return f, fmt.Errorf("field %q: %s is given twice", s, key)
+		}
+		seen[key] = true
+	}
+	return f, f.Validate()
+}
+
+// equivalentCommand is the init command line that gives sp without
+// asking, quoted so that it can be pasted as printed into bash or zsh.
 func equivalentCommand(sp spec.Spec) string {
-	parts := []string{"authgen init", "--db " + sp.Database}
+	args := []string{"authgen", "init", "--db", sp.Database}
 	for _, b := range sp.Backends {
-		parts = append(parts, "--backend "+b.Transport+"-"+b.Strategy)
+		args = append(args, "--backend", b.Transport+"-"+b.Strategy)
 	}
 	for _, f := range sp.Fields {
-		parts = append(parts, "--field "+f.String())
+		args = append(args, "--field", fieldFlag(f))
 	}
-	parts = append(parts, "--package "+sp.Package, "--server "+sp.Server, "--yes")
-	return strings.Join(parts, " ")
+	args = append(args, "--package", sp.Package, "--server", sp.Server, "--yes")
+	for i, a := range args {
+		args[i] = shellQuote(a)
+	}
+	return strings.Join(args, " ")
+}
+
+// shellQuote returns s as one word of bash and zsh: as it is when none of
+// its characters means anything to either shell, else in single quotes.
+// An = means something to zsh only at the start of a word.
+func shellQuote(s string) string {
+	plain := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./:,+@=", r)
+	}
+	if s != "" && s[0] != '=' && !strings.ContainsFunc(s, func(r rune) bool { return !plain(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

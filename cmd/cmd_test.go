@@ -7,6 +7,7 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -172,8 +173,8 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	}
 
 	flagged := newModule(t)
-	args := append([]string{"init", flagged, "--no-tidy"}, strings.Fields(strings.TrimPrefix(want, "authgen init "))...)
-	if code, out := run(t, Env{}, args...); code != ExitOK {
+	args := shellWords(t, "bash", want)[2:]
+	if code, out := run(t, Env{}, append([]string{"init", flagged, "--no-tidy"}, args...)...); code != ExitOK {
 		t.Fatalf("init with flags exited %d:\n%s", code, out)
 	}
 	a, b := readAll(t, asked), readAll(t, flagged)
@@ -187,6 +188,126 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	}
 	if _, ok := a["internal/accounts/service_gen.go"]; !ok {
 		t.Error("the answers did not reach the generator: no internal/accounts/service_gen.go")
+	}
+}
+
+// shellWords returns the words shell makes of the command line, as when it
+// is pasted into it.
+func shellWords(t *testing.T, shell, line string) []string {
+	t.Helper()
+	path, err := exec.LookPath(shell)
+	if err != nil {
+		t.Skipf("no %s: %v", shell, err)
+	}
+	out, err := exec.Command(path, "-c", `printf '%s\0' `+line).Output()
+	if err != nil {
+		t.Fatalf("%s -c %q: %v", shell, line, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// TestEquivalentCommandPastes pastes the equivalent command of specs
+// whose fields have every setting, and text that a shell would expand,
+// into bash and zsh, and checks that init run with the words the shell
+// makes writes the same spec.
+func TestEquivalentCommandPastes(t *testing.T) {
+	text := func(s string) *string { return &s }
+	sp := spec.DefaultSpec()
+	sp.Database = "postgres"
+	sp.Backends = []spec.Backend{{Name: "db", Transport: "bearer", Strategy: "database"}, {Name: "cookie-redis", Transport: "cookie", Strategy: "redis"}}
+	sp.Package, sp.Server = "internal/my_auth", "cmd/auth-server"
+	sp.Fields = []spec.Field{
+		{Name: "first_name", Type: "string", Required: true, MaxLength: 80, Default: text("")},
+		{Name: "handle", Type: "string", Unique: true, MaxLength: 30},
+		{Name: "bio", Type: "text", Default: text(`it's "quoted" $HOME ~ * ? [a] {b,c} \ ; | & < > ! # %`)},
+		{Name: "spaced", Type: "string", Default: text("  two  spaces  ")},
+		{Name: "colons", Type: "string", Default: text("a:b:default=c")},
+		{Name: "eq", Type: "string", Default: text("=echo")},
+		{Name: "plan", Type: "enum", Values: []string{"free plan", "pro", "Ünïcode"}, Required: true, Default: text("free plan")},
+		{Name: "seats", Type: "int", Unique: true},
+		{Name: "ratio", Type: "float", Default: text("-1.5e-07")},
+		{Name: "active", Type: "bool", Required: true, Default: text("false")},
+		{Name: "born", Type: "date", Default: text("2000-02-29")},
+		{Name: "seen", Type: "datetime", Default: text("2024-01-02T01:04:05.123456Z")},
+		{Name: "ref", Type: "uuid", Unique: true},
+	}
+	line := equivalentCommand(sp)
+	for _, shell := range []string{"bash", "zsh"} {
+		t.Run(shell, func(t *testing.T) {
+			words := shellWords(t, shell, line)
+			if len(words) < 2 || words[0] != "authgen" || words[1] != "init" {
+				t.Fatalf("%s makes %q of %s", shell, words, line)
+			}
+			dir := newModule(t)
+			if code, out := run(t, Env{}, append([]string{"init", dir, "--no-tidy"}, words[2:]...)...); code != ExitOK {
+				t.Fatalf("%s\nexited %d:\n%s", line, code, out)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := spec.Parse(spec.FileName, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, sp) {
+				t.Errorf("%s\nwrites\n%+v\nwant\n%+v", line, got, sp)
+			}
+		})
+	}
+}
+
+// TestFieldFlag checks the --field form: the settings that spec's form
+// lacks, in any order, and what it refuses.
+func TestFieldFlag(t *testing.T) {
+	for _, s := range []string{
+		"age:int",
+		"first_name:string:required",
+		"nick:string:unique:max_length=30",
+		"plan:enum[free,pro]:required:default=free",
+		"bio:text:default=",
+		"seen:datetime:default=2024-01-02T01:04:05Z",
+		"motto:string:default=a:unique",
+	} {
+		f, err := parseFieldFlag(s)
+		if err != nil {
+			t.Errorf("parseFieldFlag(%q): %v", s, err)
+			continue
+		}
+		if back := fieldFlag(f); back != s {
+			t.Errorf("fieldFlag(parseFieldFlag(%q)) = %q", s, back)
+		}
+	}
+	same := map[string]string{
+		"age:int:optional":                  "age:int",
+		"nick:string:max_length=30:unique":  "nick:string:unique:max_length=30",
+		"plan:enum[free, pro]:default=free": "plan:enum[free,pro]:default=free",
+	}
+	for in, want := range same {
+		if f, err := parseFieldFlag(in); err != nil || fieldFlag(f) != want {
+			t.Errorf("parseFieldFlag(%q) = %q, %v; want %q", in, fieldFlag(f), err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"age":                            "want name:type",
+		"Age:int":                        "must be snake_case",
+		"age:integer":                    `unknown type "integer"`,
+		"plan:enum[free,pro":             `unknown type "enum[free,pro"`,
+		"plan:enum[free]x":               `"x" follows the type`,
+		"age:int:indexed":                `unknown setting "indexed"`,
+		"age:int:":                       `unknown setting ""`,
+		"age:int:required:optional":      "required is given twice",
+		"nick:string:max_length=0":       "at least 1",
+		"nick:string:max_length=x":       "max_length=x",
+		"nick:string:max_length=20000":   "out of range",
+		"age:int:max_length=5":           "max_length is for string fields",
+		"age:int:default=x":              "not a whole number",
+		"nick:string:unique:default=a":   "a unique field cannot have a default",
+		"plan:enum[free,pro]:default=gr": "not one of the values",
+	} {
+		if _, err := parseFieldFlag(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseFieldFlag(%q) error = %v, want one containing %q", in, err, want)
+		}
 	}
 }
 

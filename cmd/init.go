@@ -52,7 +52,7 @@ The answers are saved in authgen.yaml for later runs of authgen generate.`,
 	fl.StringVar(&f.module, "module", "", "module path for a new go.mod, when dir has none")
 	fl.StringVar(&f.database, "db", spec.DefaultDatabase, "database: "+strings.Join(spec.Databases, ", "))
 	fl.StringArrayVar(&f.backends, "backend", []string{"bearer-jwt", "cookie-jwt"}, "auth backend, repeatable: "+strings.Join(spec.BackendKinds(), ", "))
-	fl.StringArrayVar(&f.fields, "field", nil, "custom user field name:type[:required], repeatable; types: "+strings.Join(spec.FieldTypes, ", "))
+	fl.StringArrayVar(&f.fields, "field", nil, fieldFlagUsage())
 	fl.StringVar(&f.pkg, "package", spec.DefaultPackage, "directory of the generated package")
 	fl.StringVar(&f.server, "server", spec.DefaultServer, "directory of the server's main package")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "ask nothing: take flags and defaults")
@@ -134,7 +134,7 @@ func specFromFlags(f initFlags) (spec.Spec, error) {
 	}
 	sp.Backends = backends
 	for _, s := range f.fields {
-		field, err := spec.ParseField(s)
+		field, err := parseFieldFlag(s)
 		if err != nil {
 			return sp, usageError("--field: %v", err)
 		}
