@@ -55,9 +55,15 @@ Go keywords and SQL words are reserved.`
 	enumValuesHelp = `The values the field takes, separated by commas, such as: free, pro.
 Spaces around each value are dropped.`
 
+	maxLengthHelp = `The longest value the field takes, in characters; longer values are a 422.
+The column is a VARCHAR of this length. For longer text, use type text.`
+
 	requiredHelp = `A required field is a NOT NULL column: registration must give it, unless
 it has a default, and no update may set it to null. An optional field may
 be left out, or set to null.`
+
+	uniqueHelp = `A unique field has a unique index: registering or updating with a value
+another user has is a 422 naming the field.`
 
 	packageHelp = `The directory of the generated package, relative to the module root; its
 last element is the package's name.`
@@ -99,23 +105,29 @@ func askMissing(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 		}
 	}
 	if !flags.Changed("field") {
+		question := "Add a custom user field?"
 		for {
-			more, err := p.Confirm("Add a custom user field?", addFieldHelp, false)
+			more, err := p.Confirm(question, addFieldHelp, false)
 			if err != nil {
 				return err
 			}
 			if !more {
 				break
 			}
-			field, err := askField(p, sp.Fields)
+			field, err := askField(p, *sp)
 			if err != nil {
 				return err
 			}
 			sp.Fields = append(sp.Fields, field)
+			question = "Add another custom user field?"
 		}
 	}
 	if !flags.Changed("package") {
-		dir, err := p.Input("Directory of the generated package", packageHelp, sp.Package, spec.ValidateDir)
+		dir, err := p.Input("Directory of the generated package", packageHelp, sp.Package, func(s string) error {
+			g := *sp
+			g.Package = s
+			return problemAt(g, "output.package")
+		})
 		if err != nil {
 			return err
 		}
@@ -126,7 +138,9 @@ func askMissing(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 			if s == sp.Package {
 				return errors.New("the server needs a directory of its own")
 			}
-			return spec.ValidateDir(s)
+			g := *sp
+			g.Server = s
+			return problemAt(g, "output.server")
 		})
 		if err != nil {
 			return err
@@ -136,36 +150,155 @@ func askMissing(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 	return nil
 }
 
-func askField(p Prompter, existing []spec.Field) (spec.Field, error) {
-	name, err := p.Input("Field name (snake_case)", fieldNameHelp, "", func(s string) error {
-		if slices.ContainsFunc(existing, func(f spec.Field) bool { return f.Name == s }) {
-			return fmt.Errorf("field %q is already defined", s)
-		}
-		return spec.ValidateFieldName(s)
+// askField asks for a new custom field of sp, one setting at a time and
+// only the settings its type has, checking each answer as it is given by
+// the rules authgen.yaml is checked by. An enum's values and a string's
+// length come before the default, which must fit them; unique comes last,
+// as a field with a default cannot be unique.
+func askField(p Prompter, sp spec.Spec) (spec.Field, error) {
+	var f spec.Field
+	name, err := p.Input("Name of the field (snake_case)", fieldNameHelp, "", func(s string) error {
+		return fieldProblem(sp, spec.Field{Name: s, Type: "string"})
 	})
 	if err != nil {
-		return spec.Field{}, err
+		return f, err
 	}
-	typ, err := p.Select("Type of "+name, fieldTypeHelp, spec.FieldTypes, "string")
-	if err != nil {
-		return spec.Field{}, err
+	f.Name = name
+	if f.Type, err = p.Select("Type of "+f.Name, fieldTypeHelp, spec.FieldTypes, "string"); err != nil {
+		return f, err
 	}
-	var values []string
-	if typ == "enum" {
-		answer, err := p.Input("Values of "+name+" (comma-separated)", enumValuesHelp, "", func(s string) error {
-			_, err := spec.ParseField(name + ":enum[" + s + "]")
-			return err
+	switch f.Type {
+	case "enum":
+		f.Values, err = inputParsed(p, "Values of "+f.Name+", separated by commas", enumValuesHelp, "", func(s string) ([]string, error) {
+			values := spec.SplitValues(s)
+			if slices.ContainsFunc(values, func(v string) bool { return strings.ContainsAny(v, ":]") }) {
+				return nil, errors.New("a value cannot hold : or ] here, as the --field flag could not carry it; list such values in authgen.yaml")
+			}
+			g := f
+			g.Values = values
+			return values, fieldProblem(sp, g)
 		})
-		if err != nil {
-			return spec.Field{}, err
-		}
-		values = strings.Split(answer, ",")
+	case "string":
+		f.MaxLength, err = inputParsed(p, "Maximum length of "+f.Name+", in characters", maxLengthHelp, strconv.Itoa(spec.DefaultStringMaxLength), func(s string) (int, error) {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				return 0, fmt.Errorf("%q is not a number of characters: give a whole number, at least 1", s)
+			}
+			g := f
+			g.MaxLength = n
+			if n == spec.DefaultStringMaxLength {
+				// The length a string has without one: authgen.yaml
+				// need not say it.
+				n = 0
+			}
+			return n, fieldProblem(sp, g)
+		})
 	}
-	required, err := p.Confirm("Is "+name+" required at registration?", requiredHelp, false)
 	if err != nil {
-		return spec.Field{}, err
+		return f, err
 	}
-	return spec.Field{Name: name, Type: typ, Required: required, Values: values}, nil
+	if f.Required, err = p.Confirm("Is "+f.Name+" required (NOT NULL)?", requiredHelp, false); err != nil {
+		return f, err
+	}
+	if f.Default, err = askDefault(p, sp, f); err != nil {
+		return f, err
+	}
+	unique := f
+	unique.Unique = true
+	if fieldProblem(sp, unique) == nil {
+		if f.Unique, err = p.Confirm("Must "+f.Name+" be unique among users?", uniqueHelp, false); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// askDefault asks for the default of f, returning nil for none. Only text
+// can have the empty string as its value, so only for text does an empty
+// answer not mean "none": a question of its own asks first whether there
+// is a default.
+func askDefault(p Prompter, sp spec.Spec, f spec.Field) (*string, error) {
+	help := "The value registration takes when " + f.Name + " is left out, and that the rows\nalready there take; " + valueExample(f) + "."
+	canonical := func(s string) (*string, error) {
+		c, err := spec.CanonicalValue(f, s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is %w", s, err)
+		}
+		g := f
+		g.Default = &c
+		return &c, fieldProblem(sp, g)
+	}
+	if f.Type == "string" || f.Type == "text" {
+		has, err := p.Confirm("Does "+f.Name+" have a default value?", help+"\nAnswer yes to type it next: it may be the empty string.", false)
+		if err != nil || !has {
+			return nil, err
+		}
+		return inputParsed(p, "Default of "+f.Name+" (enter nothing for the empty string)", help, "", canonical)
+	}
+	return inputParsed(p, "Default of "+f.Name+" (enter nothing for none)", help, "", func(s string) (*string, error) {
+		if s == "" {
+			return nil, nil
+		}
+		return canonical(s)
+	})
+}
+
+// valueExample tells what a value of f looks like, for the help of its
+// default's question; an enum's are its values.
+func valueExample(f spec.Field) string {
+	switch f.Type {
+	case "string", "text":
+		return "any text"
+	case "int":
+		return "a whole number, such as 42"
+	case "float":
+		return "a number, such as 1.5"
+	case "bool":
+		return "true or false"
+	case "date":
+		return "a date, such as 2006-01-02"
+	case "datetime":
+		return "a date and time with a zone, such as 2006-01-02T15:04:05Z"
+	case "uuid":
+		return "a UUID, such as 01234567-89ab-cdef-0123-456789abcdef"
+	}
+	return "one of " + strings.Join(f.Values, ", ")
+}
+
+// inputParsed asks for a line that parse turns into a value, asking again
+// while parse refuses it, and returns the value of the answer taken: the
+// question is checked and read by the same function.
+func inputParsed[T any](p Prompter, question, help, def string, parse func(string) (T, error)) (T, error) {
+	answer, err := p.Input(question, help, def, func(s string) error {
+		_, err := parse(s)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return parse(answer)
+}
+
+// fieldProblem checks f as the next custom field of sp by every rule of
+// authgen.yaml, across fields too (a name taken, two names for one Go
+// field).
+func fieldProblem(sp spec.Spec, f spec.Field) error {
+	at := fmt.Sprintf("user.fields[%d]", len(sp.Fields))
+	sp.Fields = append(slices.Clip(sp.Fields), f)
+	return problemAt(sp, at)
+}
+
+// problemAt returns the first problem of sp at path or under it, so that
+// an answer is refused when it is given rather than when the spec it makes
+// is generated, after every other question.
+func problemAt(sp spec.Spec, path string) error {
+	for _, p := range sp.Validate() {
+		if p.Path == path || strings.HasPrefix(p.Path, path+".") {
+			return errors.New(p.Message)
+		}
+	}
+	return nil
 }
 
 // fieldFlagSyntax is the form of init's --field flag.

@@ -147,18 +147,23 @@ func readAll(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-// TestInitPromptsMatchFlags answers every question and checks that the
-// tree equals the one the printed equivalent command produces.
+// TestInitPromptsMatchFlags answers every question, each setting of a
+// field included, and checks that the tree equals the one the printed
+// equivalent command produces once a shell has split it into words.
 func TestInitPromptsMatchFlags(t *testing.T) {
 	asked := newModule(t)
 	p := &scriptedPrompter{t: t, answers: []any{
 		"sqlite",
 		[]string{"bearer-jwt"},
-		true, "first_name", "string", true,
-		true, "age", "int", false,
+		true, "first_name", "string", "100", true, true, "",
+		true, "age", "int", false, "18",
+		true, "plan", "enum", "free, pro", true, "free",
+		true, "nick", "string", "", false, false, true,
+		true, "born", "datetime", false, "2024-01-02T03:04:05+02:00",
+		true, "motto", "text", false, true, "it's $HOME: *",
 		false,
-		"internal/accounts",
-		"cmd/accountsd",
+		refused{"internal/my-auth", `"my-auth" is not a valid Go package name`}, "internal/accounts",
+		refused{"internal/accounts", "a directory of its own"}, refused{"/srv", "relative to the module root"}, "cmd/accountsd",
 	}}
 	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", asked, "--no-tidy")
 	if code != ExitOK {
@@ -167,8 +172,12 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	if len(p.answers) != 0 {
 		t.Errorf("%d scripted answers were not asked for", len(p.answers))
 	}
-	const want = "authgen init --db sqlite --backend bearer-jwt --field first_name:string:required --field age:int --package internal/accounts --server cmd/accountsd --yes"
-	if !strings.Contains(out, want) {
+	const want = "authgen init --db sqlite --backend bearer-jwt" +
+		" --field first_name:string:required:max_length=100:default= --field age:int:default=18" +
+		" --field 'plan:enum[free,pro]:required:default=free' --field nick:string:unique" +
+		" --field born:datetime:default=2024-01-02T01:04:05Z --field 'motto:text:default=it'\\''s $HOME: *'" +
+		" --package internal/accounts --server cmd/accountsd --yes"
+	if !strings.Contains(out, "The same, without questions:\n  "+want+"\n") {
 		t.Fatalf("output does not print the equivalent command %q:\n%s", want, out)
 	}
 
@@ -311,17 +320,43 @@ func TestFieldFlag(t *testing.T) {
 	}
 }
 
-// TestInitAsksOnlyWhatNoFlagAnswers gives some flags and expects only the
-// other questions.
-func TestInitAsksOnlyWhatNoFlagAnswers(t *testing.T) {
+// TestInitFieldAnswersChecked types answers that the field questions
+// must refuse as they are given, and checks that only the questions a
+// field's type and earlier answers leave open are asked.
+func TestInitFieldAnswersChecked(t *testing.T) {
 	dir := newModule(t)
-	p := &scriptedPrompter{t: t, answers: []any{[]string{"cookie-jwt"}, "cmd/web"}}
-	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir, "--no-tidy", "--db", "sqlite", "--field", "nick:string", "--package", "internal/auth")
+	p := &scriptedPrompter{t: t, answers: []any{
+		true, refused{"Age", "must be snake_case"}, refused{"email", "reserved"}, "age", "int", false,
+		refused{"x", `"x" is not a whole number`}, "", false,
+		true, refused{"age", "declared twice"}, refused{"age_", "both become the Go field Age"}, "nick", "string",
+		refused{"0", "at least 1"}, refused{"many", "whole number"}, refused{"10001", "out of range"}, "800", false, false,
+		true, "plan", "enum",
+		refused{"", "must have 1 to 64 characters"}, refused{"a, a", "listed twice"}, refused{"a:b", "cannot hold : or ]"}, "a, b", false,
+		refused{"c", `"c" is not one of the values a, b`}, "b",
+		true, "short", "string", "2", false, true, refused{"abc", "longer than max_length 2"}, "ab",
+		false,
+	}}
+	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir, "--no-tidy", "--db", "sqlite", "--backend", "bearer-jwt", "--package", "internal/auth", "--server", "cmd/authserver")
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	if want := []string{"Auth backends", "Directory of the server"}; !reflect.DeepEqual(p.asked, want) {
-		t.Errorf("asked %q, want %q", p.asked, want)
+	if len(p.answers) != 0 {
+		t.Errorf("%d scripted answers were not asked for", len(p.answers))
+	}
+	// Only age can be unique: an enum cannot, nor a string of 800
+	// characters, nor a field with a default.
+	var unique []string
+	for _, q := range p.asked {
+		if strings.Contains(q, "unique") {
+			unique = append(unique, q)
+		}
+	}
+	if want := []string{"Must age be unique among users?"}; !reflect.DeepEqual(unique, want) {
+		t.Errorf("asked %q, want %q", unique, want)
+	}
+	const want = "--field age:int --field nick:string:max_length=800 --field 'plan:enum[a,b]:default=b' --field short:string:max_length=2:default=ab --package"
+	if !strings.Contains(out, want) {
+		t.Errorf("the equivalent command lacks %q:\n%s", want, out)
 	}
 }
 
