@@ -5,8 +5,10 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,43 +16,94 @@ import (
 )
 
 // scriptedPrompter answers each question with the next scripted answer
-// and fails the test when the script runs out or a question is of another
-// kind.
+// and fails the test when the script runs out, a question is of another
+// kind, has no help, or an answer is not one the question takes. An error
+// in the script is returned as the answer, as Ctrl-C returns one; a
+// refused in it is typed, must be refused, and is followed by the next
+// answer, as on a terminal.
 type scriptedPrompter struct {
 	t       *testing.T
 	answers []any
 	asked   []string
 }
 
-func (p *scriptedPrompter) next(question string) any {
+// refused is an answer that the question's validation must refuse with
+// an error containing want.
+type refused struct{ answer, want string }
+
+func (p *scriptedPrompter) next(question, help string) (any, error) {
 	p.t.Helper()
 	p.asked = append(p.asked, question)
+	if help == "" {
+		p.t.Errorf("question %q has no help", question)
+	}
 	if len(p.answers) == 0 {
 		p.t.Fatalf("unexpected question %q", question)
 	}
 	a := p.answers[0]
 	p.answers = p.answers[1:]
-	return a
-}
-
-func (p *scriptedPrompter) Select(q string, options []string, def string) (string, error) {
-	return p.next(q).(string), nil
-}
-
-func (p *scriptedPrompter) MultiSelect(q string, options []string, defs []string) ([]string, error) {
-	return p.next(q).([]string), nil
-}
-
-func (p *scriptedPrompter) Input(q, def string, validate func(string) error) (string, error) {
-	a := p.next(q).(string)
-	if err := validate(a); err != nil {
-		p.t.Fatalf("scripted answer %q to %q is invalid: %v", a, q, err)
+	if err, ok := a.(error); ok {
+		return nil, err
 	}
 	return a, nil
 }
 
-func (p *scriptedPrompter) Confirm(q string, def bool) (bool, error) {
-	return p.next(q).(bool), nil
+func (p *scriptedPrompter) Select(q, help string, options []string, def string) (string, error) {
+	p.t.Helper()
+	a, err := p.next(q, help)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(options, a.(string)) {
+		p.t.Fatalf("scripted answer %q to %q is not one of %q", a, q, options)
+	}
+	return a.(string), nil
+}
+
+func (p *scriptedPrompter) MultiSelect(q, help string, options, defs []string) ([]string, error) {
+	p.t.Helper()
+	a, err := p.next(q, help)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range a.([]string) {
+		if !slices.Contains(options, o) {
+			p.t.Fatalf("scripted answer %q to %q is not one of %q", o, q, options)
+		}
+	}
+	return a.([]string), nil
+}
+
+func (p *scriptedPrompter) Input(q, help, def string, validate func(string) error) (string, error) {
+	p.t.Helper()
+	for {
+		a, err := p.next(q, help)
+		if err != nil {
+			return "", err
+		}
+		if r, ok := a.(refused); ok {
+			if err := validate(r.answer); err == nil || !strings.Contains(err.Error(), r.want) {
+				p.t.Errorf("answer %q to %q: validation error %v, want one containing %q", r.answer, q, err, r.want)
+			}
+			continue
+		}
+		if a == "" {
+			a = def
+		}
+		if err := validate(a.(string)); err != nil {
+			p.t.Fatalf("scripted answer %q to %q is invalid: %v", a, q, err)
+		}
+		return a.(string), nil
+	}
+}
+
+func (p *scriptedPrompter) Confirm(q, help string, def bool) (bool, error) {
+	p.t.Helper()
+	a, err := p.next(q, help)
+	if err != nil {
+		return false, err
+	}
+	return a.(bool), nil
 }
 
 // run runs authgen with args and returns its exit code and output.
@@ -94,18 +147,23 @@ func readAll(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-// TestInitPromptsMatchFlags answers every question and checks that the
-// tree equals the one the printed equivalent command produces.
+// TestInitPromptsMatchFlags answers every question, each setting of a
+// field included, and checks that the tree equals the one the printed
+// equivalent command produces once a shell has split it into words.
 func TestInitPromptsMatchFlags(t *testing.T) {
 	asked := newModule(t)
 	p := &scriptedPrompter{t: t, answers: []any{
 		"sqlite",
 		[]string{"bearer-jwt"},
-		true, "first_name", "string", true,
-		true, "age", "int", false,
+		true, "first_name", "string", "100", true, true, "",
+		true, "age", "int", false, "18",
+		true, "plan", "enum", "free, pro", true, "free",
+		true, "nick", "string", "", false, false, true,
+		true, "born", "datetime", false, "2024-01-02T03:04:05+02:00",
+		true, "motto", "text", false, true, "it's $HOME: *",
 		false,
-		"internal/accounts",
-		"cmd/accountsd",
+		refused{"internal/my-auth", `"my-auth" is not a valid Go package name`}, "internal/accounts",
+		refused{"internal/accounts", "a directory of its own"}, refused{"/srv", "relative to the module root"}, "cmd/accountsd",
 	}}
 	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", asked, "--no-tidy")
 	if code != ExitOK {
@@ -114,14 +172,18 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	if len(p.answers) != 0 {
 		t.Errorf("%d scripted answers were not asked for", len(p.answers))
 	}
-	const want = "authgen init --db sqlite --backend bearer-jwt --field first_name:string:required --field age:int --package internal/accounts --server cmd/accountsd --yes"
-	if !strings.Contains(out, want) {
+	const want = "authgen init --db sqlite --backend bearer-jwt" +
+		" --field first_name:string:required:max_length=100:default= --field age:int:default=18" +
+		" --field 'plan:enum[free,pro]:required:default=free' --field nick:string:unique" +
+		" --field born:datetime:default=2024-01-02T01:04:05Z --field 'motto:text:default=it'\\''s $HOME: *'" +
+		" --package internal/accounts --server cmd/accountsd --yes"
+	if !strings.Contains(out, "The same, without questions:\n  "+want+"\n") {
 		t.Fatalf("output does not print the equivalent command %q:\n%s", want, out)
 	}
 
 	flagged := newModule(t)
-	args := append([]string{"init", flagged, "--no-tidy"}, strings.Fields(strings.TrimPrefix(want, "authgen init "))...)
-	if code, out := run(t, Env{}, args...); code != ExitOK {
+	args := shellWords(t, "bash", want)[2:]
+	if code, out := run(t, Env{}, append([]string{"init", flagged, "--no-tidy"}, args...)...); code != ExitOK {
 		t.Fatalf("init with flags exited %d:\n%s", code, out)
 	}
 	a, b := readAll(t, asked), readAll(t, flagged)
@@ -138,17 +200,124 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	}
 }
 
-// TestInitAsksOnlyWhatNoFlagAnswers gives some flags and expects only the
-// other questions.
-func TestInitAsksOnlyWhatNoFlagAnswers(t *testing.T) {
+// shellWords returns the words shell makes of the command line, as when it
+// is pasted into it.
+func shellWords(t *testing.T, shell, line string) []string {
+	t.Helper()
+	path, err := exec.LookPath(shell)
+	if err != nil {
+		t.Skipf("no %s: %v", shell, err)
+	}
+	out, err := exec.Command(path, "-c", `printf '%s\0' `+line).Output()
+	if err != nil {
+		t.Fatalf("%s -c %q: %v", shell, line, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// TestEquivalentCommandPastes pastes the equivalent command of specs
+// whose fields have every setting, and text that a shell would expand,
+// into bash and zsh, and checks that init run with the words the shell
+// makes writes the same spec.
+func TestEquivalentCommandPastes(t *testing.T) {
+	text := func(s string) *string { return &s }
+	sp := spec.DefaultSpec()
+	sp.Database = "postgres"
+	sp.Backends = []spec.Backend{{Name: "db", Transport: "bearer", Strategy: "database"}, {Name: "cookie-redis", Transport: "cookie", Strategy: "redis"}}
+	sp.Package, sp.Server = "internal/my_auth", "cmd/auth-server"
+	sp.Fields = []spec.Field{
+		{Name: "first_name", Type: "string", Required: true, MaxLength: 80, Default: text("")},
+		{Name: "handle", Type: "string", Unique: true, MaxLength: 30},
+		{Name: "bio", Type: "text", Default: text(`it's "quoted" $HOME ~ * ? [a] {b,c} \ ; | & < > ! # %`)},
+		{Name: "spaced", Type: "string", Default: text("  two  spaces  ")},
+		{Name: "colons", Type: "string", Default: text("a:b:default=c")},
+		{Name: "eq", Type: "string", Default: text("=echo")},
+		{Name: "plan", Type: "enum", Values: []string{"free plan", "pro", "Ünïcode"}, Required: true, Default: text("free plan")},
+		{Name: "seats", Type: "int", Unique: true},
+		{Name: "ratio", Type: "float", Default: text("-1.5e-07")},
+		{Name: "active", Type: "bool", Required: true, Default: text("false")},
+		{Name: "born", Type: "date", Default: text("2000-02-29")},
+		{Name: "seen", Type: "datetime", Default: text("2024-01-02T01:04:05.123456Z")},
+		{Name: "ref", Type: "uuid", Unique: true},
+	}
+	line := equivalentCommand(sp)
+	for _, shell := range []string{"bash", "zsh"} {
+		t.Run(shell, func(t *testing.T) {
+			words := shellWords(t, shell, line)
+			if len(words) < 2 || words[0] != "authgen" || words[1] != "init" {
+				t.Fatalf("%s makes %q of %s", shell, words, line)
+			}
+			dir := newModule(t)
+			if code, out := run(t, Env{}, append([]string{"init", dir, "--no-tidy"}, words[2:]...)...); code != ExitOK {
+				t.Fatalf("%s\nexited %d:\n%s", line, code, out)
+			}
+			data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := spec.Parse(spec.FileName, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, sp) {
+				t.Errorf("%s\nwrites\n%+v\nwant\n%+v", line, got, sp)
+			}
+		})
+	}
+}
+
+// TestInitFieldAnswersChecked types answers that the field questions
+// must refuse as they are given, and checks that only the questions a
+// field's type and earlier answers leave open are asked.
+func TestInitFieldAnswersChecked(t *testing.T) {
 	dir := newModule(t)
-	p := &scriptedPrompter{t: t, answers: []any{[]string{"cookie-jwt"}, "cmd/web"}}
-	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir, "--no-tidy", "--db", "sqlite", "--field", "nick:string", "--package", "internal/auth")
+	p := &scriptedPrompter{t: t, answers: []any{
+		true, refused{"Age", "must be snake_case"}, refused{"email", "reserved"}, "age", "int", false,
+		refused{"x", `"x" is not a whole number`}, "", false,
+		true, refused{"age", "declared twice"}, refused{"age_", "both become the Go field Age"}, "nick", "string",
+		refused{"0", "at least 1"}, refused{"many", "whole number"}, refused{"10001", "out of range"}, "800", false, false,
+		true, "plan", "enum",
+		refused{"", "must have 1 to 64 characters"}, refused{"a, a", "listed twice"}, refused{"a:b", "cannot hold : or ]"}, "a, b", false,
+		refused{"c", `"c" is not one of the values a, b`}, "b",
+		true, "short", "string", "2", false, true, refused{"abc", "longer than max_length 2"}, "ab",
+		false,
+	}}
+	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir, "--no-tidy", "--db", "sqlite", "--backend", "bearer-jwt", "--package", "internal/auth", "--server", "cmd/authserver")
 	if code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	if want := []string{"Auth backends", "Directory of the server"}; !reflect.DeepEqual(p.asked, want) {
-		t.Errorf("asked %q, want %q", p.asked, want)
+	if len(p.answers) != 0 {
+		t.Errorf("%d scripted answers were not asked for", len(p.answers))
+	}
+	// Only age can be unique: an enum cannot, nor a string of 800
+	// characters, nor a field with a default.
+	var unique []string
+	for _, q := range p.asked {
+		if strings.Contains(q, "unique") {
+			unique = append(unique, q)
+		}
+	}
+	if want := []string{"Must age be unique among users?"}; !reflect.DeepEqual(unique, want) {
+		t.Errorf("asked %q, want %q", unique, want)
+	}
+	const want = "--field age:int --field nick:string:max_length=800 --field 'plan:enum[a,b]:default=b' --field short:string:max_length=2:default=ab --package"
+	if !strings.Contains(out, want) {
+		t.Errorf("the equivalent command lacks %q:\n%s", want, out)
+	}
+}
+
+// TestInitInterrupted answers the second question with the error Ctrl-C
+// gives: init must end with ExitError, say so, and write nothing.
+func TestInitInterrupted(t *testing.T) {
+	dir := newModule(t)
+	before := readAll(t, dir)
+	p := &scriptedPrompter{t: t, answers: []any{"postgres", errInterrupted}}
+	code, out := run(t, Env{Interactive: true, Prompter: p}, "init", dir)
+	if code != ExitError || !strings.Contains(out, "authgen: asking: interrupted by Ctrl-C; nothing was written\n") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if after := readAll(t, dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("an interrupted init changed the directory: %d files before, %d after", len(before), len(after))
 	}
 }
 
@@ -308,36 +477,5 @@ func TestGenerateCheckAndDryRun(t *testing.T) {
 	}
 	if code, out := run(t, Env{}, "generate", t.TempDir()); code != ExitError || !strings.Contains(out, "run `authgen init`") {
 		t.Errorf("generate without authgen.yaml: exit %d:\n%s", code, out)
-	}
-}
-
-func TestTerminalPrompter(t *testing.T) {
-	var out bytes.Buffer
-	p := NewTerminalPrompter(strings.NewReader("9\n2\n\nbearer-jwt,zzz\n1, 2\n\nBad Name\nok_name\nmaybe\ny\n"), &out)
-	if got, err := p.Select("DB", []string{"a", "b"}, "a"); err != nil || got != "b" {
-		t.Errorf("Select = %q, %v; want b after one bad answer", got, err)
-	}
-	if got, err := p.Select("DB", []string{"a", "b"}, "a"); err != nil || got != "a" {
-		t.Errorf("Select on an empty answer = %q, %v; want the default a", got, err)
-	}
-	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"bearer-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"bearer-jwt", "cookie-jwt"}) {
-		t.Errorf("MultiSelect = %q, %v", got, err)
-	}
-	if got, err := p.MultiSelect("B", []string{"bearer-jwt", "cookie-jwt"}, []string{"cookie-jwt"}); err != nil || !reflect.DeepEqual(got, []string{"cookie-jwt"}) {
-		t.Errorf("MultiSelect on an empty answer = %q, %v; want the default", got, err)
-	}
-	if got, err := p.Input("Name", "", spec.ValidateFieldName); err != nil || got != "ok_name" {
-		t.Errorf("Input = %q, %v", got, err)
-	}
-	if got, err := p.Confirm("More?", false); err != nil || !got {
-		t.Errorf("Confirm = %v, %v; want true after one bad answer", got, err)
-	}
-	if _, err := p.Confirm("More?", false); err != errNoAnswer {
-		t.Errorf("Confirm at the end of input: err = %v, want errNoAnswer", err)
-	}
-	for _, w := range []string{`"9" is not one of the options`, `"zzz" is not one of the options`, "must be snake_case", "answer y or n"} {
-		if !strings.Contains(out.String(), w) {
-			t.Errorf("prompt output lacks %q:\n%s", w, out.String())
-		}
 	}
 }

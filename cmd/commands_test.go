@@ -87,7 +87,7 @@ func TestFieldList(t *testing.T) {
 		t.Fatalf("field remove: exit %d:\n%s", code, out)
 	}
 	code, out := run(t, Env{}, "field", "list", dir)
-	want := "plan:enum[free,pro]:required\nnick:string  max_length=40  unique\ndropped: age\n"
+	want := "plan:enum[free,pro]:required\nnick:string:unique:max_length=40\ndropped: age\n"
 	if code != ExitOK || out != want {
 		t.Errorf("field list: exit %d:\n%s\nwant:\n%s", code, out, want)
 	}

@@ -132,7 +132,7 @@ func newFieldListCommand(env *Env) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list [dir]",
 		Short:   "List the custom fields of the user model",
-		Long:    "list prints the custom fields of authgen.yaml, one a line, as `authgen init --field` takes them, with their other settings.",
+		Long:    "list prints the custom fields of authgen.yaml, one a line, in the form `authgen init --field` takes them.",
 		Example: "  authgen field list",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -145,7 +145,7 @@ func newFieldListCommand(env *Env) *cobra.Command {
 				fmt.Fprintln(env.Stdout, "no custom fields; add one with `authgen field add NAME TYPE`")
 			}
 			for _, f := range s.Fields {
-				fmt.Fprintln(env.Stdout, describeField(f))
+				fmt.Fprintln(env.Stdout, f.String())
 			}
 			if len(s.DroppedFields) > 0 {
 				fmt.Fprintf(env.Stdout, "dropped: %s\n", strings.Join(s.DroppedFields, ", "))
@@ -153,25 +153,6 @@ func newFieldListCommand(env *Env) *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// describeField is a field's line in field list: its flag form, then the
-// settings that form does not carry.
-func describeField(f spec.Field) string {
-	parts := []string{f.String()}
-	if f.MaxLength != 0 {
-		parts = append(parts, fmt.Sprintf("max_length=%d", f.MaxLength))
-	}
-	if f.Default != nil {
-		parts = append(parts, "default="+shellQuote(*f.Default))
-	}
-	if f.Unique {
-		parts = append(parts, "unique")
-	}
-	if f.Indexed {
-		parts = append(parts, "indexed")
-	}
-	return strings.Join(parts, "  ")
 }
 
 // fieldFromFlags builds the field that `field add` describes and checks it

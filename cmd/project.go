@@ -332,12 +332,3 @@ func goModTidy(ctx context.Context, dir string, stderr io.Writer) error {
 	}
 	return nil
 }
-
-// shellQuote quotes s for bash and zsh when it holds anything but
-// characters that are safe there unquoted.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@,+%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

@@ -1,160 +1,98 @@
 package cmd
 
 import (
-	"bufio"
 	"errors"
-	"fmt"
 	"io"
-	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/core"
+	"github.com/AlecAivazis/survey/v2/terminal"
 )
 
 // Prompter asks the questions of `authgen init`. Tests drive it with
-// scripted answers.
+// scripted answers. Every question has a help text, which the terminal
+// shows when the user types ?, so that the choices can be explained
+// without crowding the question.
 type Prompter interface {
-	// Select asks for one of options; def is taken on an empty answer.
-	Select(question string, options []string, def string) (string, error)
-	// MultiSelect asks for one or more of options.
-	MultiSelect(question string, options []string, defs []string) ([]string, error)
-	// Input asks for a line of text, asking again while validate refuses it.
-	Input(question, def string, validate func(string) error) (string, error)
+	// Select asks for one of options; def is the one chosen at first.
+	Select(question, help string, options []string, def string) (string, error)
+	// MultiSelect asks for one or more of options; defs are chosen at
+	// first.
+	MultiSelect(question, help string, options, defs []string) ([]string, error)
+	// Input asks for a line of text, asking again while validate refuses
+	// it; an empty answer takes def.
+	Input(question, help, def string, validate func(string) error) (string, error)
 	// Confirm asks a yes-or-no question.
-	Confirm(question string, def bool) (bool, error)
+	Confirm(question, help string, def bool) (bool, error)
 }
 
-// TerminalPrompter asks on a terminal, one line an answer: options are
-// numbered and may be answered by number or by name, and an empty answer
-// takes the default shown in brackets.
+// errInterrupted is Ctrl-C during a question: the user wants out, which
+// is no failure of authgen's own.
+var errInterrupted = errors.New("interrupted by Ctrl-C")
+
+// TerminalPrompter asks with survey's prompts: options are chosen with the
+// arrow keys (and space, when several may be), answers are checked as they
+// are given, and ? shows a question's help.
 type TerminalPrompter struct {
-	in  *bufio.Reader
-	out io.Writer
+	// in and out are nil when the streams are no files, which a terminal
+	// always is: survey switches the terminal's mode through them.
+	in  terminal.FileReader
+	out terminal.FileWriter
 }
 
-// NewTerminalPrompter returns a prompter reading answers from in and
-// writing questions to out.
+// NewTerminalPrompter returns a prompter reading keys from in and drawing
+// on out, which must be the files of a terminal.
 func NewTerminalPrompter(in io.Reader, out io.Writer) *TerminalPrompter {
-	return &TerminalPrompter{in: bufio.NewReader(in), out: out}
+	fin, _ := in.(terminal.FileReader)
+	fout, _ := out.(terminal.FileWriter)
+	return &TerminalPrompter{in: fin, out: fout}
 }
 
-// errNoAnswer is an input that ended before the question was answered.
-var errNoAnswer = errors.New("input ended before the question was answered")
-
-func (p *TerminalPrompter) ask(question, def string) (string, error) {
-	if def != "" {
-		fmt.Fprintf(p.out, "? %s [%s]: ", question, def)
-	} else {
-		fmt.Fprintf(p.out, "? %s: ", question)
+// ask asks one question; survey's interrupt error becomes errInterrupted,
+// so that the rest of authgen need not know survey.
+func (p *TerminalPrompter) ask(prompt survey.Prompt, answer any, opts ...survey.AskOpt) error {
+	if p.in == nil || p.out == nil {
+		return errors.New("questions need a terminal: answer them with flags, or take the defaults with --yes")
 	}
-	line, err := p.in.ReadString('\n')
-	if err != nil && (err != io.EOF || line == "") {
-		if err == io.EOF {
-			return "", errNoAnswer
-		}
-		return "", fmt.Errorf("reading an answer: %w", err)
+	err := survey.AskOne(prompt, answer, append(opts, survey.WithStdio(p.in, p.out, p.out))...)
+	if errors.Is(err, terminal.InterruptErr) {
+		return errInterrupted
 	}
-	line = strings.TrimSpace(line)
-	if line == "" {
-		return def, nil
-	}
-	return line, nil
+	return err
 }
 
-func (p *TerminalPrompter) listOptions(options []string) {
-	for i, o := range options {
-		fmt.Fprintf(p.out, "  %d) %s\n", i+1, o)
-	}
+func (p *TerminalPrompter) Select(question, help string, options []string, def string) (string, error) {
+	var answer string
+	err := p.ask(&survey.Select{Message: question, Help: help, Options: options, Default: def}, &answer,
+		survey.WithPageSize(len(options)))
+	return answer, err
 }
 
-// pick returns the option an answer names, by number or by name.
-func pick(answer string, options []string) (string, bool) {
-	if n, err := strconv.Atoi(answer); err == nil && n >= 1 && n <= len(options) {
-		return options[n-1], true
-	}
-	if slices.Contains(options, answer) {
-		return answer, true
-	}
-	return "", false
-}
-
-func (p *TerminalPrompter) Select(question string, options []string, def string) (string, error) {
-	p.listOptions(options)
-	for {
-		answer, err := p.ask(question, def)
-		if err != nil {
-			return "", err
-		}
-		if o, ok := pick(answer, options); ok {
-			return o, nil
-		}
-		fmt.Fprintf(p.out, "  %q is not one of the options; answer with a number from 1 to %d\n", answer, len(options))
-	}
-}
-
-func (p *TerminalPrompter) MultiSelect(question string, options []string, defs []string) ([]string, error) {
-	p.listOptions(options)
-	question += " (numbers or names, separated by commas)"
-outer:
-	for {
-		answer, err := p.ask(question, strings.Join(defs, ","))
-		if err != nil {
-			return nil, err
-		}
-		var chosen []string
-		for _, part := range strings.Split(answer, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
+func (p *TerminalPrompter) MultiSelect(question, help string, options, defs []string) ([]string, error) {
+	var answer []string
+	err := p.ask(&survey.MultiSelect{Message: question, Help: help, Options: options, Default: defs}, &answer,
+		survey.WithPageSize(len(options)),
+		survey.WithValidator(func(ans any) error {
+			if chosen, ok := ans.([]core.OptionAnswer); ok && len(chosen) == 0 {
+				return errors.New("choose at least one: space marks the option under the cursor")
 			}
-			o, ok := pick(part, options)
-			if !ok {
-				fmt.Fprintf(p.out, "  %q is not one of the options\n", part)
-				continue outer
-			}
-			if !slices.Contains(chosen, o) {
-				chosen = append(chosen, o)
-			}
-		}
-		if len(chosen) == 0 {
-			fmt.Fprintln(p.out, "  choose at least one")
-			continue
-		}
-		return chosen, nil
-	}
+			return nil
+		}))
+	return answer, err
 }
 
-func (p *TerminalPrompter) Input(question, def string, validate func(string) error) (string, error) {
-	for {
-		answer, err := p.ask(question, def)
-		if err != nil {
-			return "", err
-		}
-		if err := validate(answer); err != nil {
-			fmt.Fprintf(p.out, "  %v\n", err)
-			continue
-		}
-		return answer, nil
-	}
+func (p *TerminalPrompter) Input(question, help, def string, validate func(string) error) (string, error) {
+	var answer string
+	err := p.ask(&survey.Input{Message: question, Help: help, Default: def}, &answer,
+		survey.WithValidator(func(ans any) error {
+			s, _ := ans.(string)
+			return validate(s)
+		}))
+	return answer, err
 }
 
-func (p *TerminalPrompter) Confirm(question string, def bool) (bool, error) {
-	hint := "y/N"
-	if def {
-		hint = "Y/n"
-	}
-	for {
-		answer, err := p.ask(question+" ("+hint+")", "")
-		if err != nil {
-			return false, err
-		}
-		switch strings.ToLower(answer) {
-		case "":
-			return def, nil
-		case "y", "yes":
-			return true, nil
-		case "n", "no":
-			return false, nil
-		}
-		fmt.Fprintln(p.out, "  answer y or n")
-	}
+func (p *TerminalPrompter) Confirm(question, help string, def bool) (bool, error) {
+	var answer bool
+	err := p.ask(&survey.Confirm{Message: question, Help: help, Default: def}, &answer)
+	return answer, err
 }

@@ -189,40 +189,99 @@ func BackendFromKind(kind string) (Backend, error) {
 	return Backend{Name: name, Transport: transport, Strategy: strategy}, nil
 }
 
-// ParseField parses the flag form of a custom field, "name:type" or
-// "name:type:required", where an enum's type lists its values:
-// "plan:enum[free,pro]".
+// FieldSyntax is the flag form of a custom field, as ParseField reads it
+// and Field.String writes it. An enum's type lists its values:
+// plan:enum[free,pro]. The settings may come in any order, but default=
+// comes last and takes the rest, so that a default may hold any text,
+// colons included, and may be empty.
+const FieldSyntax = "name:type[:required][:unique][:indexed][:max_length=N][:default=VALUE]"
+
+// ParseField parses the flag form of a custom field, FieldSyntax, and
+// checks the field on its own.
 func ParseField(s string) (Field, error) {
-	parts := strings.Split(s, ":")
-	if len(parts) < 2 || len(parts) > 3 {
-		return Field{}, fmt.Errorf("field %q: want name:type or name:type:required", s)
+	name, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return Field{}, fmt.Errorf("field %q: want %s", s, FieldSyntax)
 	}
-	f := Field{Name: parts[0], Type: parts[1]}
+	// The type ends at the next colon, or at the bracket that closes an
+	// enum's values.
+	end := strings.IndexByte(rest, ':')
+	if strings.HasPrefix(rest, "enum[") {
+		end = strings.IndexByte(rest, ']') + 1
+	}
+	if end <= 0 {
+		end = len(rest)
+	}
+	f := Field{Name: name, Type: rest[:end]}
 	if values, ok := strings.CutPrefix(f.Type, "enum["); ok && strings.HasSuffix(values, "]") {
 		f.Type, f.Values = "enum", SplitValues(strings.TrimSuffix(values, "]"))
 	}
-	if len(parts) == 3 {
-		switch parts[2] {
-		case "required":
-			f.Required = true
-		case "optional":
-		default:
-			return Field{}, fmt.Errorf("field %q: the third part must be \"required\" or \"optional\"", s)
+	settings := rest[end:]
+	if settings != "" && settings[0] != ':' {
+		return f, fmt.Errorf("field %q: %q follows the type; want %s", s, settings, FieldSyntax)
+	}
+	seen := map[string]bool{}
+	for settings != "" {
+		settings = settings[1:]
+		if def, ok := strings.CutPrefix(settings, "default="); ok {
+			f.Default = &def
+			break
 		}
+		setting := settings
+		if i := strings.IndexByte(settings, ':'); i >= 0 {
+			setting, settings = settings[:i], settings[i:]
+		} else {
+			settings = ""
+		}
+		key, value, _ := strings.Cut(setting, "=")
+		switch {
+		case setting == "required" || setting == "optional":
+			key = "required"
+			f.Required = setting == "required"
+		case setting == "unique":
+			f.Unique = true
+		case setting == "indexed":
+			f.Indexed = true
+		case key == "max_length":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 {
+				return f, fmt.Errorf("field %q: max_length=%s: want a whole number of characters, at least 1", s, value)
+			}
+			f.MaxLength = n
+		default:
+			return f, fmt.Errorf("field %q: unknown setting %q; want %s", s, setting, FieldSyntax)
+		}
+		if seen[key] {
+			return f, fmt.Errorf("field %q: %s is given twice", s, key)
+		}
+		seen[key] = true
 	}
 	return f, f.Validate()
 }
 
-// String returns the flag form of the field.
+// String returns the flag form of the field, which ParseField reads back
+// as the same field.
 func (f Field) String() string {
-	typ := f.Type
+	s := f.Name + ":" + f.Type
 	if f.Type == "enum" {
-		typ = "enum[" + strings.Join(f.Values, ",") + "]"
+		s = f.Name + ":enum[" + strings.Join(f.Values, ",") + "]"
 	}
 	if f.Required {
-		return f.Name + ":" + typ + ":required"
+		s += ":required"
 	}
-	return f.Name + ":" + typ
+	if f.Unique {
+		s += ":unique"
+	}
+	if f.Indexed {
+		s += ":indexed"
+	}
+	if f.MaxLength != 0 {
+		s += ":max_length=" + strconv.Itoa(f.MaxLength)
+	}
+	if f.Default != nil {
+		s += ":default=" + *f.Default
+	}
+	return s
 }
 
 var (

@@ -102,7 +102,7 @@ func TestParseField(t *testing.T) {
 		{in: "age:int", want: Field{Name: "age", Type: "int"}},
 		{in: "age:int:optional", want: Field{Name: "age", Type: "int"}},
 		{in: "age", wantErr: "want name:type"},
-		{in: "age:int:always", wantErr: `"required" or "optional"`},
+		{in: "age:int:always", wantErr: `unknown setting "always"`},
 		{in: "age:number", wantErr: `unknown type "number"`},
 		{in: "is_active:bool", wantErr: "reserved"},
 		{in: "plan:enum[free,pro]:required", want: Field{Name: "plan", Type: "enum", Values: []string{"free", "pro"}, Required: true}},
@@ -174,5 +174,60 @@ func TestEnumValuesAreTrimmed(t *testing.T) {
 	}
 	if err := (Field{Name: "plan", Type: "enum", Values: []string{"free", " pro"}}).Validate(); err == nil || !strings.Contains(err.Error(), "spaces around it") {
 		t.Errorf("Validate of a value with a space: err %v", err)
+	}
+}
+
+// TestFieldFlagForm checks the flag form of a field: every setting, in
+// any order, and what it refuses.
+func TestFieldFlagForm(t *testing.T) {
+	for _, s := range []string{
+		"age:int",
+		"first_name:string:required",
+		"nick:string:unique:max_length=30",
+		"born:date:indexed:default=2000-01-01",
+		"plan:enum[free,pro]:required:default=free",
+		"bio:text:default=",
+		"seen:datetime:default=2024-01-02T01:04:05Z",
+		"motto:string:default=a:unique",
+	} {
+		f, err := ParseField(s)
+		if err != nil {
+			t.Errorf("ParseField(%q): %v", s, err)
+			continue
+		}
+		if back := f.String(); back != s {
+			t.Errorf("ParseField(%q).String() = %q", s, back)
+		}
+	}
+	same := map[string]string{
+		"age:int:optional":                  "age:int",
+		"nick:string:max_length=30:unique":  "nick:string:unique:max_length=30",
+		"plan:enum[free, pro]:default=free": "plan:enum[free,pro]:default=free",
+	}
+	for in, want := range same {
+		if f, err := ParseField(in); err != nil || f.String() != want {
+			t.Errorf("ParseField(%q) = %q, %v; want %q", in, f.String(), err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"age":                            "want name:type",
+		"Age:int":                        "must be snake_case",
+		"age:integer":                    `unknown type "integer"`,
+		"plan:enum[free,pro":             `unknown type "enum[free,pro"`,
+		"plan:enum[free]x":               `"x" follows the type`,
+		"age:int:primary":                `unknown setting "primary"`,
+		"age:int:":                       `unknown setting ""`,
+		"age:int:required:optional":      "required is given twice",
+		"nick:string:max_length=0":       "at least 1",
+		"nick:string:max_length=x":       "max_length=x",
+		"nick:string:max_length=20000":   "out of range",
+		"age:int:max_length=5":           "max_length is for string fields",
+		"age:int:default=x":              "not a whole number",
+		"nick:string:unique:default=a":   "a unique field cannot have a default",
+		"plan:enum[free,pro]:default=gr": "not one of the values",
+	} {
+		if _, err := ParseField(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseField(%q) error = %v, want one containing %q", in, err, want)
+		}
 	}
 }
