@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/authgen/authgen/generator"
+	"github.com/authgen/authgen/internal/textdiff"
 	"github.com/authgen/authgen/spec"
 )
 
@@ -262,7 +263,7 @@ func (p *project) printDiffs(w io.Writer, changes []generator.Change) error {
 				planned = []byte{}
 			}
 		}
-		fmt.Fprint(w, unifiedDiff(c.Path, disk, planned))
+		fmt.Fprint(w, textdiff.Unified(c.Path, disk, planned))
 	}
 	return nil
 }

@@ -1,4 +1,5 @@
-package cmd
+// Package textdiff writes unified diffs of text files, as diff -u does.
+package textdiff
 
 import (
 	"bytes"
@@ -9,10 +10,10 @@ import (
 // diffContext is how many unchanged lines a hunk shows around a change.
 const diffContext = 3
 
-// unifiedDiff returns the unified diff that turns a into b, both named
+// Unified returns the unified diff that turns a into b, both named
 // path (a/path and b/path), or "" when they are equal. A nil side is a
 // file that does not exist.
-func unifiedDiff(path string, a, b []byte) string {
+func Unified(path string, a, b []byte) string {
 	if bytes.Equal(a, b) {
 		return ""
 	}

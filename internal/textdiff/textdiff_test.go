@@ -1,4 +1,4 @@
-package cmd
+package textdiff
 
 import "testing"
 
@@ -24,7 +24,7 @@ func TestUnifiedDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := unifiedDiff("f", tt.a, tt.b); got != tt.want {
+			if got := Unified("f", tt.a, tt.b); got != tt.want {
 				t.Errorf("unifiedDiff:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
