@@ -251,15 +251,7 @@ func TestEquivalentCommandPastes(t *testing.T) {
 			if code, out := run(t, Env{}, append([]string{"init", dir, "--no-tidy"}, words[2:]...)...); code != ExitOK {
 				t.Fatalf("%s\nexited %d:\n%s", line, code, out)
 			}
-			data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := spec.Parse(spec.FileName, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, sp) {
+			if got := readSpec(t, dir); !reflect.DeepEqual(got, sp) {
 				t.Errorf("%s\nwrites\n%+v\nwant\n%+v", line, got, sp)
 			}
 		})
@@ -329,15 +321,7 @@ func TestInitWithoutTerminalNeverPrompts(t *testing.T) {
 	if code, out := run(t, Env{Interactive: false, Prompter: p}, "init", dir, "--no-tidy"); code != ExitOK {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse(spec.FileName, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := spec.DefaultSpec(); !reflect.DeepEqual(sp, want) {
+	if sp, want := readSpec(t, dir), spec.DefaultSpec(); !reflect.DeepEqual(sp, want) {
 		t.Errorf("spec = %+v, want the defaults %+v", sp, want)
 	}
 	// --yes on a terminal asks nothing either.

@@ -11,23 +11,14 @@ import (
 	"github.com/authgen/authgen/spec"
 )
 
-// commented is an authgen.yaml with every kind of comment and blank lines
-// between sections and items, which an edit must keep as they are.
+// commented is an authgen.yaml with comments and blank lines, which the
+// field command must keep (spec's tests try every layout).
 const commented = `# head comment of the file
 
 version: 1 # line comment on version
 
-database: sqlite
-
-backends:
-  - name: jwt
-    transport: bearer
-    strategy: jwt
-
-# head comment of user
 user: # line comment on user
-  # head comment of fields
-  fields: # line comment on fields
+  fields:
     # head comment of age
     - name: age # line comment on age
       type: int
@@ -40,7 +31,6 @@ user: # line comment on user
 
 output:
   package: internal/auth
-  server: cmd/authserver
 # foot comment of the file
 `
 
