@@ -95,6 +95,9 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	if err := p.run(cmd.Context(), env, file, runOptions{noTidy: f.noTidy, quiet: quiet(cmd), fresh: true}); err != nil {
 		return err
 	}
+	if quiet(cmd) {
+		return nil
+	}
 	if asked {
 		fmt.Fprintf(env.Stdout, "\nThe same, without questions:\n  %s\n", equivalentCommand(sp))
 	}
@@ -102,7 +105,7 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	if dir != "." {
 		start = "cd " + shellQuote(dir) + " && " + start
 	}
-	fmt.Fprintf(env.Stdout, "\nStart the server (the first build compiles the database driver, which takes a while):\n  %s\n", start)
+	fmt.Fprintf(env.Stdout, "\nStart the server (its first build takes a while; `go run ./%s --help` lists its settings):\n  %s\n", sp.Server, start)
 	return nil
 }
 
