@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/authgen/authgen/spec"
@@ -77,14 +80,18 @@ func Generate(in Input) (Plan, error) {
 		Lock:         Lock{Version: LockVersion, Generator: in.Version, Files: map[string]LockedFile{}, Schema: &schema},
 		Requirements: requirementsOf(s, v.Dialect),
 	}
+	var rows []outputFile
 	for _, row := range outputFiles {
 		if (row.owner == Migration && !writeInit) || (row.when != nil && !row.when(v)) {
 			continue
 		}
-		f, err := render(tmpls, row, v, s)
-		if err != nil {
-			return Plan{}, err
-		}
+		rows = append(rows, row)
+	}
+	files, err := renderAll(tmpls, rows, v, s)
+	if err != nil {
+		return Plan{}, err
+	}
+	for _, f := range files {
 		plan.Files = append(plan.Files, f)
 		plan.Lock.Files[f.Path] = LockedFile{Owner: f.Owner, SHA256: Hash(f.Content)}
 	}
@@ -104,6 +111,32 @@ func Generate(in Input) (Plan, error) {
 	plan.Files = append(plan.Files, File{Path: spec.FileName, Content: in.Spec.Bytes(), Owner: SpecOwned})
 	slices.SortFunc(plan.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return plan, nil
+}
+
+// renderAll renders the files of rows, in their order, on as many
+// goroutines as the machine runs at once: rendering and formatting are
+// most of a run's time, and each file is independent of the others.
+func renderAll(tmpls *template.Template, rows []outputFile, v view, s spec.Spec) ([]File, error) {
+	files := make([]File, len(rows))
+	errs := make([]error, len(rows))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rows)) {
+		wg.Go(func() {
+			for i := range next {
+				files[i], errs[i] = render(tmpls, rows[i], v, s)
+			}
+		})
+	}
+	for i := range rows {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return files, nil
 }
 
 // render renders the file of row from its parsed template.
