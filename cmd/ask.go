@@ -171,8 +171,8 @@ func askField(p Prompter, sp spec.Spec) (spec.Field, error) {
 	case "enum":
 		f.Values, err = inputParsed(p, "Values of "+f.Name+", separated by commas", enumValuesHelp, "", func(s string) ([]string, error) {
 			values := spec.SplitValues(s)
-			if slices.ContainsFunc(values, func(v string) bool { return strings.ContainsAny(v, ":]") }) {
-				return nil, errors.New("a value cannot hold : or ] here, as the --field flag could not carry it; list such values in authgen.yaml")
+			if slices.ContainsFunc(values, func(v string) bool { return strings.Contains(v, "]") }) {
+				return nil, errors.New("a value cannot hold ] here, as the --field flag could not carry it; list such values in authgen.yaml")
 			}
 			g := f
 			g.Values = values

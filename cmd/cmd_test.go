@@ -269,7 +269,7 @@ func TestInitFieldAnswersChecked(t *testing.T) {
 		true, refused{"age", "declared twice"}, refused{"age_", "both become the Go field Age"}, "nick", "string",
 		refused{"0", "at least 1"}, refused{"many", "whole number"}, refused{"10001", "out of range"}, "800", false, false,
 		true, "plan", "enum",
-		refused{"", "must have 1 to 64 characters"}, refused{"a, a", "listed twice"}, refused{"a:b", "cannot hold : or ]"}, "a, b", false,
+		refused{"", "must have 1 to 64 characters"}, refused{"a, a", "listed twice"}, refused{"a]b", "cannot hold ]"}, "a, b", false,
 		refused{"c", `"c" is not one of the values a, b`}, "b",
 		true, "short", "string", "2", false, true, refused{"abc", "longer than max_length 2"}, "ab",
 		false,

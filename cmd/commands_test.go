@@ -129,11 +129,11 @@ func TestCheckAdvice(t *testing.T) {
 // without --yes: it says why nothing is asked.
 func TestPipedInitSaysDefaultsAreTaken(t *testing.T) {
 	code, out := run(t, Env{}, "init", newModule(t), "--no-tidy")
-	if code != ExitOK || !strings.Contains(out, "standard input is not a terminal") {
+	if code != ExitOK || !strings.Contains(out, "standard input or output is not a terminal") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	code, out = run(t, Env{}, "init", newModule(t), "--no-tidy", "--yes")
-	if code != ExitOK || strings.Contains(out, "standard input is not a terminal") {
+	if code != ExitOK || strings.Contains(out, "standard input or output is not a terminal") {
 		t.Errorf("--yes: exit %d:\n%s", code, out)
 	}
 }
@@ -180,5 +180,62 @@ func TestHelp(t *testing.T) {
 	}
 	if _, out := run(t, Env{}, "generate", "--help"); !strings.Contains(out, "authgen generate --check") {
 		t.Errorf("generate --help does not show the CI use of --check:\n%s", out)
+	}
+}
+
+// TestFindProjectBounds checks where the search for authgen.yaml stops: a
+// directory that does not exist is bad usage, not the one above it, and a
+// module nested in another is a project of its own.
+func TestFindProjectBounds(t *testing.T) {
+	dir := initialised(t)
+	if code, out := run(t, Env{}, "generate", filepath.Join(dir, "typo"), "--check"); code != ExitError || !strings.Contains(out, "is not a directory") {
+		t.Errorf("generate in a missing directory: exit %d:\n%s", code, out)
+	}
+	nested := filepath.Join(dir, "tools", "gen")
+	os.MkdirAll(nested, 0o755)
+	os.WriteFile(filepath.Join(nested, "go.mod"), []byte("module example.com/tools\n\ngo 1.25\n"), 0o644)
+	os.MkdirAll(filepath.Join(nested, "sub"), 0o755)
+	if code, out := run(t, Env{}, "generate", filepath.Join(nested, "sub"), "--check"); code != ExitError || !strings.Contains(out, "the root of the module: run `authgen init` there first") {
+		t.Errorf("generate inside a nested module: exit %d:\n%s", code, out)
+	}
+}
+
+// TestFieldCommandForceAndMigrations checks that the advice field gives
+// works (--force over a hand edit), and that it says which migration it
+// wrote, or that none was needed.
+func TestFieldCommandForceAndMigrations(t *testing.T) {
+	dir := initialised(t)
+	gen := filepath.Join(dir, "internal/auth/service_gen.go")
+	os.WriteFile(gen, append(mustRead(t, gen), "// hand edit\n"...), 0o644)
+	code, out := run(t, Env{}, "field", "add", "nick", "string", dir, "--no-tidy")
+	if code != ExitError || !strings.Contains(out, "pass --force") {
+		t.Fatalf("field add over a hand edit: exit %d:\n%s", code, out)
+	}
+	code, out = run(t, Env{}, "field", "add", "nick", "string", dir, "--no-tidy", "--force")
+	if code != ExitOK || !strings.Contains(out, "overwrite  internal/auth/service_gen.go (forced)") || !strings.Contains(out, "migration internal/auth/migrations/0002_add_nick.sql adds its column") {
+		t.Fatalf("field add --force: exit %d:\n%s", code, out)
+	}
+
+	fresh := newModule(t)
+	os.WriteFile(filepath.Join(fresh, spec.FileName), []byte("version: 1\nuser:\n  fields:\n    - {name: zed, type: int}\n"), 0o644)
+	code, out = run(t, Env{}, "field", "remove", "zed", fresh, "--no-tidy")
+	if code != ExitOK || !strings.Contains(out, "the first migration, internal/auth/migrations/0001_init.sql, makes the users table as authgen.yaml now says") {
+		t.Errorf("field remove before any migration: exit %d:\n%s", code, out)
+	}
+}
+
+// TestEditKeepsPermissions checks that rewriting a file of the user's
+// keeps its mode.
+func TestEditKeepsPermissions(t *testing.T) {
+	dir := initialised(t)
+	path := filepath.Join(dir, spec.FileName)
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run(t, Env{}, "field", "add", "nick", "string", dir, "--no-tidy"); code != ExitOK {
+		t.Fatalf("field add: exit %d:\n%s", code, out)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("authgen.yaml mode after field add: %v, %v; want 0600", info.Mode(), err)
 	}
 }

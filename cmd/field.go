@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/authgen/authgen/generator"
 	"github.com/authgen/authgen/spec"
 )
 
@@ -46,6 +47,7 @@ type fieldAddFlags struct {
 	unique    bool
 	indexed   bool
 	noTidy    bool
+	force     bool
 }
 
 func newFieldAddCommand(env *Env) *cobra.Command {
@@ -80,10 +82,11 @@ A field listed in user.dropped_fields is taken off that list: it comes back.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
-			if err := p.run(cmd.Context(), env, edited, runOptions{noTidy: f.noTidy, quiet: quiet(cmd)}); err != nil {
+			changes, err := p.run(cmd.Context(), env, edited, runOptions{noTidy: f.noTidy, force: f.force, quiet: quiet(cmd)})
+			if err != nil || quiet(cmd) {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "authgen: added field %s (%s) to %s\n", field.Name, field.Type, filepath.Join(p.dir, spec.FileName))
+			fmt.Fprintf(env.Stdout, "authgen: added field %s (%s) to %s%s\n", field.Name, field.Type, filepath.Join(p.dir, spec.FileName), migrationNote(p, changes, "adds its column"))
 			return nil
 		},
 	}
@@ -95,11 +98,12 @@ A field listed in user.dropped_fields is taken off that list: it comes back.`,
 	fl.BoolVar(&f.unique, "unique", false, "no two users may have the same value; the column gets a unique index")
 	fl.BoolVar(&f.indexed, "indexed", false, "the column gets an index")
 	addNoTidyFlag(c, &f.noTidy)
+	addForceFlag(c, &f.force)
 	return c
 }
 
 func newFieldRemoveCommand(env *Env) *cobra.Command {
-	var noTidy bool
+	var noTidy, force bool
 	c := &cobra.Command{
 		Use:   "remove NAME [dir]",
 		Short: "Remove a custom field from the user model and regenerate",
@@ -117,15 +121,34 @@ column and the data in it.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
-			if err := p.run(cmd.Context(), env, edited, runOptions{noTidy: noTidy, quiet: quiet(cmd)}); err != nil {
+			changes, err := p.run(cmd.Context(), env, edited, runOptions{noTidy: noTidy, force: force, quiet: quiet(cmd)})
+			if err != nil || quiet(cmd) {
 				return err
 			}
-			fmt.Fprintf(env.Stdout, "authgen: removed field %s and listed it in user.dropped_fields: the next migration drops column %s and its data\n", args[0], args[0])
+			fmt.Fprintf(env.Stdout, "authgen: removed field %s and listed it in user.dropped_fields%s\n", args[0], migrationNote(p, changes, "drops its column and the data in it"))
 			return nil
 		},
 	}
 	addNoTidyFlag(c, &noTidy)
+	addForceFlag(c, &force)
 	return c
+}
+
+// migrationNote says which migration a field command wrote, and what it
+// does: the first migration of a project makes the users table as
+// authgen.yaml now says; a later one does what the field command asked.
+// A field that no migration has created needs none to be removed.
+func migrationNote(p *project, changes []generator.Change, does string) string {
+	for _, c := range changes {
+		if c.Owner != generator.Migration || c.Action != generator.Create {
+			continue
+		}
+		if p.lock == nil || p.lock.Schema == nil {
+			return fmt.Sprintf(": the first migration, %s, makes the users table as %s now says", c.Path, spec.FileName)
+		}
+		return fmt.Sprintf(": migration %s %s", c.Path, does)
+	}
+	return "; no migration was needed, as none has created the column"
 }
 
 func newFieldListCommand(env *Env) *cobra.Command {

@@ -59,7 +59,7 @@ func TestFieldCommand(t *testing.T) {
 	code, out = run(t, Env{}, "field", "remove", "nick", dir, "--no-tidy")
 	checkEdited(t, dir, before, code, out)
 	if code == ExitOK {
-		if !strings.Contains(out, "the next migration drops column nick and its data") {
+		if !strings.Contains(out, "migration internal/auth/migrations/0003_drop_nick.sql drops its column and the data in it") {
 			t.Errorf("remove does not say it drops data:\n%s", out)
 		}
 		if sp := mustParse(t, mustRead(t, specPath)); !slices.Contains(sp.DroppedFields, "nick") {
@@ -158,7 +158,7 @@ func TestFieldCommandErrors(t *testing.T) {
 		args  []string
 		want  []string
 	}{
-		{"no authgen.yaml", newModule, []string{"add", "bio", "text"}, []string{"no authgen.yaml in . or any directory above it", "run `authgen init`"}},
+		{"no authgen.yaml", newModule, []string{"add", "bio", "text"}, []string{"no authgen.yaml in ., the root of the module", "run `authgen init` there first"}},
 		{"broken authgen.yaml", func(t *testing.T) string {
 			dir := newModule(t)
 			os.WriteFile(filepath.Join(dir, spec.FileName), []byte("version: 1\ndatabase: [sqlite\n"), 0o644)

@@ -41,15 +41,21 @@ and a change of schema adds a migration.
 				return err
 			}
 			opts.quiet = quiet(cmd)
-			return p.run(cmd.Context(), env, p.file, opts)
+			_, err = p.run(cmd.Context(), env, p.file, opts)
+			return err
 		},
 	}
 	c.Flags().BoolVar(&opts.dryRun, "dry-run", false, "print what would be written, write nothing")
 	c.Flags().BoolVar(&opts.check, "check", false, "report drift from authgen.yaml; exit 1 when there is some")
 	c.Flags().BoolVar(&opts.diff, "diff", false, "with --check or --dry-run, print unified diffs")
-	c.Flags().BoolVar(&opts.force, "force", false, "overwrite generated files that were edited by hand")
+	addForceFlag(c, &opts.force)
 	addNoTidyFlag(c, &opts.noTidy)
 	return c
+}
+
+// addForceFlag adds --force to c.
+func addForceFlag(c *cobra.Command, force *bool) {
+	c.Flags().BoolVar(force, "force", false, "overwrite generated files that were edited by hand")
 }
 
 // addNoTidyFlag adds --no-tidy to c.

@@ -86,13 +86,13 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 		}
 		asked = true
 	case !f.yes && !answeredByFlags(cmd.Flags()):
-		fmt.Fprintln(env.Stderr, "authgen: standard input is not a terminal, so nothing is asked: the flags and the defaults are taken (--yes says so and silences this)")
+		fmt.Fprintln(env.Stderr, "authgen: standard input or output is not a terminal, so nothing is asked: the flags and the defaults are taken (--yes says so and silences this)")
 	}
 	file, err := spec.NewFile(spec.FileName, sp)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	if err := p.run(cmd.Context(), env, file, runOptions{noTidy: f.noTidy, quiet: quiet(cmd), fresh: true}); err != nil {
+	if _, err := p.run(cmd.Context(), env, file, runOptions{noTidy: f.noTidy, quiet: quiet(cmd), fresh: true}); err != nil {
 		return err
 	}
 	if quiet(cmd) {

@@ -33,17 +33,27 @@ type project struct {
 }
 
 // findProject returns the project whose authgen.yaml is in start or the
-// nearest directory above it, so that authgen works from anywhere inside
-// a module, as go does.
+// nearest directory above it within the same module, so that authgen works
+// from anywhere inside a module, as go does. The search stops at the first
+// directory with a go.mod: a module nested in another is a project of its
+// own.
 func findProject(start string) (*project, error) {
+	if info, err := os.Stat(start); err != nil || !info.IsDir() {
+		return nil, usageError("%s is not a directory: name the module's root, or a directory inside it", start)
+	}
 	abs, err := filepath.Abs(start)
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: err}
 	}
 	for dir := abs; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, spec.FileName)); err == nil {
+		_, specErr := os.Stat(filepath.Join(dir, spec.FileName))
+		_, modErr := os.Stat(filepath.Join(dir, "go.mod"))
+		if specErr == nil || modErr == nil {
 			if dir != abs {
 				start = relativeTo(start, dir)
+			}
+			if specErr != nil {
+				return nil, &exitError{code: ExitError, err: fmt.Errorf("no %s in %s, the root of the module: run `authgen init` there first", spec.FileName, start)}
 			}
 			return loadProject(start)
 		}
@@ -126,23 +136,24 @@ type runOptions struct {
 }
 
 // run plans the project with file as its authgen.yaml, then checks,
-// prints or applies the plan. Applying writes authgen.yaml, every file,
-// go.mod and the lock together, or nothing.
-func (p *project) run(ctx context.Context, env *Env, file *spec.File, opts runOptions) error {
+// prints or applies the plan, and returns what applying it changed.
+// Applying writes authgen.yaml, every file, go.mod and the lock together:
+// nothing is written until every change is planned and allowed.
+func (p *project) run(ctx context.Context, env *Env, file *spec.File, opts runOptions) ([]generator.Change, error) {
 	plan, err := generator.Generate(generator.Input{Spec: file, Module: p.module, Lock: p.lock, Version: env.Version})
 	if err != nil {
-		return &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	changes, err := generator.Diff(p.dir, plan, p.lock)
 	if err != nil {
-		return &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	if opts.fresh {
 		markScaffoldsInTheWay(changes)
 	}
 	gomod, err := generator.AddRequirements(p.gomod, plan.Requirements)
 	if err != nil {
-		return &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	switch {
 	case gomod != nil:
@@ -150,32 +161,33 @@ func (p *project) run(ctx context.Context, env *Env, file *spec.File, opts runOp
 	case p.newGomod:
 		changes = append(changes, generator.Change{Path: "go.mod", Owner: generator.UserOwned, Action: generator.Create, Content: p.gomod})
 	}
+	slices.SortFunc(changes, func(a, b generator.Change) int { return strings.Compare(a.Path, b.Path) })
 	switch {
 	case opts.check:
-		return p.check(env, changes, plan, opts)
+		return nil, p.check(env, changes, plan, opts)
 	case opts.dryRun:
 		for _, c := range changes {
 			fmt.Fprintf(env.Stdout, "%-20s %s\n", describeAction(c), c.Path)
 		}
 		if opts.diff {
-			return p.printDiffs(env.Stdout, changes)
+			return nil, p.printDiffs(env.Stdout, changes)
 		}
-		return nil
+		return nil, nil
 	}
-	if err := refuseConflicts(generator.Conflicts(changes, opts.force)); err != nil {
-		return err
+	if err := refuseConflicts(generator.Conflicts(changes, opts.force), opts); err != nil {
+		return nil, err
 	}
 	if err := generator.Apply(p.dir, changes, plan.Lock); err != nil {
-		return &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
 	printSummary(env.Stdout, changes, opts.quiet)
 	if opts.noTidy {
-		return nil
+		return changes, nil
 	}
 	if !opts.quiet {
 		fmt.Fprintln(env.Stderr, "authgen: running `go mod tidy` to fetch the generated code's modules (a first run may take a while; --no-tidy skips it)")
 	}
-	return goModTidy(ctx, p.dir, env.Stderr)
+	return changes, goModTidy(ctx, p.dir, env.Stderr)
 }
 
 // markScaffoldsInTheWay turns the user-owned files a first run would
@@ -194,12 +206,13 @@ func markScaffoldsInTheWay(changes []generator.Change) {
 func (p *project) check(env *Env, changes []generator.Change, plan generator.Plan, opts runOptions) error {
 	drifts := generator.Drifts(changes, plan, p.lock)
 	var edited, migrations []string
-	for _, d := range drifts {
+	for _, c := range changes {
 		switch {
-		case strings.HasPrefix(d.Code, "past migration"):
-			migrations = append(migrations, d.Path)
-		case strings.Contains(d.Code, "edited by hand"):
-			edited = append(edited, d.Path)
+		case c.Action != generator.Conflict:
+		case c.Owner == generator.Migration:
+			migrations = append(migrations, c.Path)
+		case c.Owner == generator.Generated:
+			edited = append(edited, c.Path)
 		}
 	}
 	if slices.ContainsFunc(changes, func(c generator.Change) bool { return c.Path == "go.mod" }) {
@@ -270,7 +283,7 @@ func (p *project) printDiffs(w io.Writer, changes []generator.Change) error {
 
 // refuseConflicts returns the error that stops a run over conflicts, with
 // how to proceed for each kind, or nil when there are none.
-func refuseConflicts(conflicts []generator.Change) error {
+func refuseConflicts(conflicts []generator.Change, opts runOptions) error {
 	if len(conflicts) == 0 {
 		return nil
 	}
@@ -278,12 +291,14 @@ func refuseConflicts(conflicts []generator.Change) error {
 	var hints []string
 	for _, c := range conflicts {
 		fmt.Fprintf(&b, "\n  %s: %s", c.Path, c.Why)
-		hint := "restore generated files from version control, or pass --force to overwrite the ones edited by hand"
-		switch c.Owner {
-		case generator.Migration:
+		var hint string
+		switch {
+		case c.Owner == generator.Migration:
 			hint = "restore past migrations from version control (git checkout -- PATH): a migration that ran is never rewritten"
-		case generator.UserOwned:
-			hint = "move the files in the way elsewhere, then run the command again"
+		case opts.fresh:
+			hint = "move the files in the way elsewhere, then run authgen init again"
+		default:
+			hint = "restore generated files from version control, or pass --force to overwrite the ones edited by hand"
 		}
 		if !slices.Contains(hints, hint) {
 			hints = append(hints, hint)
@@ -307,17 +322,32 @@ func describeAction(c generator.Change) string {
 func printSummary(w io.Writer, changes []generator.Change, quiet bool) {
 	counts := map[generator.Action]int{}
 	for _, c := range changes {
-		counts[c.Action]++
+		if c.Action == generator.Conflict {
+			counts[forcedAction(c)]++
+		} else {
+			counts[c.Action]++
+		}
 		if quiet {
 			continue
 		}
 		switch c.Action {
-		case generator.Create, generator.Overwrite, generator.Delete, generator.Conflict:
+		case generator.Create, generator.Overwrite, generator.Delete:
 			fmt.Fprintf(w, "%-10s %s\n", c.Action, c.Path)
+		case generator.Conflict:
+			fmt.Fprintf(w, "%-10s %s (forced)\n", forcedAction(c), c.Path)
 		}
 	}
 	fmt.Fprintf(w, "authgen: %d created, %d overwritten, %d deleted, %d unchanged, %d kept (yours)\n",
-		counts[generator.Create], counts[generator.Overwrite]+counts[generator.Conflict], counts[generator.Delete], counts[generator.Identical], counts[generator.Skip])
+		counts[generator.Create], counts[generator.Overwrite], counts[generator.Delete], counts[generator.Identical], counts[generator.Skip])
+}
+
+// forcedAction is what applying a conflict that --force allowed does: a
+// file still generated is overwritten, one no longer generated deleted.
+func forcedAction(c generator.Change) generator.Action {
+	if c.Content == nil {
+		return generator.Delete
+	}
+	return generator.Overwrite
 }
 
 // goModTidy runs `go mod tidy` in dir, so that go.sum holds what the

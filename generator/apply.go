@@ -178,9 +178,14 @@ func Conflicts(changes []Change, force bool) []Change {
 
 // Apply writes changes and the lock under root. Conflicts, which the
 // caller has either refused or forced, are overwritten when the plan has
-// their content. Every file is written to a temporary file first and
-// renamed into place only when all of them are written, so that a failure
-// leaves the tree as it was.
+// their content and deleted when it has none (a generated file no longer
+// generated). Every file is written to a temporary file beside it first,
+// and only when all of them are written are they renamed into place, the
+// lock last: a failure while writing leaves the tree as it was. A rename
+// that fails after others succeeded (a full disk cannot cause one; a
+// directory made unwritable meanwhile can) leaves the lock as it was, so
+// the next run sees the files renamed as edited by hand. A file replaced
+// keeps its permissions.
 func Apply(root string, changes []Change, lock Lock) error {
 	type write struct{ tmp, dst string }
 	var writes []write
@@ -192,6 +197,10 @@ func Apply(root string, changes []Change, lock Lock) error {
 	}
 	stage := func(p string, content []byte) error {
 		dst := filepath.Join(root, filepath.FromSlash(p))
+		mode := fs.FileMode(0o644)
+		if info, err := os.Stat(dst); err == nil {
+			mode = info.Mode().Perm()
+		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return fmt.Errorf("creating the directory of %s: %w", p, err)
 		}
@@ -204,10 +213,14 @@ func Apply(root string, changes []Change, lock Lock) error {
 			tmp.Close()
 			return fmt.Errorf("writing %s: %w", p, err)
 		}
+		if err := tmp.Chmod(mode); err != nil {
+			tmp.Close()
+			return fmt.Errorf("writing %s: %w", p, err)
+		}
 		if err := tmp.Close(); err != nil {
 			return fmt.Errorf("writing %s: %w", p, err)
 		}
-		return os.Chmod(tmp.Name(), 0o644)
+		return nil
 	}
 	for _, c := range changes {
 		switch {
@@ -216,7 +229,7 @@ func Apply(root string, changes []Change, lock Lock) error {
 				cleanup()
 				return err
 			}
-		case c.Action == Delete:
+		case c.Action == Delete, c.Action == Conflict && c.Content == nil && c.Owner == Generated:
 			removes = append(removes, filepath.Join(root, filepath.FromSlash(c.Path)))
 		}
 	}

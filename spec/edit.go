@@ -74,6 +74,15 @@ func describeFields(fields []Field) string {
 // that reads back as exactly the spec want. what says what the edit is,
 // for errors.
 func (f *File) edit(what string, want Spec, change func(*editor) error) (*File, error) {
+	// Problems of the spec wanted are told before any line moves, and
+	// without the lines of an edited text that is not on disk.
+	if problems := want.Validate(); len(problems) > 0 {
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = p.String()
+		}
+		return nil, fmt.Errorf("%s would make %s invalid:\n%s", what, f.name, strings.Join(msgs, "\n"))
+	}
 	e := newEditor(f)
 	if err := change(e); err != nil {
 		return nil, fmt.Errorf("%s: %w; make the change in %s by hand", what, err, f.name)
@@ -93,7 +102,10 @@ func (f *File) edit(what string, want Spec, change func(*editor) error) (*File, 
 type editor struct {
 	lines   []string // without line endings
 	newline string
-	root    *yaml.Node
+	// unterminated is set when the text's last line has no line ending,
+	// which the edited text keeps so.
+	unterminated bool
+	root         *yaml.Node
 }
 
 func newEditor(f *File) *editor {
@@ -103,18 +115,22 @@ func newEditor(f *File) *editor {
 		newline = "\r\n"
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 	}
+	unterminated := text != "" && !strings.HasSuffix(text, "\n")
 	text = strings.TrimSuffix(text, "\n")
 	var lines []string
 	if text != "" {
 		lines = strings.Split(text, "\n")
 	}
-	return &editor{lines: lines, newline: newline, root: f.root}
+	return &editor{lines: lines, newline: newline, unterminated: unterminated, root: f.root}
 }
 
 func (e *editor) bytes() []byte {
 	var b bytes.Buffer
 	for _, l := range e.lines {
 		b.WriteString(l + e.newline)
+	}
+	if e.unterminated {
+		b.Truncate(b.Len() - len(e.newline))
 	}
 	return b.Bytes()
 }
@@ -154,8 +170,8 @@ func mappingValue(m *yaml.Node, key string) (k, v *yaml.Node) {
 }
 
 // lastLine returns the last line of node n: that of its last descendant,
-// then any lines after it indented deeper than indent that are not
-// comments, such as the rest of a multi-line scalar.
+// then the lines after it indented deeper than indent, such as the rest of
+// a multi-line scalar or flow list, with the blank lines among them.
 func (e *editor) lastLine(n *yaml.Node, indent int) int {
 	last := n.Line
 	var walk func(*yaml.Node)
@@ -166,12 +182,14 @@ func (e *editor) lastLine(n *yaml.Node, indent int) int {
 		}
 	}
 	walk(n)
-	for last < len(e.lines) {
-		next := e.line(last + 1)
-		if isBlank(next) || isComment(next) || indentOf(next) <= indent {
-			break
+	for next := last + 1; next <= len(e.lines); next++ {
+		switch line := e.line(next); {
+		case isBlank(line):
+		case indentOf(line) <= indent:
+			return last
+		default:
+			last = next
 		}
-		last++
 	}
 	return last
 }
@@ -393,7 +411,7 @@ func withValue(line, value string) string {
 // dash (0-based) and whose keys are at column keys, in the order and the
 // quoting that Format writes.
 func (e *editor) fieldLines(field Field, dash, keys int) []string {
-	lines := strings.Split(strings.TrimSuffix(string(FormatField(field, "")), "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(string(formatField(field, "")), "\n"), "\n")
 	for i, l := range lines {
 		if i == 0 {
 			lines[i] = spaces(dash) + "-" + spaces(max(keys-dash-1, 1)) + strings.TrimPrefix(l, "- ")

@@ -91,7 +91,7 @@ func mustParse(t *testing.T, data []byte) Spec {
 func formatSpec(fields []Field, dropped ...string) string {
 	s := DefaultSpec()
 	s.Fields, s.DroppedFields = fields, dropped
-	return string(Format(s))
+	return string(format(s))
 }
 
 // sampleFields returns fields of a few kinds for the tests to add and
@@ -475,4 +475,48 @@ func lostLines(before, after []byte) []string {
 		have[l]--
 	}
 	return lost
+}
+
+// TestEditLayouts edits files whose layout the editor must read right: a
+// block scalar with blank and #-lines in it, and a last line without a
+// line ending.
+func TestEditLayouts(t *testing.T) {
+	bio := Field{Name: "bio", Type: "text"}
+	blockScalar := "version: 1\nuser:\n  fields:\n    - name: motto\n      type: text\n      default: |\n        first\n\n        # not a comment\n    - name: age\n      type: int\n"
+	got, err := addField([]byte(blockScalar), bio)
+	if err != nil {
+		t.Fatalf("adding after a block scalar: %v", err)
+	}
+	if want := blockScalar + bioItem; string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	got, err = removeField([]byte(blockScalar), "motto")
+	if err != nil {
+		t.Fatalf("removing a field with a block scalar: %v", err)
+	}
+	if want := "version: 1\nuser:\n  fields:\n    - name: age\n      type: int\n  dropped_fields: [motto]\n"; string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+
+	unterminated := "version: 1\nuser:\n  fields: []"
+	got, err = addField([]byte(unterminated), bio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "version: 1\nuser:\n  fields:\n" + strings.TrimSuffix(bioItem, "\n"); string(got) != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestEditRefusesBeforeEditing checks that a field the spec refuses with
+// the others is reported without line numbers of a text not on disk.
+func TestEditRefusesBeforeEditing(t *testing.T) {
+	f, err := ParseFile(FileName, []byte("version: 1\nuser:\n  fields:\n    - {name: user_id, type: int}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.AddField(Field{Name: "user_i_d", Type: "int"})
+	if err == nil || !strings.Contains(err.Error(), `user.fields[1].name: "user_id" and "user_i_d" both become the Go field UserID`) || strings.Contains(err.Error(), "authgen.yaml:") {
+		t.Errorf("err = %v", err)
+	}
 }

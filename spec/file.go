@@ -2,7 +2,9 @@ package spec
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"sort"
@@ -16,7 +18,6 @@ import (
 // ParseError lists what is wrong with a spec file, each problem with the
 // file and line it stands on.
 type ParseError struct {
-	File     string
 	Problems []string
 }
 
@@ -37,7 +38,7 @@ type File struct {
 // NewFile returns the authgen.yaml that authgen init writes for s, or the
 // problems of s, each at its line of that file.
 func NewFile(name string, s Spec) (*File, error) {
-	return ParseFile(name, Format(s))
+	return ParseFile(name, format(s))
 }
 
 // ParseFile reads authgen.yaml content. Keys left out take their
@@ -46,11 +47,21 @@ func NewFile(name string, s Spec) (*File, error) {
 func ParseFile(name string, data []byte) (*File, error) {
 	d := specDecoder{file: name, lines: map[string]int{}}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &ParseError{File: name, Problems: []string{syntaxProblem(name, err)}}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &ParseError{Problems: []string{syntaxProblem(name, err)}}
+	}
+	// A second document would be read by nobody, its mistakes unseen.
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		line := next.Line
+		if err != nil {
+			return nil, &ParseError{Problems: []string{syntaxProblem(name, err)}}
+		}
+		return nil, &ParseError{Problems: []string{fmt.Sprintf("%s:%d: a second YAML document; authgen.yaml holds one: remove the --- and what follows", name, line)}}
 	}
 	if len(doc.Content) == 0 {
-		return nil, &ParseError{File: name, Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", name)}}
+		return nil, &ParseError{Problems: []string{fmt.Sprintf("%s: the file is empty; run `authgen init` to write one", name)}}
 	}
 	spec := DefaultSpec()
 	spec.Version = 0
@@ -64,7 +75,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 		}
 	}
 	if len(d.problems) > 0 {
-		return nil, &ParseError{File: name, Problems: d.problems}
+		return nil, &ParseError{Problems: d.problems}
 	}
 	return &File{name: name, text: data, root: doc.Content[0], spec: spec}, nil
 }
@@ -83,9 +94,6 @@ func (f *File) Spec() Spec { return f.spec }
 
 // Bytes returns the file's content.
 func (f *File) Bytes() []byte { return f.text }
-
-// Name returns the name the file is known by in messages.
-func (f *File) Name() string { return f.name }
 
 // syntaxLine matches the line yaml.v3 puts in its syntax errors.
 var syntaxLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
@@ -336,9 +344,9 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 	})
 }
 
-// Format renders a spec as the content of authgen.yaml, commented so
+// format renders a spec as the content of authgen.yaml, commented so
 // that a reader knows what each key does.
-func Format(s Spec) []byte {
+func format(s Spec) []byte {
 	var b bytes.Buffer
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("# authgen.yaml: what authgen generates your authentication service from.\n")
@@ -359,7 +367,7 @@ func Format(s Spec) []byte {
 	} else {
 		w("user:\n  fields:\n")
 		for _, f := range s.Fields {
-			b.Write(FormatField(f, "    "))
+			b.Write(formatField(f, "    "))
 		}
 	}
 	if len(s.DroppedFields) > 0 {
@@ -381,9 +389,9 @@ func Format(s Spec) []byte {
 	return b.Bytes()
 }
 
-// FormatField renders a field as an item of user.fields, each line
+// formatField renders a field as an item of user.fields, each line
 // starting with indent.
-func FormatField(f Field, indent string) []byte {
+func formatField(f Field, indent string) []byte {
 	var b bytes.Buffer
 	w := func(format string, args ...any) { b.WriteString(indent + fmt.Sprintf(format, args...) + "\n") }
 	w("- name: %s", f.Name)

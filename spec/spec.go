@@ -101,8 +101,8 @@ type Field struct {
 // The values a spec may hold.
 var (
 	Databases  = []string{"sqlite", "postgres", "mysql"}
-	Transports = []string{"bearer", "cookie"}
-	Strategies = []string{"jwt", "database", "redis"}
+	transports = []string{"bearer", "cookie"}
+	strategies = []string{"jwt", "database", "redis"}
 	FieldTypes = []string{"string", "text", "int", "float", "bool", "date", "datetime", "uuid", "enum"}
 )
 
@@ -132,9 +132,9 @@ const (
 	maxPasswordLength        = 1024
 )
 
-// DefaultBackends are the backends of the FastAPI Users documentation's
+// defaultBackends are the backends of the FastAPI Users documentation's
 // flow: a bearer JWT under /auth/jwt and a cookie JWT under /auth/cookie.
-func DefaultBackends() []Backend {
+func defaultBackends() []Backend {
 	return []Backend{
 		{Name: "jwt", Transport: "bearer", Strategy: "jwt"},
 		{Name: "cookie", Transport: "cookie", Strategy: "jwt"},
@@ -146,7 +146,7 @@ func DefaultSpec() Spec {
 	return Spec{
 		Version:       FormatVersion,
 		Database:      DefaultDatabase,
-		Backends:      DefaultBackends(),
+		Backends:      defaultBackends(),
 		Package:       DefaultPackage,
 		Server:        DefaultServer,
 		TokenLifetime: DefaultTokenLifetime,
@@ -162,8 +162,8 @@ func DefaultSpec() Spec {
 // prompts, in the form "bearer-jwt".
 func BackendKinds() []string {
 	var kinds []string
-	for _, t := range Transports {
-		for _, s := range Strategies {
+	for _, t := range transports {
+		for _, s := range strategies {
 			kinds = append(kinds, t+"-"+s)
 		}
 	}
@@ -176,7 +176,7 @@ func BackendKinds() []string {
 // cookie-redis.
 func BackendFromKind(kind string) (Backend, error) {
 	transport, strategy, ok := strings.Cut(kind, "-")
-	if !ok || !slices.Contains(Transports, transport) || !slices.Contains(Strategies, strategy) {
+	if !ok || !slices.Contains(transports, transport) || !slices.Contains(strategies, strategy) {
 		return Backend{}, fmt.Errorf("unknown backend %q (allowed: %s)", kind, strings.Join(BackendKinds(), ", "))
 	}
 	name := map[string]string{"jwt": "jwt", "database": "db", "redis": "redis"}[strategy]
@@ -260,7 +260,9 @@ func ParseField(s string) (Field, error) {
 }
 
 // String returns the flag form of the field, which ParseField reads back
-// as the same field.
+// as the same field, but for what the form cannot hold: enum values with a
+// comma or a ], and renamed_from and change_type, which instruct one
+// migration rather than describe the field.
 func (f Field) String() string {
 	s := f.Name + ":" + f.Type
 	if f.Type == "enum" {
@@ -319,8 +321,8 @@ var reservedFieldNames = []string{
 	"window", "with", "write", "xor", "zerofill",
 }
 
-// ValidateFieldName reports whether name can be a custom field.
-func ValidateFieldName(name string) error {
+// validateFieldName reports whether name can be a custom field.
+func validateFieldName(name string) error {
 	switch {
 	case name == "":
 		return fmt.Errorf("field name is empty")
@@ -367,7 +369,7 @@ func (f Field) check() (key string, err error) {
 	fail := func(key, format string, args ...any) (string, error) {
 		return key, fmt.Errorf("field %q: "+format, append([]any{f.Name}, args...)...)
 	}
-	if err := ValidateFieldName(f.Name); err != nil {
+	if err := validateFieldName(f.Name); err != nil {
 		return "name", err
 	}
 	if !slices.Contains(FieldTypes, f.Type) {
@@ -408,7 +410,7 @@ func (f Field) check() (key string, err error) {
 		seen[v] = true
 	}
 	if f.RenamedFrom != "" {
-		if err := ValidateFieldName(f.RenamedFrom); err != nil {
+		if err := validateFieldName(f.RenamedFrom); err != nil {
 			return fail("renamed_from", "renamed_from: %w", err)
 		}
 	}
@@ -502,20 +504,15 @@ func (f Field) Schema() Field {
 	return f
 }
 
-// SameSchema reports whether two fields make the same column.
-func (f Field) SameSchema(g Field) bool {
-	f, g = f.Schema(), g.Schema()
-	return f.Name == g.Name && f.Type == g.Type && f.Required == g.Required && f.MaxLength == g.MaxLength &&
-		slices.Equal(f.Values, g.Values) && SameDefault(f.Default, g.Default) && f.Unique == g.Unique && f.Indexed == g.Indexed
-}
-
+// SameDefault reports whether two defaults are the same: both none, or
+// the same text.
 func SameDefault(a, b *string) bool {
 	return (a == nil) == (b == nil) && (a == nil || *a == *b)
 }
 
-// ValidateDir reports whether dir is a usable output directory: relative,
+// validateDir reports whether dir is a usable output directory: relative,
 // clean, slash-separated and inside the module.
-func ValidateDir(dir string) error {
+func validateDir(dir string) error {
 	switch {
 	case dir == "":
 		return fmt.Errorf("directory is empty")
@@ -569,11 +566,11 @@ func (s Spec) Validate() []Problem {
 			add(at+".name", "%q is used twice; each backend needs its own route prefix /auth/<name>", b.Name)
 		}
 		names[b.Name] = true
-		if !slices.Contains(Transports, b.Transport) {
-			add(at+".transport", "%q is not supported (allowed: %s)", b.Transport, strings.Join(Transports, ", "))
+		if !slices.Contains(transports, b.Transport) {
+			add(at+".transport", "%q is not supported (allowed: %s)", b.Transport, strings.Join(transports, ", "))
 		}
-		if !slices.Contains(Strategies, b.Strategy) {
-			add(at+".strategy", "%q is not supported (allowed: %s)", b.Strategy, strings.Join(Strategies, ", "))
+		if !slices.Contains(strategies, b.Strategy) {
+			add(at+".strategy", "%q is not supported (allowed: %s)", b.Strategy, strings.Join(strategies, ", "))
 		}
 	}
 	fields := map[string]bool{}
@@ -601,7 +598,7 @@ func (s Spec) Validate() []Problem {
 	}
 	for i, name := range s.DroppedFields {
 		at := fmt.Sprintf("user.dropped_fields[%d]", i)
-		switch err := ValidateFieldName(name); {
+		switch err := validateFieldName(name); {
 		case err != nil:
 			add(at, "%v", err)
 		case fields[name]:
@@ -610,12 +607,12 @@ func (s Spec) Validate() []Problem {
 			add(at, "%q is also a renamed_from; a renamed field keeps its data", name)
 		}
 	}
-	if err := ValidateDir(s.Package); err != nil {
+	if err := validateDir(s.Package); err != nil {
 		add("output.package", "%v", err)
 	} else if name := path.Base(s.Package); strings.Contains(name, "-") {
 		add("output.package", "the last element %q is not a valid Go package name; use letters, digits and _", name)
 	}
-	if err := ValidateDir(s.Server); err != nil {
+	if err := validateDir(s.Server); err != nil {
 		add("output.server", "%v", err)
 	} else if s.Package == s.Server {
 		add("output.server", "must differ from output.package")

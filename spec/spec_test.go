@@ -12,7 +12,7 @@ func TestParseSpecRoundTrip(t *testing.T) {
 	spec := DefaultSpec()
 	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
 	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64}
-	got, err := Parse(FileName, Format(spec))
+	got, err := Parse(FileName, format(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
 	}
@@ -41,6 +41,8 @@ func TestParseSpecErrors(t *testing.T) {
 		{"syntax", "version: 1\nbackends: [\n", []string{"authgen.yaml:2: did not find expected node content; fix the YAML syntax"}},
 		{"syntax, tab", "version: 1\n\tdatabase: sqlite\n", []string{"authgen.yaml:2: found a tab character that violates indentation"}},
 		{"empty", "", []string{"the file is empty", "authgen init"}},
+		{"two documents", "version: 1\n---\nfoo: [\n", []string{"authgen.yaml:3:", "fix the YAML syntax"}},
+		{"two documents, both valid", "version: 1\n---\ndatabase: mysql\n", []string{"authgen.yaml:2: a second YAML document"}},
 		{"no version", "database: sqlite\n", []string{"authgen.yaml:1: version: missing"}},
 		{"bad version", "version: 2\n", []string{"authgen.yaml:1: version: 2 is not supported; set it to 1"}},
 		{"unknown top key", "version: 1\ndatabse: sqlite\n", []string{`authgen.yaml:2: unknown key "databse"`, "allowed keys: backends, cookie, database"}},
