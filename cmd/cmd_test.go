@@ -205,8 +205,11 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 func shellWords(t *testing.T, shell, line string) []string {
 	t.Helper()
 	path, err := exec.LookPath(shell)
-	if err != nil {
-		t.Skipf("no %s: %v", shell, err)
+	switch {
+	case err != nil && os.Getenv("CI") != "":
+		t.Fatalf("no %s, which CI installs with scripts/services: %v", shell, err)
+	case err != nil:
+		t.Skipf("no %s (apt-get install %s, or eval \"$(scripts/services)\", installs it): %v", shell, shell, err)
 	}
 	out, err := exec.Command(path, "-c", `printf '%s\0' `+line).Output()
 	if err != nil {
