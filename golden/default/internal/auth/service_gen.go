@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 )
@@ -156,7 +157,9 @@ func (s *Service) Close(ctx context.Context) error {
 
 // ServeHTTP routes the request. Where the mux would answer by itself, it
 // answers as FastAPI does: a JSON 404 or 405, and a 307 to the same path
-// without its trailing slash when that path exists.
+// without its trailing slash when that path exists, for GET and HEAD;
+// other methods are answered by that path's route in place, so that no
+// client is made to send a body twice.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -177,9 +180,15 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(w, r)
 		return
 	}
-	if trimmed := strings.TrimSuffix(r.URL.Path, "/"); trimmed != r.URL.Path && trimmed != "" && s.routes(trimmed) {
-		alt := *r.URL
-		alt.Path, alt.RawPath = trimmed, ""
+	if trimmed, ok := s.withoutTrailingSlash(r); ok {
+		alt := &url.URL{Path: trimmed, RawQuery: r.URL.RawQuery}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// A redirect would have the client send its body, such as
+			// a password, again: the route answers it here instead.
+			r.URL = alt
+			s.mux.ServeHTTP(w, r)
+			return
+		}
 		w.Header().Set("Location", alt.RequestURI())
 		w.WriteHeader(http.StatusTemporaryRedirect)
 		return
@@ -196,6 +205,19 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeDetail(w, status.code, http.StatusText(status.code))
+}
+
+// withoutTrailingSlash returns the path of r without its trailing slash
+// when a route serves that path. Only a clean path qualifies: a decoded
+// %2F could otherwise make it start with // (/%2Fevil.com/..%2Fusers/me/
+// decodes to //evil.com/../users/me/), which a browser would follow to
+// another host.
+func (s *Service) withoutTrailingSlash(r *http.Request) (string, bool) {
+	trimmed, ok := strings.CutSuffix(r.URL.Path, "/")
+	if !ok || trimmed == "" || path.Clean(trimmed) != trimmed || strings.ContainsAny(trimmed, `\`) {
+		return "", false
+	}
+	return trimmed, s.routes(trimmed)
 }
 
 // routes reports whether some route serves path, with any method.
