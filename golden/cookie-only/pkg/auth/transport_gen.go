@@ -41,6 +41,7 @@ func (c cookieTransport) token(r *http.Request) string {
 }
 
 func (c cookieTransport) writeLogin(w http.ResponseWriter, token string) {
+	noStore(w)
 	w.Header().Add("Set-Cookie", c.header(token, c.maxAge))
 	w.WriteHeader(http.StatusNoContent)
 }

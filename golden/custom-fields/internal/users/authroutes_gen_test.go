@@ -60,6 +60,10 @@ func TestLogin(t *testing.T) {
 func (s *testServer) wantLoginAnswer(t *testing.T, b testBackend, res response) string {
 	t.Helper()
 	token := loginToken(t, b, res)
+	// A token must stay out of every cache.
+	if got := res.header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", got)
+	}
 	switch b.transport {
 	case "bearer":
 		res.wantJSON(t, http.StatusOK, map[string]any{"access_token": token, "token_type": "bearer"})

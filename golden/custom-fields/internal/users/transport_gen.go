@@ -41,6 +41,7 @@ func (bearerTransport) token(r *http.Request) string {
 }
 
 func (bearerTransport) writeLogin(w http.ResponseWriter, token string) {
+	noStore(w)
 	writeJSON(w, http.StatusOK, accessTokenResponse{AccessToken: token, TokenType: "bearer"})
 }
 

@@ -8,11 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // fieldError is one entry of a 422 answer, shaped as FastAPI (Pydantic v2)
@@ -29,7 +33,50 @@ type fieldError struct {
 type validationErrors []fieldError
 
 func (errs validationErrors) write(w http.ResponseWriter) {
+	for i := range errs {
+		errs[i].Input = capInput(errs[i].Input, 0)
+	}
 	writeDetail(w, http.StatusUnprocessableEntity, errs)
+}
+
+// Bounds of the input a 422 echoes: FastAPI echoes it whole, so a large
+// body would come back whole, once for each problem in it.
+const (
+	maxEchoedText  = 256 // characters of a string
+	maxEchoedItems = 32  // members of an object or array
+	maxEchoedDepth = 4   // levels of nesting
+)
+
+// capInput returns v, the input a 422 entry echoes, cut to the bounds
+// above: a longer string ends in "…", an object or array keeps its first
+// members (an object, by key order), and what is nested deeper is "…".
+func capInput(v any, depth int) any {
+	switch v := v.(type) {
+	case string:
+		if utf8.RuneCountInString(v) > maxEchoedText {
+			return string([]rune(v)[:maxEchoedText]) + "…"
+		}
+		return v
+	case map[string]any:
+		if depth >= maxEchoedDepth {
+			return "…"
+		}
+		capped := make(map[string]any, min(len(v), maxEchoedItems))
+		for _, k := range slices.Sorted(maps.Keys(v))[:min(len(v), maxEchoedItems)] {
+			capped[capInput(k, depth).(string)] = capInput(v[k], depth+1)
+		}
+		return capped
+	case []any:
+		if depth >= maxEchoedDepth {
+			return "…"
+		}
+		capped := make([]any, min(len(v), maxEchoedItems))
+		for i := range capped {
+			capped[i] = capInput(v[i], depth+1)
+		}
+		return capped
+	}
+	return v
 }
 
 // requestBody is the body of a JSON route as FastAPI reads it.
@@ -60,6 +107,11 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) (requestBody,
 	var v any
 	err = dec.Decode(&v)
 	if err == nil {
+		// encoding/json reads invalid UTF-8, and an escaped lone
+		// surrogate, as U+FFFD: two different passwords would become one.
+		err = checkText(raw)
+	}
+	if err == nil {
 		if _, extra := dec.Token(); extra != io.EOF {
 			err = fmt.Errorf("extra data after the JSON value at offset %d", dec.InputOffset())
 		}
@@ -69,9 +121,12 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) (requestBody,
 		// the end of the body when it ends too soon.
 		offset := dec.InputOffset()
 		var syntax *json.SyntaxError
+		var text *textError
 		switch {
 		case errors.As(err, &syntax):
 			offset = max(syntax.Offset-1, 0)
+		case errors.As(err, &text):
+			offset = int64(text.offset)
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			offset = int64(len(raw))
 		}
@@ -85,6 +140,63 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) (requestBody,
 		return requestBody{}, false
 	}
 	return requestBody{isJSON: true, value: v}, true
+}
+
+// textError is text in a JSON body that is not Unicode: invalid UTF-8, or
+// a \u escape of half a surrogate pair. Its offset is where it starts.
+type textError struct {
+	offset int
+	what   string
+}
+
+func (e *textError) Error() string { return fmt.Sprintf("%s at offset %d", e.what, e.offset) }
+
+// checkText returns a *textError for the first text in raw, a JSON
+// document that parses, that is not Unicode.
+func checkText(raw []byte) error {
+	if !utf8.Valid(raw) {
+		for i := 0; i < len(raw); {
+			r, size := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return &textError{offset: i, what: "invalid UTF-8"}
+			}
+			i += size
+		}
+	}
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString:
+			i++
+			if i+4 >= len(raw) || raw[i] != 'u' {
+				continue
+			}
+			r := hexRune(raw[i+1 : i+5])
+			i += 4
+			switch {
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return &textError{offset: i - 5, what: "a lone low surrogate"}
+			case r >= 0xD800 && r <= 0xDBFF:
+				if i+6 >= len(raw) || raw[i+1] != '\\' || raw[i+2] != 'u' {
+					return &textError{offset: i - 5, what: "a lone high surrogate"}
+				}
+				if low := hexRune(raw[i+3 : i+7]); low < 0xDC00 || low > 0xDFFF {
+					return &textError{offset: i - 5, what: "a lone high surrogate"}
+				}
+				i += 6
+			}
+		}
+	}
+	return nil
+}
+
+// hexRune returns the value of four hex digits, which the JSON parser has
+// already checked.
+func hexRune(digits []byte) rune {
+	n, _ := strconv.ParseUint(string(digits), 16, 32)
+	return rune(n)
 }
 
 // writeBodyReadError answers a body that could not be read: 413 when it

@@ -43,6 +43,7 @@ func (bearerTransport) token(r *http.Request) string {
 }
 
 func (bearerTransport) writeLogin(w http.ResponseWriter, token string) {
+	noStore(w)
 	writeJSON(w, http.StatusOK, accessTokenResponse{AccessToken: token, TokenType: "bearer"})
 }
 
@@ -74,6 +75,7 @@ func (c cookieTransport) token(r *http.Request) string {
 }
 
 func (c cookieTransport) writeLogin(w http.ResponseWriter, token string) {
+	noStore(w)
 	w.Header().Add("Set-Cookie", c.header(token, c.maxAge))
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -447,6 +447,69 @@ func TestRegisterJSONErrorOffsets(t *testing.T) {
 	}
 }
 
+// TestRegisterRefusesNonUnicodeText checks that text which is not Unicode
+// is a json_invalid 422 at its offset, not a U+FFFD that would make two
+// different passwords one; a surrogate pair is Unicode and registers.
+func TestRegisterRefusesNonUnicodeText(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	// withPassword is a registration of email whose password is the JSON
+	// string "grail<text>", and the offset of text in it.
+	withPassword := func(email, text string) (string, float64) {
+		body := registration(email, testPassword).with("password", `"grail`+text+`"`).String()
+		return body, float64(strings.Index(body, "grail") + len("grail"))
+	}
+	for name, text := range map[string]string{
+		"invalid UTF-8":        "\xff\xfe-guinevere",
+		"lone high surrogate":  `\ud800-guinevere`,
+		"lone low surrogate":   `\udc00-guinevere`,
+		"high, then not a low": `\ud800\u0041-guinevere`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			body, offset := withPassword("bors@camelot.bt", text)
+			entries := s.call(t, http.MethodPost, "/auth/register", body, noCredential).validationEntries(t)
+			if len(entries) != 1 || entries[0].Type != "json_invalid" || len(entries[0].Loc) != 2 || entries[0].Loc[1] != offset {
+				t.Errorf("422 entries %v, want one json_invalid at [body, %v]", entries, offset)
+			}
+		})
+	}
+	body, _ := withPassword("bors@camelot.bt", `\ud83d\ude00-guinevere`)
+	s.call(t, http.MethodPost, "/auth/register", body, noCredential).wantStatus(t, http.StatusCreated)
+	// An escaped backslash before u is no escape of a character.
+	body, _ = withPassword("gaheris@camelot.bt", `\\ud800-guinevere`)
+	s.call(t, http.MethodPost, "/auth/register", body, noCredential).wantStatus(t, http.StatusCreated)
+}
+
+// TestValidationInputIsCapped checks that a 422 does not echo a large
+// body whole: strings, objects and arrays are cut.
+func TestValidationInputIsCapped(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	long := strings.Repeat("x", 10000)
+	many := map[string]any{}
+	for i := range 100 {
+		many[fmt.Sprintf("k%03d", i)] = long
+	}
+	body, err := json.Marshal(map[string]any{"email": long, "password": 1, "extra": many})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := s.call(t, http.MethodPost, "/auth/register", string(body), noCredential).validationEntries(t)
+	for _, e := range entries {
+		echoed, err := json.Marshal(e.Input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 32 members of 256 characters, with their keys.
+		if len(echoed) > 10*1024 {
+			t.Errorf("%s echoes %d bytes of a body of %d", e, len(echoed), len(body))
+		}
+		if text, ok := e.Input.(string); ok && len([]rune(text)) > 257 {
+			t.Errorf("%s echoes %d characters", e, len([]rune(text)))
+		}
+	}
+}
+
 // TestRegisterNullBody checks that a JSON null body is a missing body, as
 // FastAPI answers it.
 func TestRegisterNullBody(t *testing.T) {

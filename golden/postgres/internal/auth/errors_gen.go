@@ -50,6 +50,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(append(body, '\n'))
 }
 
+// noStore keeps an answer that carries a token out of every cache: a
+// browser's, and a proxy's.
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+}
+
 // writeDetail answers with status and {"detail": d}.
 func writeDetail(w http.ResponseWriter, status int, d any) {
 	writeJSON(w, status, detail{Detail: d})
