@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,13 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	case strings.ContainsAny(path, "?#"):
 		return nil, fmt.Errorf("database URL %s: the path may not contain ? or #; the service sets the SQLite options itself", name)
 	}
+	// The database holds password hashes: only its owner may read it.
+	// SQLite gives its -wal and -shm files the database's permissions.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", name, err)
+	}
+	f.Close()
 	pragmas := url.Values{"_pragma": {"foreign_keys(1)", "journal_mode(WAL)", "busy_timeout(5000)"}}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {

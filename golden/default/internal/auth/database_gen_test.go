@@ -4,6 +4,7 @@ package auth
 
 import (
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +23,30 @@ func newTestDB(t testing.TB) *sql.DB {
 		t.Fatalf("Migrate: %v", err)
 	}
 	return db
+}
+
+// TestOpenDBFileMode checks that a new database file, which holds
+// password hashes, is readable by its owner alone.
+func TestOpenDBFileMode(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "auth.db")
+	db, err := OpenDB(t.Context(), "sqlite:"+path)
+	if err != nil {
+		t.Fatalf("OpenDB: %v", err)
+	}
+	defer db.Close()
+	if err := Migrate(t.Context(), db); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	for _, p := range []string{path, path + "-wal"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", filepath.Base(p), mode)
+		}
+	}
 }
 
 // TestOpenDBRejectsURLs checks the start-up errors for database URLs the

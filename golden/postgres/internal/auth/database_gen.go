@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,10 +34,12 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
 		return nil, errors.New("database URL: want postgres://USER:PASSWORD@HOST:5432/DATABASE")
 	}
-	name := u.Redacted()
+	name, scrub := redactURL(u)
 	config, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("database URL %s: %w", name, err)
+		// pgx quotes the URL in some errors, a password of the query
+		// included.
+		return nil, fmt.Errorf("database URL %s: %s", name, scrub(err.Error()))
 	}
 	if _, ok := config.RuntimeParams["timezone"]; !ok {
 		// Conversions between dates and times in migrations use UTC, as
@@ -48,9 +51,33 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connecting to %s: %w", name, err)
+		return nil, fmt.Errorf("connecting to %s: %s", name, scrub(err.Error()))
 	}
 	return db, nil
+}
+
+// redactURL returns u as errors may show it, its password, in the user
+// part or in the query as libpq allows, as xxxxx, and a function that
+// replaces that password wherever else it appears in a message.
+func redactURL(u *url.URL) (string, func(string) string) {
+	shown := *u
+	var passwords []string
+	if p, ok := u.User.Password(); ok && p != "" {
+		passwords = append(passwords, p, url.QueryEscape(p), url.PathEscape(p))
+	}
+	if q := u.Query(); q.Has("password") {
+		passwords = append(passwords, q.Get("password"), url.QueryEscape(q.Get("password")))
+		q.Set("password", "xxxxx")
+		shown.RawQuery = q.Encode()
+	}
+	return shown.Redacted(), func(msg string) string {
+		for _, p := range passwords {
+			if p != "" {
+				msg = strings.ReplaceAll(msg, p, "xxxxx")
+			}
+		}
+		return msg
+	}
 }
 
 // placeholder returns the parameter marker of the nth argument of a

@@ -61,6 +61,9 @@ func TestOpenDBRejectsURLs(t *testing.T) {
 		"postgres:///auth":                "want postgres://",
 		"postgres://auth:s3cret@localhost:5432/auth?sslmode=bogus":  "database URL postgres://auth:xxxxx@localhost:5432/auth?sslmode=bogus",
 		"postgres://auth:s3cret@127.0.0.1:1/auth?connect_timeout=5": "connecting to postgres://auth:xxxxx@127.0.0.1:1/auth",
+		// libpq takes the password from the query too.
+		"postgres://auth@localhost:5432/auth?password=s3cret&sslmode=bogus":  "database URL postgres://auth@localhost:5432/auth?password=xxxxx&sslmode=bogus",
+		"postgres://auth@127.0.0.1:1/auth?connect_timeout=5&password=s3cret": "connecting to postgres://auth@127.0.0.1:1/auth?connect_timeout=5&password=xxxxx",
 	} {
 		db, err := OpenDB(t.Context(), url)
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
