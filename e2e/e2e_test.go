@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -85,6 +86,7 @@ func TestEndToEnd(t *testing.T) {
 			env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + strings.Repeat("s", 32)}
 			checkStartupError(t, server, db.name, env)
 			checkCommandLine(t, server, env)
+			checkEnvironment(t, server, env)
 
 			migrate := exec.Command(server, "migrate")
 			migrate.Env = append(os.Environ(), env...)
@@ -301,6 +303,58 @@ func checkCommandLine(t *testing.T, server string, env []string) {
 	_, stderr, code = runServer(t, server, env, "createsuperuser", "--email", "newcomer@camelot.bt")
 	if code != 1 || !strings.Contains(stderr, "set AUTH_SUPERUSER_PASSWORD") {
 		t.Errorf("authserver createsuperuser of a new user without a password: exit %d, stderr:\n%s\nwant exit 1 and an error naming AUTH_SUPERUSER_PASSWORD", code, stderr)
+	}
+}
+
+// checkEnvironment checks that AUTH_ENV is read without regard to case
+// and refused when unknown, rather than a misspelt production running as
+// development, and that SIGTERM stops the server within
+// AUTH_SHUTDOWN_TIMEOUT with exit code 0 though a client has stalled
+// mid-request.
+func checkEnvironment(t *testing.T, server string, env []string) {
+	t.Helper()
+	_, stderr, code := runServer(t, server, append(env, "AUTH_ENV=staging"), "migrate")
+	if code != 1 || !strings.Contains(stderr, "staging") || !strings.Contains(stderr, "use production or development") {
+		t.Errorf("AUTH_ENV=staging: exit %d, stderr:\n%s\nwant exit 1 and the values it takes", code, stderr)
+	}
+	_, stderr, code = runServer(t, server, append(env, "AUTH_ENV=Production"), "migrate")
+	if code != 1 || !strings.Contains(stderr, "SMTP_URL is required when AUTH_ENV=production") {
+		t.Errorf("AUTH_ENV=Production without SMTP_URL: exit %d, stderr:\n%s\nwant it refused as production", code, stderr)
+	}
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	logs := &serverLog{}
+	cmd := exec.Command(server)
+	cmd.Env = append(append(os.Environ(), env...), "AUTH_ADDR="+addr, "AUTH_SHUTDOWN_TIMEOUT=1s")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	logs.wait(t, "msg=listening")
+	// A request whose body never comes: its handler waits for it.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprint(conn, "POST /auth/register HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if took := time.Since(start); err != nil || took > 5*time.Second {
+		t.Errorf("SIGTERM with a stalled client: %v after %v, want exit 0 within about 1s\n%s", err, took, logs.String())
+	}
+	if !strings.Contains(logs.String(), "requests still running were cut off") {
+		t.Errorf("the server did not say it cut a request off:\n%s", logs.String())
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -50,7 +51,10 @@ Environment:
   DATABASE_URL             database, required: postgres://USER:PASSWORD@localhost:5432/DATABASE?sslmode=disable
   AUTH_SECRET              secret that signs tokens, at least 32 bytes (default:
                            a random one, so tokens end when the server stops)
-  AUTH_ENV                 "production" makes AUTH_SECRET, SMTP_URL and APP_URL required
+  AUTH_ENV                 production or development (the default); production
+                           makes AUTH_SECRET, SMTP_URL and APP_URL required
+  AUTH_SHUTDOWN_TIMEOUT    how long requests may finish after SIGTERM or Ctrl-C
+                           before they are cut off (default 10s)
   APP_URL                  front end that mailed links open (default http://localhost:8000)
   SMTP_URL                 smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
   AUTH_COOKIE_SECURE       "false" lets browsers keep the cookie over plain HTTP
@@ -82,6 +86,9 @@ type settings struct {
 	appURL      string
 	mailer      auth.Mailer
 	auth        auth.Config
+	// shutdownTimeout bounds how long requests may finish once the server
+	// is told to stop.
+	shutdownTimeout time.Duration
 }
 
 func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, error) {
@@ -95,7 +102,23 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 	if s.databaseURL == "" {
 		return settings{}, errors.New("DATABASE_URL is required: postgres://USER:PASSWORD@localhost:5432/DATABASE?sslmode=disable")
 	}
-	production := getenv("AUTH_ENV") == "production"
+	var production bool
+	switch env := strings.ToLower(strings.TrimSpace(getenv("AUTH_ENV"))); env {
+	case "", "development":
+	case "production":
+		production = true
+	default:
+		// A misspelt production must not run as development.
+		return settings{}, fmt.Errorf("AUTH_ENV=%q: use production or development, or leave it unset", getenv("AUTH_ENV"))
+	}
+	s.shutdownTimeout = 10 * time.Second
+	if v := getenv("AUTH_SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return settings{}, fmt.Errorf("AUTH_SHUTDOWN_TIMEOUT=%q: want a positive duration, such as 10s", v)
+		}
+		s.shutdownTimeout = d
+	}
 	switch smtpURL := getenv("SMTP_URL"); {
 	case smtpURL != "":
 		mailer, err := auth.NewSMTPMailer(smtpURL, 10*time.Second)
@@ -240,7 +263,10 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 		// Longer than the service's RequestTimeout, so that a request that
 		// runs out of time still gets its 503.
 		WriteTimeout: 30 * time.Second,
-		IdleTimeout:  2 * time.Minute,
+		// A kept-alive connection that sends nothing is closed soon: each
+		// holds a goroutine and a file descriptor.
+		IdleTimeout:    30 * time.Second,
+		MaxHeaderBytes: 64 << 10,
 	}
 	// Bound first, so that "listening" is true when logged and names the
 	// port taken, such as the one :0 picks.
@@ -259,9 +285,15 @@ func serve(ctx context.Context, logger *slog.Logger, s settings, deps auth.Deps)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
 	shutdownErr := srv.Shutdown(shutdownCtx)
+	if errors.Is(shutdownErr, context.DeadlineExceeded) {
+		// A slow or stalled client does not keep the server from stopping,
+		// nor make the stop a failure.
+		logger.Warn("requests still running were cut off", "after", s.shutdownTimeout)
+		shutdownErr = srv.Close()
+	}
 	// Mail still being sent gets a budget of its own.
 	closeCtx, cancelClose := context.WithTimeout(context.Background(), time.Minute)
 	defer cancelClose()
