@@ -169,7 +169,7 @@ func BenchmarkListUsersPage(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			tx, err := svc.store.db.BeginTx(b.Context(), nil)
+			tx, err := svc.db.BeginTx(b.Context(), nil)
 			if err != nil {
 				b.Fatal(err)
 			}

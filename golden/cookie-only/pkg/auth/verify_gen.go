@@ -91,6 +91,6 @@ func (s *Service) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user.IsVerified = true
-	s.afterHook(r, "OnAfterVerify", s.hooks.OnAfterVerify(r.Context(), user, r))
+	s.afterHook(r, "OnAfterVerify", func(ctx context.Context) error { return s.hooks.OnAfterVerify(ctx, user, r) })
 	writeJSON(w, http.StatusOK, user)
 }

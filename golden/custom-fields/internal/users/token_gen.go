@@ -12,7 +12,8 @@ import (
 // strategy issues the tokens of a backend, resolves them to users and
 // revokes them.
 type strategy interface {
-	// issue returns a new token for the user.
+	// issue returns a new token for the user, or errNotFound when the
+	// user no longer exists.
 	issue(ctx context.Context, u User) (string, error)
 	// read returns the id of the user a token was issued to. It returns
 	// errInvalidToken when the token is malformed, unknown, expired or

@@ -67,8 +67,8 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (
 // newPasswordHash checks password against the password rules and hashes
 // it.
 func (s *Service) newPasswordHash(ctx context.Context, password string, user User) (string, error) {
-	if reason := s.validatePassword(ctx, password, user); reason != "" {
-		return "", fmt.Errorf("password refused: %s", reason)
+	if err := s.checkPassword(ctx, password, user); err != nil {
+		return "", fmt.Errorf("password refused: %w", err)
 	}
 	return s.hasher.hash(ctx, password)
 }

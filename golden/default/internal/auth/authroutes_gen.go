@@ -38,11 +38,16 @@ func (s *Service) login(b backend) http.HandlerFunc {
 			return
 		}
 		token, err := b.strategy.issue(r.Context(), user)
+		if errors.Is(err, errNotFound) {
+			// The user was deleted while logging in.
+			writeDetail(w, http.StatusBadRequest, codeLoginBadCredentials)
+			return
+		}
 		if err != nil {
 			s.internalError(w, r, "issuing a token", err)
 			return
 		}
-		s.afterHook(r, "OnAfterLogin", s.hooks.OnAfterLogin(r.Context(), user, r))
+		s.afterHook(r, "OnAfterLogin", func(ctx context.Context) error { return s.hooks.OnAfterLogin(ctx, user, r) })
 		b.transport.writeLogin(w, token)
 	}
 }

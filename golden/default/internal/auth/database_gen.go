@@ -86,3 +86,8 @@ func uniqueViolation(err error) (index string, ok bool) {
 	column, _, _ = strings.Cut(column, " ")
 	return "users_" + column + "_key", true
 }
+
+// driverConnectionFailed reports whether err is the driver's own sign of
+// a connection to the database that broke or could not be made: SQLite is
+// a file in the process, with no connection to lose, so none is.
+func driverConnectionFailed(error) bool { return false }

@@ -104,7 +104,7 @@ func (s *Service) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, "storing the password", err)
 		return
 	}
-	s.afterHook(r, "OnAfterResetPassword", s.hooks.OnAfterResetPassword(r.Context(), user, r))
+	s.afterHook(r, "OnAfterResetPassword", func(ctx context.Context) error { return s.hooks.OnAfterResetPassword(ctx, user, r) })
 	writeJSON(w, http.StatusOK, nil)
 }
 

@@ -38,7 +38,14 @@ const (
 
 // store keeps users in the database.
 type store struct {
-	db *sql.DB
+	db sqlDB
+}
+
+// sqlDB is what the store uses of a *sql.DB, so that tests can stand in
+// for the database and fail it where they choose.
+type sqlDB interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 func (s store) userByID(ctx context.Context, id uuid.UUID) (User, error) {
@@ -72,7 +79,7 @@ func (u *User) columns() []any {
 
 func (s store) queryUser(ctx context.Context, query string, arg any) (User, error) {
 	var u User
-	err := s.db.QueryRowContext(ctx, query, arg).Scan(u.columns()...)
+	err := s.queryRow(ctx, query, []any{arg}, u.columns()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, errNotFound
 	}
@@ -80,6 +87,29 @@ func (s store) queryUser(ctx context.Context, query string, arg any) (User, erro
 		return User{}, fmt.Errorf("reading a user: %w", err)
 	}
 	return u, nil
+}
+
+// queryRow runs a query of at most one row and scans the row into dest,
+// or returns sql.ErrNoRows. A query that failed on a broken connection
+// runs once more (see retryRead).
+func (s store) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	return retryRead(ctx, func() error {
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			return sql.ErrNoRows
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		return rows.Close()
+	})
 }
 
 // userPage selects a page of users in the order of their email keys.
@@ -108,20 +138,24 @@ func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
 		// Every key after p.after is at least from.
 		query, lower = listUsersAfterSQL, p.after
 	}
-	rows, err := s.db.QueryContext(ctx, query, lower, to, p.limit, p.offset)
-	if err != nil {
-		return nil, fmt.Errorf("listing users: %w", err)
-	}
-	defer rows.Close()
-	users := []User{}
-	for rows.Next() {
-		var u User
-		if err := rows.Scan(u.columns()...); err != nil {
-			return nil, fmt.Errorf("reading a listed user: %w", err)
+	var users []User
+	err := retryRead(ctx, func() error {
+		rows, err := s.db.QueryContext(ctx, query, lower, to, p.limit, p.offset)
+		if err != nil {
+			return err
 		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		users = []User{}
+		for rows.Next() {
+			var u User
+			if err := rows.Scan(u.columns()...); err != nil {
+				return err
+			}
+			users = append(users, u)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, fmt.Errorf("listing users: %w", err)
 	}
 	return users, nil
@@ -131,7 +165,7 @@ func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
 func (s store) countUsers(ctx context.Context, prefix string) (int, error) {
 	from, to := emailKeyRange(prefix)
 	var n int
-	if err := s.db.QueryRowContext(ctx, countUsersSQL, from, to).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, countUsersSQL, []any{from, to}, &n); err != nil {
 		return 0, fmt.Errorf("counting users: %w", err)
 	}
 	return n, nil

@@ -97,3 +97,33 @@ func uniqueViolation(err error) (index string, ok bool) {
 	key := strings.TrimSuffix(e.Message[i+len(" for key '"):], "'")
 	return key[strings.LastIndex(key, ".")+1:], true
 }
+
+// MySQL's and MariaDB's error numbers of a server that ends or refuses
+// connections: ER_CON_COUNT_ERROR (too many connections),
+// ER_SERVER_SHUTDOWN, MariaDB's ER_CONNECTION_KILLED and MySQL's
+// ER_CLIENT_INTERACTION_TIMEOUT.
+const (
+	errTooManyConnections       = 1040
+	errServerShutdown           = 1053
+	errConnectionKilled         = 1927
+	errClientInteractionTimeout = 4031
+)
+
+// driverConnectionFailed reports whether err is the MySQL driver's sign
+// of a connection that broke or could not be made: a connection it found
+// unusable (ErrInvalidConn, which it returns where the statement may have
+// reached the server), or the server ending or refusing connections.
+func driverConnectionFailed(err error) bool {
+	if errors.Is(err, mysql.ErrInvalidConn) {
+		return true
+	}
+	e, ok := errors.AsType[*mysql.MySQLError](err)
+	if !ok {
+		return false
+	}
+	switch e.Number {
+	case errTooManyConnections, errServerShutdown, errConnectionKilled, errClientInteractionTimeout:
+		return true
+	}
+	return false
+}

@@ -5,10 +5,12 @@ package auth
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/google/uuid"
 )
 
@@ -66,6 +68,28 @@ func TestOpenDBRejectsURLs(t *testing.T) {
 				db.Close()
 			}
 			t.Errorf("OpenDB(%q) error = %v, want one containing %q and not the password", url, err, want)
+		}
+	}
+}
+
+// TestConnectionFailedMySQL checks that the MySQL driver's broken
+// connections, and the errors of a server ending or refusing connections,
+// are taken for a broken connection, and others are not.
+func TestConnectionFailedMySQL(t *testing.T) {
+	t.Parallel()
+	if !connectionFailed(fmt.Errorf("reading a user: %w", mysql.ErrInvalidConn)) {
+		t.Errorf("connectionFailed(mysql.ErrInvalidConn) = false, want true")
+	}
+	for number, want := range map[uint16]bool{
+		1040: true,  // ER_CON_COUNT_ERROR
+		1053: true,  // ER_SERVER_SHUTDOWN
+		1927: true,  // ER_CONNECTION_KILLED
+		1062: false, // ER_DUP_ENTRY
+		1064: false, // ER_PARSE_ERROR
+	} {
+		err := fmt.Errorf("reading a user: %w", &mysql.MySQLError{Number: number})
+		if got := connectionFailed(err); got != want {
+			t.Errorf("connectionFailed(MySQL error %d) = %v, want %v", number, got, want)
 		}
 	}
 }

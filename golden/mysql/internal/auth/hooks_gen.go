@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -19,15 +20,44 @@ const (
 	maxBackgroundHooks    = 64
 )
 
+// afterHookTimeout bounds an after-hook that runs before the answer. It
+// is the hook's own, not the request's: what the hook follows is done
+// even when the request ran out of time doing it.
+const afterHookTimeout = 10 * time.Second
+
+// Generic reasons of the refusals whose hook error is not a *UserError:
+// its text, meant for the logs, may say anything about the service.
+const (
+	passwordRefusedReason = "Password refused"
+	deleteRefusedDetail   = "Bad Request"
+)
+
+// UserError is a refusal a hook means the client to read: its Reason
+// goes into the 400 word for word. Return one, with Reject, from
+// ValidatePassword or OnBeforeDelete; it may be wrapped. Any other error
+// refuses the request with a generic reason and is logged, so that the
+// text of an internal failure never reaches the client.
+type UserError struct {
+	Reason string
+}
+
+func (e *UserError) Error() string { return e.Reason }
+
+// Reject returns a *UserError with reason, such as
+// Reject("Password should contain a digit").
+func Reject(reason string) error { return &UserError{Reason: reason} }
+
 // Hooks are called at the steps of a user's life where FastAPI Users'
 // UserManager calls its on_after_* methods. hooks.go, which is yours,
 // implements them; embed BaseHooks to leave a hook as it is.
 //
-// r is the request being served; use ctx, not r.Context(), which ends
-// with the answer while OnAfterForgotPassword and OnAfterRequestVerify may
-// still run. An error from an after-hook is logged and changes nothing; an
-// error from ValidatePassword or OnBeforeDelete refuses the request with a
-// 400 that carries the error's text, so write it for the client.
+// r is the request being served; use ctx, not r.Context(), which may
+// have ended: after-hooks run once what they follow is done, even when the
+// request ran out of time meanwhile, and OnAfterForgotPassword and
+// OnAfterRequestVerify after the answer. An error or a panic in an
+// after-hook is logged and changes nothing. An error from ValidatePassword
+// or OnBeforeDelete refuses the request with a 400; its text reaches the
+// client only if it is a *UserError (see Reject).
 type Hooks interface {
 	// ValidatePassword may refuse a new password that Config.Password's
 	// rules accepted. At registration, user is the user to be created.
@@ -107,12 +137,15 @@ func (BaseHooks) OnAfterVerify(context.Context, User, *http.Request) error      
 func (BaseHooks) OnBeforeDelete(context.Context, User, *http.Request) error          { return nil }
 func (BaseHooks) OnAfterDelete(context.Context, User, *http.Request) error           { return nil }
 
-// afterHook logs the error of an after-hook, which cannot undo what was
-// done.
-func (s *Service) afterHook(r *http.Request, hook string, err error) {
-	if err != nil {
-		s.logger.ErrorContext(r.Context(), "hook failed", "hook", hook, "method", r.Method, "path", r.URL.Path, "err", err)
-	}
+// afterHook runs an after-hook once what it follows is done, before the
+// answer, which the hook cannot change: its error or panic is logged. It
+// runs on a context that the request's end or time-out does not cancel,
+// bounded by afterHookTimeout, so that a user whose registration committed
+// as the request ran out of time is still welcomed.
+func (s *Service) afterHook(r *http.Request, name string, hook func(ctx context.Context) error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), afterHookTimeout)
+	defer cancel()
+	s.runHook(ctx, r, name, hook)
 }
 
 // afterResponse runs hook off the request's path, on a context that
@@ -130,27 +163,50 @@ func (s *Service) afterResponse(r *http.Request, name string, hook func(ctx cont
 	}
 	s.background.Go(func() {
 		defer func() { <-s.backgroundSlots }()
-		defer func() {
-			if v := recover(); v != nil {
-				s.logger.ErrorContext(ctx, "hook panicked", "hook", name, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-			}
-		}()
 		ctx, cancel := context.WithTimeout(ctx, backgroundHookTimeout)
 		defer cancel()
-		if err := hook(ctx); err != nil {
-			s.logger.ErrorContext(ctx, "hook failed", "hook", name, "path", r.URL.Path, "err", err)
-		}
+		s.runHook(ctx, r, name, hook)
 	})
 }
 
-// validatePassword applies Config.Password's rules, then the
-// ValidatePassword hook, and returns why the password is refused, or "".
-func (s *Service) validatePassword(ctx context.Context, password string, user User) string {
-	if reason := s.cfg.Password.checkPassword(password, user.Email); reason != "" {
-		return reason
+// runHook calls hook and logs its error, or its panic with the stack: a
+// hook's failure is the application's to fix, not the client's to see.
+func (s *Service) runHook(ctx context.Context, r *http.Request, name string, hook func(ctx context.Context) error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.logger.ErrorContext(ctx, "hook panicked", "hook", name, "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	if err := hook(ctx); err != nil {
+		s.logger.ErrorContext(ctx, "hook failed", "hook", name, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if err := s.hooks.ValidatePassword(ctx, password, user); err != nil {
-		return err.Error()
+}
+
+// refusal returns the words for the client of a refusal by hook: the
+// reason of a *UserError in err, or else generic, with err logged.
+func (s *Service) refusal(ctx context.Context, hook string, err error, generic string) string {
+	if userErr, ok := errors.AsType[*UserError](err); ok {
+		return userErr.Reason
+	}
+	s.logger.ErrorContext(ctx, "hook refused with an error that is not a *UserError; the client gets a generic reason", "hook", hook, "err", err)
+	return generic
+}
+
+// checkPassword applies Config.Password's rules, then the
+// ValidatePassword hook, and returns the refusal, if any: a *UserError, or
+// the hook's other error.
+func (s *Service) checkPassword(ctx context.Context, password string, user User) error {
+	if reason := s.cfg.Password.checkPassword(password, user.Email); reason != "" {
+		return Reject(reason)
+	}
+	return s.hooks.ValidatePassword(ctx, password, user)
+}
+
+// validatePassword returns why the password is refused, in words for the
+// client (see refusal), or "".
+func (s *Service) validatePassword(ctx context.Context, password string, user User) string {
+	if err := s.checkPassword(ctx, password, user); err != nil {
+		return s.refusal(ctx, "ValidatePassword", err, passwordRefusedReason)
 	}
 	return ""
 }

@@ -4,12 +4,15 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // recordingHooks records every hook call as "Hook email [detail]" and
@@ -138,14 +141,15 @@ func TestHooksAreCalled(t *testing.T) {
 	wantCalls(t, h, "DELETE /users/{id}", "OnBeforeDelete iseult@camelot.bt", "OnAfterDelete iseult@camelot.bt")
 }
 
-// TestValidatePasswordHookRefuses checks that the hook's error refuses a
-// password with its text as the reason, on registration and update.
+// TestValidatePasswordHookRefuses checks that the hook's *UserError
+// refuses a password with its text as the reason, on registration and
+// update.
 func TestValidatePasswordHookRefuses(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	s.newUser(t, "bedivere@camelot.bt")
 	cred := s.signIn(t, "bedivere@camelot.bt")
-	s.withHooks(&recordingHooks{fail: map[string]error{"ValidatePassword": errors.New("Password should contain a digit")}})
+	s.withHooks(&recordingHooks{fail: map[string]error{"ValidatePassword": Reject("Password should contain a digit")}})
 
 	s.call(t, http.MethodPost, "/auth/register", registration("lucan@camelot.bt", testPassword).String(), noCredential).
 		wantPasswordRejected(t, "REGISTER_INVALID_PASSWORD", "Password should contain a digit")
@@ -153,14 +157,14 @@ func TestValidatePasswordHookRefuses(t *testing.T) {
 		wantPasswordRejected(t, "UPDATE_USER_INVALID_PASSWORD", "Password should contain a digit")
 }
 
-// TestOnBeforeDeleteRefuses checks that an error from OnBeforeDelete
+// TestOnBeforeDeleteRefuses checks that a *UserError from OnBeforeDelete
 // answers 400 with its text and keeps the user.
 func TestOnBeforeDeleteRefuses(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	admin := s.newSuperuser(t, "arthur@camelot.bt")
 	user := s.newUser(t, "pelleas@camelot.bt")
-	s.withHooks(&recordingHooks{fail: map[string]error{"OnBeforeDelete": errors.New("USER_HAS_OPEN_ORDERS")}})
+	s.withHooks(&recordingHooks{fail: map[string]error{"OnBeforeDelete": Reject("USER_HAS_OPEN_ORDERS")}})
 	s.call(t, http.MethodDelete, "/users/"+user.ID.String(), "", admin).wantDetail(t, http.StatusBadRequest, "USER_HAS_OPEN_ORDERS")
 	s.storedUser(t, user.ID)
 }
@@ -175,4 +179,121 @@ func TestAfterHookErrorsDoNotFail(t *testing.T) {
 	s.newUser(t, "dinadan@camelot.bt")
 	cred := s.signIn(t, "dinadan@camelot.bt")
 	s.call(t, http.MethodPatch, "/users/me", `{"password": "new password"}`, cred).wantStatus(t, http.StatusOK)
+}
+
+// TestHookErrorTextStaysInternal checks that only a *UserError, wrapped
+// or not, carries a refusal's text to the client: any other error of
+// ValidatePassword or OnBeforeDelete, such as a failure that names an
+// internal host, gets a generic reason.
+func TestHookErrorTextStaysInternal(t *testing.T) {
+	t.Parallel()
+	internal := fmt.Errorf("checking the breach list: %w", errors.New("dial tcp 10.0.3.7:5432: connection refused"))
+	wrapped := fmt.Errorf("checking the breach list: %w", Reject("Password appears in a breach"))
+	s := newTestServer(t)
+	admin := s.newSuperuser(t, "arthur@camelot.bt")
+	user := s.newUser(t, "safir@camelot.bt")
+	cred := s.signIn(t, "safir@camelot.bt")
+
+	s.withHooks(&recordingHooks{fail: map[string]error{"ValidatePassword": internal, "OnBeforeDelete": internal}})
+	s.call(t, http.MethodPost, "/auth/register", registration("segwarides@camelot.bt", testPassword).String(), noCredential).
+		wantPasswordRejected(t, "REGISTER_INVALID_PASSWORD", "Password refused")
+	s.call(t, http.MethodPatch, "/users/me", `{"password": "another password"}`, cred).
+		wantPasswordRejected(t, "UPDATE_USER_INVALID_PASSWORD", "Password refused")
+	s.call(t, http.MethodDelete, "/users/"+user.ID.String(), "", admin).wantDetail(t, http.StatusBadRequest, "Bad Request")
+
+	s.withHooks(&recordingHooks{fail: map[string]error{"ValidatePassword": wrapped}})
+	s.call(t, http.MethodPost, "/auth/register", registration("segwarides@camelot.bt", testPassword).String(), noCredential).
+		wantPasswordRejected(t, "REGISTER_INVALID_PASSWORD", "Password appears in a breach")
+}
+
+// panickingAfterHooks panic in every after-hook that runs before the answer.
+type panickingAfterHooks struct {
+	BaseHooks
+}
+
+func (panickingAfterHooks) OnAfterRegister(context.Context, User, *http.Request) error {
+	panic("welcome mail template missing")
+}
+
+func (panickingAfterHooks) OnAfterLogin(context.Context, User, *http.Request) error {
+	panic("login audit table missing")
+}
+
+func (panickingAfterHooks) OnAfterUpdate(context.Context, User, []string, *http.Request) error {
+	panic("search index missing")
+}
+
+func (panickingAfterHooks) OnAfterDelete(context.Context, User, *http.Request) error {
+	panic("billing service missing")
+}
+
+// TestAfterHookPanicDoesNotChangeTheAnswer checks that a panic in an
+// after-hook is recovered and the request answers as it would have: the
+// user it follows was registered, logged in, updated or deleted.
+func TestAfterHookPanicDoesNotChangeTheAnswer(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	admin := s.newSuperuser(t, "arthur@camelot.bt")
+	s.withHooks(panickingAfterHooks{})
+	user := s.newUser(t, "lamorak@camelot.bt")
+	cred := s.signIn(t, "lamorak@camelot.bt")
+	s.call(t, http.MethodPatch, "/users/me", `{"password": "new password"}`, cred).wantStatus(t, http.StatusOK)
+	s.call(t, http.MethodDelete, "/users/"+user.ID.String(), "", admin).wantStatus(t, http.StatusNoContent)
+}
+
+// lostInsertAnswerDB is a database whose answers to inserts of users are
+// lost: the insert commits, then the call waits until its context ends
+// and returns the context's error, as when the database stalls past the
+// request's time-out after committing.
+type lostInsertAnswerDB struct {
+	*sql.DB
+}
+
+func (d lostInsertAnswerDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := d.DB.ExecContext(ctx, query, args...)
+	if err != nil || !strings.HasPrefix(query, "INSERT INTO users") {
+		return res, err
+	}
+	<-ctx.Done()
+	return nil, fmt.Errorf("inserting: %w", ctx.Err())
+}
+
+// hookContextRecorder records whether OnAfterRegister's context was
+// still live.
+type hookContextRecorder struct {
+	BaseHooks
+	ctxErr chan error
+}
+
+func (h hookContextRecorder) OnAfterRegister(ctx context.Context, _ User, _ *http.Request) error {
+	h.ctxErr <- ctx.Err()
+	return nil
+}
+
+// TestRegistrationCommittedPastTimeout checks that a registration whose
+// insert committed though the request ran out of time waiting for the
+// answer succeeds: 201 with the user, and OnAfterRegister runs on a
+// context of its own.
+func TestRegistrationCommittedPastTimeout(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.RequestTimeout = time.Second
+	s := newTestServerWith(t, cfg)
+	s.svc.store.db = lostInsertAnswerDB{DB: s.svc.db}
+	hooks := hookContextRecorder{ctxErr: make(chan error, 1)}
+	s.withHooks(hooks)
+
+	res := s.call(t, http.MethodPost, "/auth/register", registration("gareth@camelot.bt", testPassword).String(), noCredential)
+	res.wantStatus(t, http.StatusCreated)
+	var created User
+	res.decode(t, &created)
+	s.storedUser(t, created.ID)
+	select {
+	case err := <-hooks.ctxErr:
+		if err != nil {
+			t.Errorf("OnAfterRegister ran on an ended context: %v", err)
+		}
+	default:
+		t.Errorf("OnAfterRegister was not called")
+	}
 }

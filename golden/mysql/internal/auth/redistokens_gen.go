@@ -50,7 +50,11 @@ func (s redisStrategy) issue(ctx context.Context, u User) (string, error) {
 }
 
 func (s redisStrategy) read(ctx context.Context, token string) (uuid.UUID, error) {
-	value, err := s.client.Get(ctx, s.key(token)).Result()
+	var value string
+	err := retryRead(ctx, func() (err error) {
+		value, err = s.client.Get(ctx, s.key(token)).Result()
+		return err
+	})
 	if errors.Is(err, redis.Nil) {
 		return uuid.Nil, errInvalidToken
 	}

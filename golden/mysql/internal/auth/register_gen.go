@@ -3,8 +3,10 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -53,10 +55,29 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusBadRequest, codeRegisterUserAlreadyExists)
 	case errors.As(err, &duplicate):
 		validationErrors{duplicate.problem(user)}.write(w)
-	case err != nil:
+	case err != nil && !s.createdAnyway(r, user, err):
 		s.internalError(w, r, "creating the user", err)
 	default:
-		s.afterHook(r, "OnAfterRegister", s.hooks.OnAfterRegister(r.Context(), user, r))
+		s.afterHook(r, "OnAfterRegister", func(ctx context.Context) error { return s.hooks.OnAfterRegister(ctx, user, r) })
 		writeJSON(w, http.StatusCreated, user)
 	}
+}
+
+// commitCheckTimeout bounds the look-up of createdAnyway, which runs when
+// the request may have run out of time already.
+const commitCheckTimeout = 5 * time.Second
+
+// createdAnyway reports whether user is stored though inserting it failed
+// with err: when the request runs out of time or the connection breaks
+// after the database committed, the answer is lost but the user exists,
+// and the registration succeeded. It asks on a context of its own, since
+// the request's may have ended.
+func (s *Service) createdAnyway(r *http.Request, user User, err error) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), commitCheckTimeout)
+	defer cancel()
+	if _, lookupErr := s.store.userByID(ctx, user.ID); lookupErr != nil {
+		return false
+	}
+	s.logger.WarnContext(ctx, "the user was created though inserting it failed", "user", user.ID, "err", err)
+	return true
 }

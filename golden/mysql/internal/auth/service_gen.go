@@ -15,9 +15,12 @@ package auth
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -308,7 +311,8 @@ func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, need acces
 
 // internalError answers a request the service could not serve: nothing
 // when the client went away; 503 with Retry-After when every password
-// hasher stayed busy, when the request ran out of time, or when the
+// hasher stayed busy, when the request ran out of time, when a connection
+// to the database or Redis failed (see connectionFailed), or when the
 // database or Redis does not answer; otherwise a logged 500 that
 // reveals nothing of err.
 func (s *Service) internalError(w http.ResponseWriter, r *http.Request, doing string, err error) {
@@ -321,6 +325,9 @@ func (s *Service) internalError(w http.ResponseWriter, r *http.Request, doing st
 	case errors.Is(err, context.DeadlineExceeded):
 		s.logger.ErrorContext(r.Context(), "request timed out", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
 		writeUnavailable(w)
+	case connectionFailed(err):
+		s.logger.ErrorContext(r.Context(), "request failed: connection lost", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
+		writeUnavailable(w)
 	default:
 		if readyErr := s.Ready(context.WithoutCancel(r.Context())); readyErr != nil {
 			s.logger.ErrorContext(r.Context(), "request failed: service not ready", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err, "ready", readyErr)
@@ -330,4 +337,34 @@ func (s *Service) internalError(w http.ResponseWriter, r *http.Request, doing st
 		s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "doing", doing, "err", err)
 		writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
 	}
+}
+
+// connectionFailed reports whether err is a connection to the database
+// or Redis that broke or could not be made, such as one the server closed
+// while it restarted: the request may succeed on a new connection, so it
+// is answered 503, not 500, though the server answers again by the time
+// Ready asks. Besides the driver's own signs (driverConnectionFailed),
+// these are database/sql's ErrBadConn, network errors, and a stream that
+// ended mid-answer.
+func connectionFailed(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || driverConnectionFailed(err) {
+		return true
+	}
+	if errors.Is(err, redis.ErrClosed) || errors.Is(err, redis.ErrPoolTimeout) {
+		return true
+	}
+	_, ok := errors.AsType[net.Error](err)
+	return ok
+}
+
+// retryRead calls read, and once more if it failed on a connection that
+// broke (see connectionFailed), such as a pooled one the server closed
+// while it restarted: a read changes nothing, so running it twice is
+// safe. Writes are never retried, since the first may have landed.
+func retryRead(ctx context.Context, read func() error) error {
+	err := read()
+	if err != nil && ctx.Err() == nil && connectionFailed(err) {
+		err = read()
+	}
+	return err
 }

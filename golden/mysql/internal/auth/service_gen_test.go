@@ -3,13 +3,19 @@
 package auth
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -380,7 +386,7 @@ func TestConcurrentRegistrations(t *testing.T) {
 		t.Errorf("%d registrations succeeded, want exactly 1", created)
 	}
 	var count int
-	if err := s.svc.store.db.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM users").Scan(&count); err != nil {
+	if err := s.svc.db.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM users").Scan(&count); err != nil {
 		t.Fatal(err)
 	}
 	if count != 1 {
@@ -556,5 +562,94 @@ func TestHashersBusy(t *testing.T) {
 	res.wantDetail(t, http.StatusServiceUnavailable, "Service Unavailable")
 	if got := res.header.Get("Retry-After"); got != "1" {
 		t.Errorf("Retry-After = %q, want 1", got)
+	}
+}
+
+// brokenConnectionDB is a database whose connections break on demand: the
+// next failQueries queries and failExecs statements fail as on a
+// connection the server reset, without reaching the database.
+type brokenConnectionDB struct {
+	*sql.DB
+	mu                     sync.Mutex
+	failQueries, failExecs int
+	execs                  int // statements run or failed
+}
+
+// errConnectionReset is what a read on a connection the server reset
+// returns.
+var errConnectionReset = &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+
+func (d *brokenConnectionDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	d.mu.Lock()
+	fail := d.failQueries > 0
+	d.failQueries--
+	d.mu.Unlock()
+	if fail {
+		return nil, fmt.Errorf("querying: %w", errConnectionReset)
+	}
+	return d.DB.QueryContext(ctx, query, args...)
+}
+
+func (d *brokenConnectionDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	d.mu.Lock()
+	d.execs++
+	fail := d.failExecs > 0
+	d.failExecs--
+	d.mu.Unlock()
+	if fail {
+		return nil, fmt.Errorf("executing: %w", errConnectionReset)
+	}
+	return d.DB.ExecContext(ctx, query, args...)
+}
+
+// TestBrokenConnections checks what a connection that broke does to a
+// request while the database answers again, as after a restart: a read is
+// made once more and succeeds; a read that fails again, or a write, which
+// is never run twice since the first may have landed, is answered 503
+// with Retry-After, not 500.
+func TestBrokenConnections(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.newUser(t, "palomides@camelot.bt")
+	cred := s.signIn(t, "palomides@camelot.bt")
+	db := &brokenConnectionDB{DB: s.svc.db}
+	s.svc.store.db = db
+
+	db.fail(1, 0)
+	s.call(t, http.MethodGet, "/users/me", "", cred).wantStatus(t, http.StatusOK)
+
+	db.fail(2, 0)
+	s.call(t, http.MethodGet, "/users/me", "", cred).wantUnavailable(t)
+
+	db.fail(0, 1)
+	s.call(t, http.MethodPatch, "/users/me", `{"password": "another password"}`, cred).wantUnavailable(t)
+	if n := db.fail(0, 0); n != 1 {
+		t.Errorf("the update ran %d times, want once", n)
+	}
+}
+
+// fail makes the next queries and execs calls fail, and returns the
+// number of statements since the last call.
+func (d *brokenConnectionDB) fail(queries, execs int) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := d.execs
+	d.failQueries, d.failExecs, d.execs = queries, execs, 0
+	return n
+}
+
+// TestConnectionFailed checks which errors connectionFailed takes for a
+// broken connection, wrapped as the store wraps them.
+func TestConnectionFailed(t *testing.T) {
+	t.Parallel()
+	for _, err := range []error{errConnectionReset, io.EOF, io.ErrUnexpectedEOF, driver.ErrBadConn} {
+		if wrapped := fmt.Errorf("reading a user: %w", err); !connectionFailed(wrapped) {
+			t.Errorf("connectionFailed(%v) = false, want true", wrapped)
+		}
+	}
+	for _, err := range []error{sql.ErrNoRows, errNotFound, errDuplicateEmail, errors.New("syntax error")} {
+		if connectionFailed(err) {
+			t.Errorf("connectionFailed(%v) = true, want false", err)
+		}
 	}
 }

@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -57,7 +58,7 @@ func (s *Service) deleteUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.hooks.OnBeforeDelete(r.Context(), user, r); err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+		writeDetail(w, http.StatusBadRequest, s.refusal(r.Context(), "OnBeforeDelete", err, deleteRefusedDetail))
 		return
 	}
 	err := s.store.deleteUser(r.Context(), user.ID)
@@ -67,7 +68,7 @@ func (s *Service) deleteUser(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.internalError(w, r, "deleting the user", err)
 	default:
-		s.afterHook(r, "OnAfterDelete", s.hooks.OnAfterDelete(r.Context(), user, r))
+		s.afterHook(r, "OnAfterDelete", func(ctx context.Context) error { return s.hooks.OnAfterDelete(ctx, user, r) })
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -167,7 +168,7 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 			for i, c := range changes {
 				names[i] = c.name
 			}
-			s.afterHook(r, "OnAfterUpdate", s.hooks.OnAfterUpdate(r.Context(), user, names, r))
+			s.afterHook(r, "OnAfterUpdate", func(ctx context.Context) error { return s.hooks.OnAfterUpdate(ctx, user, names, r) })
 		}
 		writeJSON(w, http.StatusOK, user)
 	}

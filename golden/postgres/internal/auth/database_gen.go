@@ -97,3 +97,44 @@ func uniqueViolation(err error) (index string, ok bool) {
 	}
 	return e.ConstraintName, true
 }
+
+// foreignKeyViolationCode is PostgreSQL's SQLSTATE for a row whose
+// foreign key names no row.
+const foreignKeyViolationCode = "23503"
+
+// foreignKeyViolation reports whether err is PostgreSQL refusing a row
+// whose foreign key names no row, such as an access token of a deleted
+// user.
+func foreignKeyViolation(err error) bool {
+	e, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && e.Code == foreignKeyViolationCode
+}
+
+// SQLSTATEs of a server that ends or refuses connections: the class 08
+// (connection exceptions), too_many_connections, and admin_shutdown,
+// crash_shutdown and cannot_connect_now, which a restart sends to the
+// connections it ends.
+const (
+	connectionExceptionClass = "08"
+	tooManyConnectionsCode   = "53300"
+	adminShutdownCode        = "57P01"
+	crashShutdownCode        = "57P02"
+	cannotConnectNowCode     = "57P03"
+)
+
+// driverConnectionFailed reports whether err is pgx's sign of a
+// connection to PostgreSQL that broke or could not be made: the server
+// ending it, a failed connect, or a connection pgx had already closed.
+func driverConnectionFailed(err error) bool {
+	if e, ok := errors.AsType[*pgconn.PgError](err); ok {
+		switch e.Code {
+		case tooManyConnectionsCode, adminShutdownCode, crashShutdownCode, cannotConnectNowCode:
+			return true
+		}
+		return strings.HasPrefix(e.Code, connectionExceptionClass)
+	}
+	if _, ok := errors.AsType[*pgconn.ConnectError](err); ok {
+		return true
+	}
+	return errors.Is(err, pgconn.ErrConnClosed)
+}

@@ -5,11 +5,13 @@ package auth
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // newTestDB returns a new, migrated PostgreSQL schema of its own in the
@@ -72,5 +74,28 @@ func TestOpenDBRejectsURLs(t *testing.T) {
 			}
 			t.Errorf("OpenDB(%q) error = %v, want one containing %q and not the password", url, err, want)
 		}
+	}
+}
+
+// TestConnectionFailedPostgres checks that the errors of a PostgreSQL
+// server ending or refusing connections, as it does when it restarts,
+// are taken for a broken connection, and others are not.
+func TestConnectionFailedPostgres(t *testing.T) {
+	t.Parallel()
+	for code, want := range map[string]bool{
+		"57P01": true,  // admin_shutdown, sent to every connection on restart
+		"57P03": true,  // cannot_connect_now, while it starts
+		"08006": true,  // connection_failure
+		"53300": true,  // too_many_connections
+		"23505": false, // unique_violation
+		"42601": false, // syntax_error
+	} {
+		err := fmt.Errorf("reading a user: %w", &pgconn.PgError{Code: code})
+		if got := connectionFailed(err); got != want {
+			t.Errorf("connectionFailed(SQLSTATE %s) = %v, want %v", code, got, want)
+		}
+	}
+	if !connectionFailed(fmt.Errorf("reading a user: %w", pgconn.ErrConnClosed)) {
+		t.Errorf("connectionFailed(pgconn.ErrConnClosed) = false, want true")
 	}
 }

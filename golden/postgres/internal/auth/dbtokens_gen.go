@@ -42,7 +42,12 @@ func (s databaseStrategy) issue(ctx context.Context, u User) (string, error) {
 		return "", fmt.Errorf("deleting expired access tokens: %w", err)
 	}
 	token := newOpaqueToken()
-	if _, err := s.db.ExecContext(ctx, insertAccessTokenSQL, tokenDigest(token), u.ID, issued); err != nil {
+	_, err := s.db.ExecContext(ctx, insertAccessTokenSQL, tokenDigest(token), u.ID, issued)
+	if foreignKeyViolation(err) {
+		// The user was deleted since the login read it.
+		return "", errNotFound
+	}
+	if err != nil {
 		return "", fmt.Errorf("storing an access token: %w", err)
 	}
 	return token, nil
@@ -50,7 +55,9 @@ func (s databaseStrategy) issue(ctx context.Context, u User) (string, error) {
 
 func (s databaseStrategy) read(ctx context.Context, token string) (uuid.UUID, error) {
 	var id uuid.UUID
-	err := s.db.QueryRowContext(ctx, selectAccessTokenSQL, tokenDigest(token), tokenTime().Add(-s.lifetime)).Scan(&id)
+	err := retryRead(ctx, func() error {
+		return s.db.QueryRowContext(ctx, selectAccessTokenSQL, tokenDigest(token), tokenTime().Add(-s.lifetime)).Scan(&id)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return uuid.Nil, errInvalidToken
 	}

@@ -14,6 +14,12 @@ import (
 // AppHooks are this service's hooks; the server passes them to New. The
 // methods not written here are BaseHooks': they mail the reset-password and
 // verification links, and do nothing else.
+//
+// To refuse a password (ValidatePassword) or a deletion (OnBeforeDelete)
+// with words for the client, return Reject("Password should contain a
+// digit"): only a *UserError's text reaches the client. Any other error,
+// such as a failed look-up, refuses with a generic reason and is logged.
+// Errors and panics of the after-hooks are logged and change nothing.
 type AppHooks struct {
 	BaseHooks
 	// Logger records the events below; nil discards them.

@@ -3,6 +3,7 @@
 package auth
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"reflect"
@@ -179,6 +180,42 @@ func TestDatabaseTokensDieWithTheirUser(t *testing.T) {
 			if s.accessTokenRows(t, tokenDigest(token)) != 0 {
 				t.Errorf("the token outlived its user")
 			}
+		})
+	}
+}
+
+// deletingStrategy deletes the user before issuing a token, as a delete
+// that lands while the login is under way.
+type deletingStrategy struct {
+	strategy
+	store store
+}
+
+func (d deletingStrategy) issue(ctx context.Context, u User) (string, error) {
+	if err := d.store.deleteUser(ctx, u.ID); err != nil {
+		return "", err
+	}
+	return d.strategy.issue(ctx, u)
+}
+
+// TestLoginRacingDelete checks that a login whose user is deleted before
+// its token is stored answers LOGIN_BAD_CREDENTIALS, as a login after the
+// delete would, not 500 for the token's foreign key.
+func TestLoginRacingDelete(t *testing.T) {
+	t.Parallel()
+	for _, b := range databaseBackends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s := newTestServer(t)
+			s.newUser(t, "mordred@camelot.bt")
+			for i := range s.svc.backends {
+				if s.svc.backends[i].name == b.name {
+					s.svc.backends[i].strategy = deletingStrategy{strategy: s.svc.backends[i].strategy, store: s.svc.store}
+				}
+			}
+			s.svc.mux = s.svc.newMux()
+			s.postForm(t, b.prefix+"/login", credentialsForm("mordred@camelot.bt", testPassword)).
+				wantDetail(t, http.StatusBadRequest, "LOGIN_BAD_CREDENTIALS")
 		})
 	}
 }
