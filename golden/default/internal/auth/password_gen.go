@@ -40,7 +40,8 @@ var (
 // FastAPI Users writes them, and bcrypt hashes from older versions.
 type passwordHasher struct {
 	params Argon2Params
-	// slots bounds the hashes computed at once.
+	// slots bounds the hashes computed at once, and so the memory they
+	// take.
 	slots   chan struct{}
 	maxWait time.Duration
 	// dummy is verified against for unknown users, so that a login takes
@@ -49,13 +50,20 @@ type passwordHasher struct {
 }
 
 func newPasswordHasher(cfg PasswordConfig) (*passwordHasher, error) {
-	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, cfg.MaxConcurrentHashes), maxWait: cfg.MaxWait}
+	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, concurrentHashes(cfg)), maxWait: cfg.MaxWait}
 	dummy, err := h.hash(context.Background(), "authgen dummy password")
 	if err != nil {
 		return nil, fmt.Errorf("computing the dummy password hash: %w", err)
 	}
 	h.dummy = dummy
 	return h, nil
+}
+
+// concurrentHashes is how many hashes may run at once: MaxConcurrentHashes
+// (the cores), unless fewer hashes of Argon2.MemoryKiB fit in
+// HashMemoryBudgetMiB. Config.validate makes it at least one.
+func concurrentHashes(cfg PasswordConfig) int {
+	return min(cfg.MaxConcurrentHashes, cfg.HashMemoryBudgetMiB*1024/int(cfg.Argon2.MemoryKiB))
 }
 
 // run calls f once a hashing slot is free. It gives up when ctx ends or

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -294,6 +295,65 @@ func TestHasherWaitsForSlot(t *testing.T) {
 	<-h.slots
 	if match, _, err := h.verify(t.Context(), "excalibur", stored); !match || err != nil {
 		t.Errorf("verify with a free slot = %v, %v; want true, nil", match, err)
+	}
+}
+
+// TestConcurrentHashes checks that the hashes that may run at once are
+// bounded by the cores (MaxConcurrentHashes) and by the memory budget:
+// with argon2id's 64 MiB, the default budget of 256 MiB lets 16 cores run
+// 4, not 16 hashes and 1 GiB.
+func TestConcurrentHashes(t *testing.T) {
+	t.Parallel()
+	defaults := DefaultConfig().Password
+	tests := []struct {
+		name      string
+		cores     int
+		budgetMiB int // 0 keeps the default
+		want      int
+	}{
+		{"16 cores, default budget", 16, 0, min(16, defaults.HashMemoryBudgetMiB/64)},
+		{"2 cores, room for 4", 2, 256, 2},
+		{"16 cores, room for 4", 16, 256, 4},
+		{"16 cores, room for 1", 16, 64, 1},
+		{"16 cores, room for 1 and a half", 16, 100, 1},
+		{"16 cores, room for 32", 16, 2048, 16},
+	}
+	for _, tt := range tests {
+		// One at a time: each computes a dummy hash of 64 MiB.
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := defaults
+			cfg.MaxConcurrentHashes = tt.cores
+			if tt.budgetMiB != 0 {
+				cfg.HashMemoryBudgetMiB = tt.budgetMiB
+			}
+			// The memory of the default parameters, in one iteration
+			// and lane, to keep the dummy hash quick.
+			cfg.Argon2 = Argon2Params{MemoryKiB: defaults.Argon2.MemoryKiB, Iterations: 1, Parallelism: 1}
+			h, err := newPasswordHasher(cfg)
+			if err != nil {
+				t.Fatalf("newPasswordHasher: %v", err)
+			}
+			if got := cap(h.slots); got != tt.want {
+				t.Errorf("hashes at once = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDefaultHashMemoryBudget checks that DefaultConfig carries the memory
+// budget of authgen.yaml, and that the default hasher keeps to it.
+func TestDefaultHashMemoryBudget(t *testing.T) {
+	t.Parallel()
+	p := DefaultConfig().Password
+	if p.HashMemoryBudgetMiB != 256 {
+		t.Errorf("default HashMemoryBudgetMiB = %d, want 256 as authgen.yaml sets", p.HashMemoryBudgetMiB)
+	}
+	h, err := newPasswordHasher(p)
+	if err != nil {
+		t.Fatalf("newPasswordHasher: %v", err)
+	}
+	if used := cap(h.slots) * int(p.Argon2.MemoryKiB) / 1024; used > p.HashMemoryBudgetMiB || cap(h.slots) > runtime.GOMAXPROCS(0) {
+		t.Errorf("%d hashes at once take %d MiB; want at most %d MiB and %d hashes (the cores)", cap(h.slots), used, p.HashMemoryBudgetMiB, runtime.GOMAXPROCS(0))
 	}
 }
 
