@@ -34,6 +34,18 @@ func newTestHasher(t *testing.T, params Argon2Params) *passwordHasher {
 	return h
 }
 
+// verifyWithSlot verifies password against stored with one of h's
+// hashing slots.
+func verifyWithSlot(t *testing.T, h *passwordHasher, password, stored string) (match, rehash bool, err error) {
+	t.Helper()
+	slot, err := h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquiring a hashing slot: %v", err)
+	}
+	defer slot.release()
+	return slot.verify(password, stored)
+}
+
 // bcryptHash returns a bcrypt hash of password at the cheapest cost, with
 // the version prefix (such as "$2b$") that prefix names.
 func bcryptHash(t *testing.T, password, prefix string) string {
@@ -62,7 +74,7 @@ func TestDefaultArgon2Params(t *testing.T) {
 		{"own hash", "excalibur", hash},
 		{"FastAPI Users hash", fastAPIUsersPassword, fastAPIUsersHash},
 	} {
-		match, rehash, err := h.verify(t.Context(), tt.password, tt.hash)
+		match, rehash, err := verifyWithSlot(t, h, tt.password, tt.hash)
 		if !match || rehash || err != nil {
 			t.Errorf("%s: verify = %v, %v, %v; want true, false, nil", tt.name, match, rehash, err)
 		}
@@ -123,7 +135,7 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			match, rehash, err := current.verify(ctx, tt.password, tt.hash)
+			match, rehash, err := verifyWithSlot(t, current, tt.password, tt.hash)
 			if match != tt.match || rehash != tt.rehash || err != nil {
 				t.Errorf("verify(%q, %q) = %v, %v, %v; want %v, %v, nil", tt.password, tt.hash, match, rehash, err, tt.match, tt.rehash)
 			}
@@ -155,7 +167,7 @@ func TestVerifyUnknownHash(t *testing.T) {
 	h := newTestHasher(t, cheapArgon2)
 	for _, tt := range unknownHashes {
 		t.Run(tt.name, func(t *testing.T) {
-			match, rehash, err := h.verify(t.Context(), "excalibur", tt.hash)
+			match, rehash, err := verifyWithSlot(t, h, "excalibur", tt.hash)
 			if match || rehash || !errors.Is(err, errUnknownHash) {
 				t.Errorf("verify(%q) = %v, %v, %v; want false, false, errUnknownHash", tt.hash, match, rehash, err)
 			}
@@ -235,7 +247,7 @@ func TestLoginUpgradesHash(t *testing.T) {
 			if !strings.HasPrefix(got, "$argon2id$v=19$m=64,t=1,p=1$") {
 				t.Fatalf("stored hash = %q, want an argon2id hash with the configured parameters", got)
 			}
-			if match, rehash, err := s.svc.hasher.verify(t.Context(), tt.password, got); !match || rehash || err != nil {
+			if match, rehash, err := verifyWithSlot(t, s.svc.hasher, tt.password, got); !match || rehash || err != nil {
 				t.Errorf("verifying the new hash = %v, %v, %v; want true, false, nil", match, rehash, err)
 			}
 		})
@@ -279,22 +291,18 @@ func TestHasherWaitsForSlot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("newPasswordHasher: %v", err)
 	}
-	stored, err := h.hash(t.Context(), "excalibur")
-	if err != nil {
-		t.Fatalf("hash: %v", err)
-	}
 	h.slots <- struct{}{} // take the only slot
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := h.hash(ctx, "excalibur"); !errors.Is(err, context.Canceled) {
 		t.Errorf("hash with every slot taken: err = %v, want context.Canceled", err)
 	}
-	if _, _, err := h.verify(ctx, "excalibur", stored); !errors.Is(err, context.Canceled) {
-		t.Errorf("verify with every slot taken: err = %v, want context.Canceled", err)
+	if _, err := h.acquire(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("acquire with every slot taken: err = %v, want context.Canceled", err)
 	}
 	<-h.slots
-	if match, _, err := h.verify(t.Context(), "excalibur", stored); !match || err != nil {
-		t.Errorf("verify with a free slot = %v, %v; want true, nil", match, err)
+	if _, err := h.hash(t.Context(), "excalibur"); err != nil {
+		t.Errorf("hash with a free slot: %v", err)
 	}
 }
 
