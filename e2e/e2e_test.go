@@ -281,13 +281,13 @@ func checkStartupError(t *testing.T, server, db string, env []string) {
 }
 
 // checkCommandLine checks the server's help, what it does with a command
-// it does not know, and createsuperuser asked to create a user without a
-// password.
+// it does not know or a database pool setting it cannot use, and
+// createsuperuser asked to create a user without a password.
 func checkCommandLine(t *testing.T, server string, env []string) {
 	t.Helper()
 	for _, help := range []string{"--help", "-h", "help"} {
 		stdout, stderr, code := runServer(t, server, env, help)
-		for _, want := range []string{"serve", "migrate", "createsuperuser --email EMAIL", "AUTH_SUPERUSER_PASSWORD", "DATABASE_URL", "AUTH_SECRET"} {
+		for _, want := range []string{"serve", "migrate", "createsuperuser --email EMAIL", "AUTH_SUPERUSER_PASSWORD", "DATABASE_URL", "DATABASE_MAX_CONNS", "AUTH_SECRET"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("authserver %s: the help lacks %q:\n%s", help, want, stdout)
 			}
@@ -299,6 +299,13 @@ func checkCommandLine(t *testing.T, server string, env []string) {
 	stdout, stderr, code := runServer(t, server, env, "frobnicate")
 	if code != 2 || stdout != "" || !strings.Contains(stderr, `unknown command "frobnicate"`) || !strings.Contains(stderr, "Usage:") {
 		t.Errorf("authserver frobnicate: exit %d, stdout %q, stderr:\n%s\nwant exit 2 and the error and usage on stderr", code, stdout, stderr)
+	}
+	for _, bad := range []string{"DATABASE_MAX_CONNS=0", "DATABASE_MAX_IDLE_CONNS=-1", "DATABASE_CONN_MAX_IDLE_TIME=soon"} {
+		name, _, _ := strings.Cut(bad, "=")
+		_, stderr, code := runServer(t, server, append(env, bad), "migrate")
+		if code != 1 || !strings.Contains(stderr, name+"=") {
+			t.Errorf("authserver migrate with %s: exit %d, stderr:\n%s\nwant exit 1 and an error naming %s", bad, code, stderr, name)
+		}
 	}
 	_, stderr, code = runServer(t, server, env, "createsuperuser", "--email", "newcomer@camelot.bt")
 	if code != 1 || !strings.Contains(stderr, "set AUTH_SUPERUSER_PASSWORD") {

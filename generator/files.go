@@ -77,10 +77,12 @@ var outputFiles = []outputFile{
 	{template: "auth/store_gen.go.tmpl", path: "{pkg}/store_gen.go", owner: Generated},
 	{template: "auth/migrate_gen.go.tmpl", path: "{pkg}/migrate_gen.go", owner: Generated},
 	{dialectTemplate: func(d dialect) string { return d.databaseTemplate }, path: "{pkg}/database_gen.go", owner: Generated},
+	{template: "auth/pool_gen.go.tmpl", path: "{pkg}/pool_gen.go", owner: Generated},
 	{template: "auth/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
 
 	{template: "auth/helpers_gen_test.go.tmpl", path: "{pkg}/helpers_gen_test.go", owner: Generated},
 	{dialectTemplate: func(d dialect) string { return d.databaseTestTemplate }, path: "{pkg}/database_gen_test.go", owner: Generated},
+	{template: "auth/pool_gen_test.go.tmpl", path: "{pkg}/pool_gen_test.go", owner: Generated},
 	{template: "auth/redis_gen_test.go.tmpl", path: "{pkg}/redis_gen_test.go", owner: Generated, when: hasRedis},
 	{template: "auth/health_gen_test.go.tmpl", path: "{pkg}/health_gen_test.go", owner: Generated},
 	{template: "auth/register_gen_test.go.tmpl", path: "{pkg}/register_gen_test.go", owner: Generated},

@@ -333,6 +333,9 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 			d.mapping(n, p, map[string]func(*yaml.Node, string){
 				"min_length": func(n *yaml.Node, p string) { d.int(n, p, &s.Password.MinLength) },
 				"max_length": func(n *yaml.Node, p string) { d.int(n, p, &s.Password.MaxLength) },
+				"hash_memory_budget_mib": func(n *yaml.Node, p string) {
+					d.int(n, p, &s.Password.HashMemoryBudgetMiB)
+				},
 			})
 		},
 		"cookie": func(n *yaml.Node, p string) {
@@ -381,7 +384,9 @@ func format(s Spec) []byte {
 	w("# true: users must verify their email before they can log in.\n")
 	w("requires_verification: %t\n\n", s.RequiresVerification)
 	w("# New passwords need this many characters; the ValidatePassword hook in hooks.go may add rules.\n")
-	w("password:\n  min_length: %d\n  max_length: %d\n", s.Password.MinLength, s.Password.MaxLength)
+	w("# Password hashes running at once take at most hash_memory_budget_mib MiB, 64 MiB each.\n")
+	w("password:\n  min_length: %d\n  max_length: %d\n  hash_memory_budget_mib: %d\n",
+		s.Password.MinLength, s.Password.MaxLength, s.Password.HashMemoryBudgetMiB)
 	if s.usesTransport("cookie") {
 		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)

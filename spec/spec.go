@@ -34,7 +34,8 @@ type Spec struct {
 	// TokenLifetime is the lifetime of access tokens, in seconds.
 	TokenLifetime int
 	Cookie        Cookie
-	// Password bounds the length of new passwords, in characters.
+	// Password bounds the length of new passwords, in characters, and the
+	// memory their hashing may take.
 	Password PasswordPolicy
 	// RequiresVerification refuses login (LOGIN_USER_NOT_VERIFIED) and the
 	// user routes (403) to users who have not verified their email.
@@ -50,10 +51,16 @@ type Spec struct {
 }
 
 // PasswordPolicy is the rule every new password meets before the
-// ValidatePassword hook sees it.
+// ValidatePassword hook sees it, and the memory password hashing may
+// take.
 type PasswordPolicy struct {
 	MinLength int
 	MaxLength int
+	// HashMemoryBudgetMiB bounds the memory of the password hashes
+	// computed at once, in MiB. Each argon2id hash takes 64 MiB, so
+	// without it the hashes a many-core machine runs at once would take
+	// memory in proportion to its cores.
+	HashMemoryBudgetMiB int
 }
 
 // Backend is one authentication backend: a transport carrying a token that
@@ -130,6 +137,13 @@ const (
 	DefaultPasswordMinLength = 8
 	DefaultPasswordMaxLength = 128
 	maxPasswordLength        = 1024
+	// DefaultHashMemoryBudgetMiB lets four argon2id hashes run at once.
+	// The budget is at least one hash's memory (hashMemoryMiB) and at
+	// most maxHashMemoryBudgetMiB, which is more than a machine that
+	// serves logins has.
+	DefaultHashMemoryBudgetMiB = 256
+	hashMemoryMiB              = 64
+	maxHashMemoryBudgetMiB     = 65536
 )
 
 // defaultBackends are the backends of the FastAPI Users documentation's
@@ -151,7 +165,7 @@ func DefaultSpec() Spec {
 		Server:        DefaultServer,
 		TokenLifetime: DefaultTokenLifetime,
 		Cookie:        Cookie{Name: DefaultCookieName, Secure: true},
-		Password:      PasswordPolicy{MinLength: DefaultPasswordMinLength, MaxLength: DefaultPasswordMaxLength},
+		Password:      PasswordPolicy{MinLength: DefaultPasswordMinLength, MaxLength: DefaultPasswordMaxLength, HashMemoryBudgetMiB: DefaultHashMemoryBudgetMiB},
 
 		ResetPasswordLifetime: DefaultTokenLifetime,
 		VerifyLifetime:        DefaultTokenLifetime,
@@ -633,6 +647,10 @@ func (s Spec) Validate() []Problem {
 		add("password.min_length", "%d must be at least 1 and at most password.max_length (%d)", p.MinLength, p.MaxLength)
 	} else if p.MaxLength > maxPasswordLength {
 		add("password.max_length", "%d is over %d; hashing longer passwords only costs time", p.MaxLength, maxPasswordLength)
+	}
+	if b := s.Password.HashMemoryBudgetMiB; b < hashMemoryMiB || b > maxHashMemoryBudgetMiB {
+		add("password.hash_memory_budget_mib", "%d is out of range; use %d (one argon2id hash takes %d MiB) to %d",
+			b, hashMemoryMiB, hashMemoryMiB, maxHashMemoryBudgetMiB)
 	}
 	if s.usesTransport("cookie") && !cookieNamePattern.MatchString(s.Cookie.Name) {
 		add("cookie.name", "%q is not a valid cookie name (letters, digits, - and _)", s.Cookie.Name)

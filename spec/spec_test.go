@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -11,7 +12,7 @@ import (
 func TestParseSpecRoundTrip(t *testing.T) {
 	spec := DefaultSpec()
 	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
-	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64}
+	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64, HashMemoryBudgetMiB: 1024}
 	got, err := Parse(FileName, format(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
@@ -73,6 +74,11 @@ func TestParseSpecErrors(t *testing.T) {
 		{"cookie name", "version: 1\ncookie:\n  name: a b\n", []string{`authgen.yaml:3: cookie.name: "a b" is not a valid cookie name`}},
 		{"password lengths", "version: 1\npassword:\n  min_length: 12\n  max_length: 10\n", []string{"authgen.yaml:3: password.min_length: 12 must be at least 1 and at most password.max_length (10)"}},
 		{"password too long", "version: 1\npassword:\n  max_length: 5000\n", []string{"authgen.yaml:3: password.max_length: 5000 is over 1024"}},
+		{"hash memory budget under one hash", "version: 1\npassword:\n  min_length: 8\n  hash_memory_budget_mib: 63\n", []string{"authgen.yaml:4: password.hash_memory_budget_mib: 63 is out of range; use 64 (one argon2id hash takes 64 MiB) to 65536"}},
+		{"hash memory budget zero", "version: 1\npassword:\n  hash_memory_budget_mib: 0\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: 0 is out of range"}},
+		{"hash memory budget negative", "version: 1\npassword:\n  hash_memory_budget_mib: -256\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: -256 is out of range"}},
+		{"hash memory budget too large", "version: 1\npassword:\n  hash_memory_budget_mib: 65537\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: 65537 is out of range"}},
+		{"hash memory budget with a unit", "version: 1\npassword:\n  hash_memory_budget_mib: 1GiB\n", []string{`authgen.yaml:3: password.hash_memory_budget_mib: "1GiB" is not a whole number`}},
 		{"list for mapping", "version: 1\noutput: [a]\n", []string{"authgen.yaml:2: output: expected a mapping"}},
 	}
 	for _, tt := range tests {
@@ -91,6 +97,22 @@ func TestParseSpecErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHashMemoryBudgetBounds checks that the bounds of
+// password.hash_memory_budget_mib are themselves accepted: one hash's 64
+// MiB, and 64 GiB.
+func TestHashMemoryBudgetBounds(t *testing.T) {
+	for _, budget := range []int{64, 65536} {
+		got, err := Parse(FileName, fmt.Appendf(nil, "version: 1\npassword:\n  hash_memory_budget_mib: %d\n", budget))
+		if err != nil {
+			t.Errorf("hash_memory_budget_mib %d: %v", budget, err)
+			continue
+		}
+		if got.Password.HashMemoryBudgetMiB != budget {
+			t.Errorf("hash_memory_budget_mib %d parsed as %d", budget, got.Password.HashMemoryBudgetMiB)
+		}
 	}
 }
 

@@ -75,28 +75,16 @@ func (s *Service) logout(b backend) http.HandlerFunc {
 // errBadCredentials. The email is compared without regard to case. A hash
 // with outdated parameters is replaced on success.
 func (s *Service) authenticate(ctx context.Context, email, password string) (User, error) {
-	user, err := s.store.userByEmail(ctx, email)
-	if errors.Is(err, errNotFound) {
-		s.hasher.verifyDummy(ctx, password)
-		return User{}, errBadCredentials
-	}
+	user, newHash, err := s.checkCredentials(ctx, email, password)
 	if err != nil {
-		return User{}, fmt.Errorf("looking up the user: %w", err)
+		return User{}, err
 	}
-	match, rehash, err := s.hasher.verify(ctx, password, user.HashedPassword)
-	if errors.Is(err, errUnknownHash) {
-		s.hasher.verifyDummy(ctx, password)
-		s.logger.WarnContext(ctx, "login refused: stored password hash is in an unknown format", "user", user.ID)
-		return User{}, errBadCredentials
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("verifying the password: %w", err)
-	}
-	if !match {
-		return User{}, errBadCredentials
-	}
-	if rehash {
-		if err := s.rehash(ctx, &user, password); err != nil && !errors.Is(err, errNotFound) {
+	if newHash != "" {
+		// errNotFound: the password changed since user was read.
+		switch err := s.store.replacePasswordHash(ctx, user.ID, user.HashedPassword, newHash); {
+		case err == nil:
+			user.HashedPassword = newHash
+		case !errors.Is(err, errNotFound):
 			// The login is still good; the old hash stays until the next one.
 			s.logger.WarnContext(ctx, "could not upgrade a password hash", "user", user.ID, "err", err)
 		}
@@ -107,16 +95,43 @@ func (s *Service) authenticate(ctx context.Context, email, password string) (Use
 	return user, nil
 }
 
-// rehash stores a hash of password with the current parameters, unless
-// the password changed since user was read (errNotFound).
-func (s *Service) rehash(ctx context.Context, user *User, password string) error {
-	hash, err := s.hasher.hash(ctx, password)
+// checkCredentials returns the user with this email, active or not, when
+// password is theirs, and a hash to replace theirs with when it is
+// outdated, else "". It holds a hashing slot throughout, taken before the
+// user is read: a login waiting for a hasher then holds no database
+// connection, and no more logins read the database at once than hashes
+// run. An unknown email costs one verification too, so that the time a
+// login takes does not tell whether the account exists.
+func (s *Service) checkCredentials(ctx context.Context, email, password string) (User, string, error) {
+	slot, err := s.hasher.acquire(ctx)
 	if err != nil {
-		return err
+		return User{}, "", fmt.Errorf("waiting for a password hasher: %w", err)
 	}
-	if err := s.store.replacePasswordHash(ctx, user.ID, user.HashedPassword, hash); err != nil {
-		return err
+	defer slot.release()
+	user, err := s.store.userByEmail(ctx, email)
+	if errors.Is(err, errNotFound) {
+		slot.verifyDummy(password)
+		return User{}, "", errBadCredentials
 	}
-	user.HashedPassword = hash
-	return nil
+	if err != nil {
+		return User{}, "", fmt.Errorf("looking up the user: %w", err)
+	}
+	match, rehash, err := slot.verify(password, user.HashedPassword)
+	if err != nil { // errUnknownHash
+		slot.verifyDummy(password)
+		s.logger.WarnContext(ctx, "login refused: stored password hash is in an unknown format", "user", user.ID)
+		return User{}, "", errBadCredentials
+	}
+	if !match {
+		return User{}, "", errBadCredentials
+	}
+	if !rehash {
+		return user, "", nil
+	}
+	newHash, err := slot.hash(password)
+	if err != nil {
+		// The login is still good; the old hash stays until the next one.
+		s.logger.WarnContext(ctx, "could not upgrade a password hash", "user", user.ID, "err", err)
+	}
+	return user, newHash, nil
 }

@@ -45,9 +45,13 @@ type PasswordConfig struct {
 	// Argon2 are the parameters of new hashes. Stored hashes made with
 	// other parameters still verify and are replaced at the next login.
 	Argon2 Argon2Params
-	// MaxConcurrentHashes bounds how many hashes run at once, which bounds
-	// memory: each takes Argon2.MemoryKiB.
+	// MaxConcurrentHashes bounds how many hashes run at once by the
+	// cores: more would only wait for one.
 	MaxConcurrentHashes int
+	// HashMemoryBudgetMiB bounds them by memory: each takes
+	// Argon2.MemoryKiB, and no more run at once than fit in the budget, so
+	// that the memory logins take does not grow with the cores.
+	HashMemoryBudgetMiB int
 	// MaxWait is how long a request waits for a free hasher before it is
 	// answered 503, so that a flood of logins cannot queue without bound.
 	MaxWait time.Duration
@@ -75,6 +79,7 @@ func DefaultConfig() Config {
 		Password: PasswordConfig{
 			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
 			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
+			HashMemoryBudgetMiB: 256,
 			MaxWait:             10 * time.Second,
 			MinLength:           12,
 			MaxLength:           64,
@@ -105,6 +110,9 @@ func (c Config) validate() error {
 	}
 	if p.MaxConcurrentHashes < 1 {
 		errs = append(errs, fmt.Errorf("Password.MaxConcurrentHashes is %d; it must be at least 1", p.MaxConcurrentHashes))
+	}
+	if int64(p.HashMemoryBudgetMiB)*1024 < int64(p.Argon2.MemoryKiB) {
+		errs = append(errs, fmt.Errorf("Password.HashMemoryBudgetMiB is %d; it must hold at least one hash of Password.Argon2.MemoryKiB (%d KiB)", p.HashMemoryBudgetMiB, p.Argon2.MemoryKiB))
 	}
 	if p.MaxWait <= 0 {
 		errs = append(errs, fmt.Errorf("Password.MaxWait is %v; it must be positive", p.MaxWait))

@@ -49,6 +49,13 @@ Every command first brings the database schema up to date.
 Environment:
   AUTH_ADDR                listen address (default :8000)
   DATABASE_URL             database (default sqlite:auth.db)
+  DATABASE_MAX_CONNS       most database connections open at once (default: one
+                           per core, at least 4); further queries wait for one
+  DATABASE_MAX_IDLE_CONNS  connections kept open while unused, 0 to
+                           DATABASE_MAX_CONNS (default: DATABASE_MAX_CONNS)
+  DATABASE_CONN_MAX_IDLE_TIME
+                           close a connection unused this long, such as 90s or
+                           10m; 0 keeps it (default 3m)
   AUTH_SECRET              secret that signs tokens, at least 32 bytes (default:
                            a random one, so tokens end when the server stops)
   AUTH_ENV                 production or development (the default); production
@@ -83,6 +90,7 @@ func main() {
 type settings struct {
 	addr        string
 	databaseURL string
+	pool        auth.PoolConfig
 	appURL      string
 	mailer      auth.Mailer
 	auth        auth.Config
@@ -95,9 +103,13 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 	s := settings{
 		addr:        envOr(getenv, "AUTH_ADDR", ":8000"),
 		databaseURL: envOr(getenv, "DATABASE_URL", "sqlite:auth.db"),
+		pool:        auth.DefaultPoolConfig(),
 		appURL:      envOr(getenv, "APP_URL", "http://localhost:8000"),
 		mailer:      &auth.ConsoleMailer{W: os.Stderr},
 		auth:        auth.DefaultConfig(),
+	}
+	if err := loadPool(getenv, &s.pool); err != nil {
+		return settings{}, err
 	}
 	var production bool
 	switch env := strings.ToLower(strings.TrimSpace(getenv("AUTH_ENV"))); env {
@@ -155,6 +167,35 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 	return s, nil
 }
 
+// loadPool sets what the environment sets of the database pool. Unless
+// DATABASE_MAX_IDLE_CONNS says otherwise, every connection stays open while
+// unused: closing one only for the next burst to open another would leave
+// sockets in TIME-WAIT.
+func loadPool(getenv func(string) string, pool *auth.PoolConfig) error {
+	if v := getenv("DATABASE_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("DATABASE_MAX_CONNS=%q: want a whole number of connections, at least 1", v)
+		}
+		pool.MaxConns, pool.MaxIdleConns = n, n
+	}
+	if v := getenv("DATABASE_MAX_IDLE_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > pool.MaxConns {
+			return fmt.Errorf("DATABASE_MAX_IDLE_CONNS=%q: want a whole number from 0 to DATABASE_MAX_CONNS (%d)", v, pool.MaxConns)
+		}
+		pool.MaxIdleConns = n
+	}
+	if v := getenv("DATABASE_CONN_MAX_IDLE_TIME"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("DATABASE_CONN_MAX_IDLE_TIME=%q: want a duration such as 90s or 10m, or 0 to keep idle connections", v)
+		}
+		pool.ConnMaxIdleTime = d
+	}
+	return nil
+}
+
 func envOr(getenv func(string) string, key, fallback string) string {
 	if v := getenv(key); v != "" {
 		return v
@@ -174,6 +215,9 @@ func run(ctx context.Context, logger *slog.Logger, command auth.Command, getenv 
 		return err
 	}
 	defer db.Close()
+	if err := s.pool.Apply(db); err != nil {
+		return err
+	}
 	if err := auth.Migrate(ctx, db); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -298,5 +299,96 @@ func TestLoginFetchSite(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// postLogin logs email in through backend b without failing the test, so
+// that it may run off the test's goroutine.
+func (s *testServer) postLogin(b testBackend, email, password string) (response, error) {
+	resp, err := s.client.PostForm(s.url+b.prefix+"/login", credentialsForm(email, password))
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}, err
+}
+
+// TestLoginTakesHasherBeforeConnection checks that a login takes its
+// hashing slot before it reads the user, so that logins queued behind busy
+// hashers hold no database connection and a login storm cannot take the
+// connections other requests need: with the pool's only connection taken
+// by the test, a login still reaches the hashers.
+func TestLoginTakesHasherBeforeConnection(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.newUser(t, "lancelot@camelot.bt")
+	b := testBackends[0]
+	db := s.svc.db
+	if err := (PoolConfig{MaxConns: 1, MaxIdleConns: 1}).Apply(db); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatalf("taking the pool's only connection: %v", err)
+	}
+	defer conn.Close()
+	// The test is the only hashing slot: the login takes it when the test
+	// receives, and gives it back when the test sends.
+	slots := make(chan struct{})
+	s.svc.hasher.slots = slots
+	type answer struct {
+		res response
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		res, err := s.postLogin(b, "lancelot@camelot.bt", testPassword)
+		answered <- answer{res, err}
+	}()
+	select {
+	case <-slots:
+		// The login now reads the user, once the test lets go of the
+		// connection.
+	case a := <-answered:
+		t.Fatalf("the login answered %d %s (%v) without taking a hashing slot: it waited for a database connection first", a.res.status, strings.TrimSpace(a.res.body), a.err)
+	}
+	conn.Close()
+	slots <- struct{}{}
+	a := <-answered
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
+	loginToken(t, b, a.res)
+}
+
+// TestLoginWaitingForHasherTimesOut checks that a login waiting for a
+// hashing slot gives up when its request runs out of time, with the
+// service's 503 and Retry-After, not after Password.MaxWait; and that an
+// unknown email is answered alike, not LOGIN_BAD_CREDENTIALS at once,
+// which would tell that the account does not exist.
+func TestLoginWaitingForHasherTimesOut(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.RequestTimeout = time.Second
+	cfg.Password.MaxWait = time.Minute
+	s := newTestServerWith(t, cfg)
+	s.newUser(t, "lancelot@camelot.bt")
+	// A slot no one gives: every hash waits.
+	s.svc.hasher.slots = make(chan struct{})
+	b := testBackends[0]
+	for _, email := range []string{"lancelot@camelot.bt", "galahad@camelot.bt"} {
+		t.Run(email, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			res := s.postForm(t, b.prefix+"/login", credentialsForm(email, testPassword))
+			res.wantDetail(t, http.StatusServiceUnavailable, "Service Unavailable")
+			if got := res.header.Get("Retry-After"); got != "1" {
+				t.Errorf("Retry-After = %q, want 1", got)
+			}
+			if took := time.Since(start); took >= cfg.Password.MaxWait {
+				t.Errorf("the login took %v, past the request's %v", took, cfg.RequestTimeout)
+			}
+		})
 	}
 }

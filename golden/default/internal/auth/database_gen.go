@@ -24,6 +24,14 @@ const gooseDialect = goose.DialectSQLite3
 // such as sqlite:auth.db, and checks that it answers. Foreign keys are
 // enforced, the journal is a write-ahead log, and a writer waits up to five
 // seconds for a lock instead of failing.
+//
+// Each connection of the pool is a SQLite connection of its own to the
+// file: with the write-ahead log, readers run at once and beside the one
+// writer, and writers take turns. The pool is DefaultPoolConfig's: one
+// connection per core (at least four) lets reads use every core (SQLite
+// computes in the service's process, so more would only wait), and bounds
+// the file handles, caches and waiting writers that a burst of requests
+// would otherwise open a connection each for. PoolConfig.Apply changes it.
 func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	name := redactedURL(databaseURL)
 	path, ok := strings.CutPrefix(databaseURL, "sqlite:")
@@ -50,6 +58,7 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", name, err)
 	}
+	DefaultPoolConfig().set(db)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", name, err)

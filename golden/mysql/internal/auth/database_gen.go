@@ -28,6 +28,10 @@ const openTimeout = 10 * time.Second
 // skip-verify or preferred). Sessions run in UTC and in strict mode, so
 // that a value the column cannot hold is an error rather than truncated.
 // Errors show the URL without its password.
+//
+// The pool is DefaultPoolConfig's, bounded so that a burst of requests
+// cannot take every connection the server allows; PoolConfig.Apply
+// changes it.
 func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil || u.Scheme != "mysql" || u.Host == "" || strings.Trim(u.Path, "/") == "" {
@@ -64,6 +68,7 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 		return nil, fmt.Errorf("database URL %s: %w", name, err)
 	}
 	db := sql.OpenDB(connector)
+	DefaultPoolConfig().set(db)
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {

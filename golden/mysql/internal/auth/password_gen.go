@@ -40,7 +40,8 @@ var (
 // FastAPI Users writes them, and bcrypt hashes from older versions.
 type passwordHasher struct {
 	params Argon2Params
-	// slots bounds the hashes computed at once.
+	// slots bounds the hashes computed at once, and so the memory they
+	// take.
 	slots   chan struct{}
 	maxWait time.Duration
 	// dummy is verified against for unknown users, so that a login takes
@@ -49,7 +50,7 @@ type passwordHasher struct {
 }
 
 func newPasswordHasher(cfg PasswordConfig) (*passwordHasher, error) {
-	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, cfg.MaxConcurrentHashes), maxWait: cfg.MaxWait}
+	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, concurrentHashes(cfg)), maxWait: cfg.MaxWait}
 	dummy, err := h.hash(context.Background(), "authgen dummy password")
 	if err != nil {
 		return nil, fmt.Errorf("computing the dummy password hash: %w", err)
@@ -58,70 +59,81 @@ func newPasswordHasher(cfg PasswordConfig) (*passwordHasher, error) {
 	return h, nil
 }
 
-// run calls f once a hashing slot is free. It gives up when ctx ends or
+// concurrentHashes is how many hashes may run at once: MaxConcurrentHashes
+// (the cores), unless fewer hashes of Argon2.MemoryKiB fit in
+// HashMemoryBudgetMiB. Config.validate makes it at least one.
+func concurrentHashes(cfg PasswordConfig) int {
+	return min(cfg.MaxConcurrentHashes, cfg.HashMemoryBudgetMiB*1024/int(cfg.Argon2.MemoryKiB))
+}
+
+// hashSlot is one of the hashes that may run at once, taken by acquire
+// and given back by release. Its holder hashes without waiting again.
+type hashSlot struct {
+	h *passwordHasher
+}
+
+// acquire waits for a free hashing slot. It gives up when ctx ends or
 // after maxWait, so that a flood of logins queues no more than that.
-func (h *passwordHasher) run(ctx context.Context, f func()) error {
+func (h *passwordHasher) acquire(ctx context.Context) (hashSlot, error) {
 	wait := time.NewTimer(h.maxWait)
 	defer wait.Stop()
 	select {
 	case h.slots <- struct{}{}:
+		return hashSlot{h}, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return hashSlot{}, ctx.Err()
 	case <-wait.C:
-		return errHashersBusy
+		return hashSlot{}, errHashersBusy
 	}
-	defer func() { <-h.slots }()
-	f()
-	return nil
+}
+
+// release gives the slot back.
+func (s hashSlot) release() { <-s.h.slots }
+
+// hash returns the argon2id PHC string of password, once a hashing slot
+// is free.
+func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
+	slot, err := h.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer slot.release()
+	return slot.hash(password)
 }
 
 // hash returns the argon2id PHC string of password.
-func (h *passwordHasher) hash(ctx context.Context, password string) (string, error) {
+func (s hashSlot) hash(password string) (string, error) {
 	salt := make([]byte, argon2SaltLength)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("reading a salt: %w", err)
 	}
-	var key []byte
-	p := h.params
-	err := h.run(ctx, func() {
-		key = argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, argon2KeyLength)
-	})
-	if err != nil {
-		return "", err
-	}
+	p := s.h.params
+	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, argon2KeyLength)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.MemoryKiB, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 // verify reports whether password matches the stored hash, and whether the
-// hash should be replaced because it uses other parameters or bcrypt.
-func (h *passwordHasher) verify(ctx context.Context, password, stored string) (match, rehash bool, err error) {
+// hash should be replaced because it uses other parameters or bcrypt. The
+// one error is errUnknownHash.
+func (s hashSlot) verify(password, stored string) (match, rehash bool, err error) {
 	if strings.HasPrefix(stored, "$2a$") || strings.HasPrefix(stored, "$2b$") || strings.HasPrefix(stored, "$2y$") {
-		var cmpErr error
-		if err := h.run(ctx, func() { cmpErr = bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) }); err != nil {
-			return false, false, err
-		}
-		return cmpErr == nil, cmpErr == nil, nil
+		match = bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil
+		return match, match, nil
 	}
 	params, salt, key, err := parseArgon2id(stored)
 	if err != nil {
 		return false, false, err
 	}
-	var got []byte
-	err = h.run(ctx, func() {
-		got = argon2.IDKey([]byte(password), salt, params.Iterations, params.MemoryKiB, params.Parallelism, uint32(len(key)))
-	})
-	if err != nil {
-		return false, false, err
-	}
+	got := argon2.IDKey([]byte(password), salt, params.Iterations, params.MemoryKiB, params.Parallelism, uint32(len(key)))
 	match = subtle.ConstantTimeCompare(got, key) == 1
-	return match, match && (params != h.params || len(salt) != argon2SaltLength || len(key) != argon2KeyLength), nil
+	return match, match && (params != s.h.params || len(salt) != argon2SaltLength || len(key) != argon2KeyLength), nil
 }
 
 // verifyDummy spends the time of one verification, for unknown users.
-func (h *passwordHasher) verifyDummy(ctx context.Context, password string) {
-	h.verify(ctx, password, h.dummy)
+func (s hashSlot) verifyDummy(password string) {
+	s.verify(password, s.h.dummy)
 }
 
 // parseArgon2id parses $argon2id$v=19$m=65536,t=3,p=4$<salt>$<key>.

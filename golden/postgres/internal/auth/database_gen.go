@@ -29,6 +29,10 @@ const openTimeout = 10 * time.Second
 // that it answers within ten seconds. The URL takes the parameters of
 // libpq's connection URIs, such as sslmode; others, such as search_path,
 // are set on every connection. Errors show the URL without its password.
+//
+// The pool is DefaultPoolConfig's, bounded so that a burst of requests
+// cannot take every connection the server allows; PoolConfig.Apply
+// changes it.
 func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	u, err := url.Parse(databaseURL)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
@@ -47,6 +51,7 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 		config.RuntimeParams["timezone"] = "UTC"
 	}
 	db := stdlib.OpenDB(*config)
+	DefaultPoolConfig().set(db)
 	pingCtx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {

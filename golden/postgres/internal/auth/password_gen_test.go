@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -31,6 +32,18 @@ func newTestHasher(t *testing.T, params Argon2Params) *passwordHasher {
 		t.Fatalf("newPasswordHasher(%+v): %v", params, err)
 	}
 	return h
+}
+
+// verifyWithSlot verifies password against stored with one of h's
+// hashing slots.
+func verifyWithSlot(t *testing.T, h *passwordHasher, password, stored string) (match, rehash bool, err error) {
+	t.Helper()
+	slot, err := h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquiring a hashing slot: %v", err)
+	}
+	defer slot.release()
+	return slot.verify(password, stored)
 }
 
 // bcryptHash returns a bcrypt hash of password at the cheapest cost, with
@@ -61,7 +74,7 @@ func TestDefaultArgon2Params(t *testing.T) {
 		{"own hash", "excalibur", hash},
 		{"FastAPI Users hash", fastAPIUsersPassword, fastAPIUsersHash},
 	} {
-		match, rehash, err := h.verify(t.Context(), tt.password, tt.hash)
+		match, rehash, err := verifyWithSlot(t, h, tt.password, tt.hash)
 		if !match || rehash || err != nil {
 			t.Errorf("%s: verify = %v, %v, %v; want true, false, nil", tt.name, match, rehash, err)
 		}
@@ -122,7 +135,7 @@ func TestVerify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			match, rehash, err := current.verify(ctx, tt.password, tt.hash)
+			match, rehash, err := verifyWithSlot(t, current, tt.password, tt.hash)
 			if match != tt.match || rehash != tt.rehash || err != nil {
 				t.Errorf("verify(%q, %q) = %v, %v, %v; want %v, %v, nil", tt.password, tt.hash, match, rehash, err, tt.match, tt.rehash)
 			}
@@ -154,7 +167,7 @@ func TestVerifyUnknownHash(t *testing.T) {
 	h := newTestHasher(t, cheapArgon2)
 	for _, tt := range unknownHashes {
 		t.Run(tt.name, func(t *testing.T) {
-			match, rehash, err := h.verify(t.Context(), "excalibur", tt.hash)
+			match, rehash, err := verifyWithSlot(t, h, "excalibur", tt.hash)
 			if match || rehash || !errors.Is(err, errUnknownHash) {
 				t.Errorf("verify(%q) = %v, %v, %v; want false, false, errUnknownHash", tt.hash, match, rehash, err)
 			}
@@ -234,7 +247,7 @@ func TestLoginUpgradesHash(t *testing.T) {
 			if !strings.HasPrefix(got, "$argon2id$v=19$m=64,t=1,p=1$") {
 				t.Fatalf("stored hash = %q, want an argon2id hash with the configured parameters", got)
 			}
-			if match, rehash, err := s.svc.hasher.verify(t.Context(), tt.password, got); !match || rehash || err != nil {
+			if match, rehash, err := verifyWithSlot(t, s.svc.hasher, tt.password, got); !match || rehash || err != nil {
 				t.Errorf("verifying the new hash = %v, %v, %v; want true, false, nil", match, rehash, err)
 			}
 		})
@@ -278,22 +291,77 @@ func TestHasherWaitsForSlot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("newPasswordHasher: %v", err)
 	}
-	stored, err := h.hash(t.Context(), "excalibur")
-	if err != nil {
-		t.Fatalf("hash: %v", err)
-	}
 	h.slots <- struct{}{} // take the only slot
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := h.hash(ctx, "excalibur"); !errors.Is(err, context.Canceled) {
 		t.Errorf("hash with every slot taken: err = %v, want context.Canceled", err)
 	}
-	if _, _, err := h.verify(ctx, "excalibur", stored); !errors.Is(err, context.Canceled) {
-		t.Errorf("verify with every slot taken: err = %v, want context.Canceled", err)
+	if _, err := h.acquire(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("acquire with every slot taken: err = %v, want context.Canceled", err)
 	}
 	<-h.slots
-	if match, _, err := h.verify(t.Context(), "excalibur", stored); !match || err != nil {
-		t.Errorf("verify with a free slot = %v, %v; want true, nil", match, err)
+	if _, err := h.hash(t.Context(), "excalibur"); err != nil {
+		t.Errorf("hash with a free slot: %v", err)
+	}
+}
+
+// TestConcurrentHashes checks that the hashes that may run at once are
+// bounded by the cores (MaxConcurrentHashes) and by the memory budget:
+// with argon2id's 64 MiB, the default budget of 256 MiB lets 16 cores run
+// 4, not 16 hashes and 1 GiB.
+func TestConcurrentHashes(t *testing.T) {
+	t.Parallel()
+	defaults := DefaultConfig().Password
+	tests := []struct {
+		name      string
+		cores     int
+		budgetMiB int // 0 keeps the default
+		want      int
+	}{
+		{"16 cores, default budget", 16, 0, min(16, defaults.HashMemoryBudgetMiB/64)},
+		{"2 cores, room for 4", 2, 256, 2},
+		{"16 cores, room for 4", 16, 256, 4},
+		{"16 cores, room for 1", 16, 64, 1},
+		{"16 cores, room for 1 and a half", 16, 100, 1},
+		{"16 cores, room for 32", 16, 2048, 16},
+	}
+	for _, tt := range tests {
+		// One at a time: each computes a dummy hash of 64 MiB.
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := defaults
+			cfg.MaxConcurrentHashes = tt.cores
+			if tt.budgetMiB != 0 {
+				cfg.HashMemoryBudgetMiB = tt.budgetMiB
+			}
+			// The memory of the default parameters, in one iteration
+			// and lane, to keep the dummy hash quick.
+			cfg.Argon2 = Argon2Params{MemoryKiB: defaults.Argon2.MemoryKiB, Iterations: 1, Parallelism: 1}
+			h, err := newPasswordHasher(cfg)
+			if err != nil {
+				t.Fatalf("newPasswordHasher: %v", err)
+			}
+			if got := cap(h.slots); got != tt.want {
+				t.Errorf("hashes at once = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDefaultHashMemoryBudget checks that DefaultConfig carries the memory
+// budget of authgen.yaml, and that the default hasher keeps to it.
+func TestDefaultHashMemoryBudget(t *testing.T) {
+	t.Parallel()
+	p := DefaultConfig().Password
+	if p.HashMemoryBudgetMiB != 256 {
+		t.Errorf("default HashMemoryBudgetMiB = %d, want 256 as authgen.yaml sets", p.HashMemoryBudgetMiB)
+	}
+	h, err := newPasswordHasher(p)
+	if err != nil {
+		t.Fatalf("newPasswordHasher: %v", err)
+	}
+	if used := cap(h.slots) * int(p.Argon2.MemoryKiB) / 1024; used > p.HashMemoryBudgetMiB || cap(h.slots) > runtime.GOMAXPROCS(0) {
+		t.Errorf("%d hashes at once take %d MiB; want at most %d MiB and %d hashes (the cores)", cap(h.slots), used, p.HashMemoryBudgetMiB, runtime.GOMAXPROCS(0))
 	}
 }
 
