@@ -32,7 +32,7 @@ const (
 	markVerifiedSQL      = `UPDATE users SET is_verified = ? WHERE id = ? AND normalized_email = ? AND is_verified = ?`
 	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email >= ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
 	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, accepted_terms FROM users WHERE normalized_email > ? AND normalized_email < ? ORDER BY normalized_email LIMIT ? OFFSET ?`
-	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= ? AND normalized_email < ?`
+	countUsersSQL        = `SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE normalized_email >= ? AND normalized_email < ? LIMIT ?) AS matches`
 	deleteUserSQL        = `DELETE FROM users WHERE id = ?`
 )
 
@@ -162,11 +162,12 @@ func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
 	return users, nil
 }
 
-// countUsers counts the users whose email key starts with prefix.
-func (s store) countUsers(ctx context.Context, prefix string) (int, error) {
+// countUsers counts the users whose email key starts with prefix, up to
+// limit.
+func (s store) countUsers(ctx context.Context, prefix string, limit int) (int, error) {
 	from, to := emailKeyRange(prefix)
 	var n int
-	if err := s.queryRow(ctx, countUsersSQL, []any{from, to}, &n); err != nil {
+	if err := s.queryRow(ctx, countUsersSQL, []any{from, to, limit}, &n); err != nil {
 		return 0, fmt.Errorf("counting users: %w", err)
 	}
 	return n, nil

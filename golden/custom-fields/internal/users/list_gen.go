@@ -10,10 +10,18 @@ import (
 	"strconv"
 )
 
-// Page sizes of GET /users/.
+// Page sizes and bounds of GET /users/. A count or an offset costs a read
+// of every user it passes: beyond these bounds, a page would cost more the
+// larger the table.
 const (
 	defaultPageSize = 50
 	maxPageSize     = 100
+	// maxCount is the most X-Total-Count counts; X-Total-Count-Capped
+	// says when there are more.
+	maxCount = 10_000
+	// maxOffset is the largest offset; the cursor of the Link header
+	// pages on beyond it, at the same cost on every page.
+	maxOffset = 10_000
 )
 
 // listUsers serves GET /users/ to superusers: the users in the order of
@@ -21,8 +29,9 @@ const (
 // list route. The query takes email (keep the users whose email starts
 // with it, without regard to case), limit (1 to 100, default 50), cursor
 // (continue after the page whose Link header gave it) and offset (skip that
-// many more). X-Total-Count counts the users the email filter keeps; a
-// Link header with rel="next" names the next page when there is one.
+// many more, up to 10,000). X-Total-Count counts, up to 10,000, the users
+// the email filter keeps, on a page without a cursor; a Link header with
+// rel="next" names the next page when there is one.
 func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
 		return
@@ -39,12 +48,19 @@ func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) {
 		s.internalError(w, r, "listing users", err)
 		return
 	}
-	total, err := s.store.countUsers(r.Context(), query.prefix)
-	if err != nil {
-		s.internalError(w, r, "counting users", err)
-		return
+	if query.after == "" {
+		// Pages after the first keep the count the first one gave.
+		total, err := s.store.countUsers(r.Context(), query.prefix, maxCount+1)
+		if err != nil {
+			s.internalError(w, r, "counting users", err)
+			return
+		}
+		if total > maxCount {
+			total = maxCount
+			w.Header().Set("X-Total-Count-Capped", "true")
+		}
+		w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	}
-	w.Header().Set("X-Total-Count", strconv.Itoa(total))
 	if len(users) > query.limit {
 		users = users[:query.limit]
 		next := url.Values{
@@ -64,7 +80,7 @@ func (s *Service) listUsers(w http.ResponseWriter, r *http.Request) {
 func decodeListQuery(query url.Values) (userPage, validationErrors) {
 	var errs validationErrors
 	page := userPage{limit: defaultPageSize, prefix: emailKey(query.Get("email"))}
-	intParam := func(name string, min, max int, dst *int) {
+	intParam := func(name string, min, max int, hint string, dst *int) {
 		raw, ok := query[name]
 		if !ok {
 			return
@@ -76,8 +92,12 @@ func decodeListQuery(query url.Values) (userPage, validationErrors) {
 			errs = append(errs, fieldError{Type: "int_parsing", Loc: loc, Msg: "Input should be a valid integer, unable to parse string as an integer", Input: raw[0]})
 		case n < min:
 			errs = append(errs, fieldError{Type: "greater_than_equal", Loc: loc, Msg: fmt.Sprintf("Input should be greater than or equal to %d", min), Input: raw[0], Ctx: map[string]any{"ge": min}})
-		case max > 0 && n > max:
-			errs = append(errs, fieldError{Type: "less_than_equal", Loc: loc, Msg: fmt.Sprintf("Input should be less than or equal to %d", max), Input: raw[0], Ctx: map[string]any{"le": max}})
+		case n > max:
+			ctx := map[string]any{"le": max}
+			if hint != "" {
+				ctx["hint"] = hint
+			}
+			errs = append(errs, fieldError{Type: "less_than_equal", Loc: loc, Msg: fmt.Sprintf("Input should be less than or equal to %d", max), Input: raw[0], Ctx: ctx})
 		default:
 			*dst = n
 		}
@@ -85,8 +105,8 @@ func decodeListQuery(query url.Values) (userPage, validationErrors) {
 	if !storableText(page.prefix) {
 		errs = append(errs, fieldError{Type: "value_error", Loc: []any{"query", "email"}, Msg: "Value error, not valid UTF-8 text", Input: query.Get("email"), Ctx: map[string]any{"error": "not valid UTF-8 text"}})
 	}
-	intParam("limit", 1, maxPageSize, &page.limit)
-	intParam("offset", 0, 0, &page.offset)
+	intParam("limit", 1, maxPageSize, "", &page.limit)
+	intParam("offset", 0, maxOffset, "page on with the cursor of the Link header", &page.offset)
 	if cursor := query.Get("cursor"); cursor != "" {
 		after, err := base64.RawURLEncoding.DecodeString(cursor)
 		if err != nil || len(after) == 0 || !storableText(string(after)) {

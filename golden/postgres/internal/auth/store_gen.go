@@ -63,7 +63,7 @@ const (
 	markVerifiedSQL      = `UPDATE users SET is_verified = $1 WHERE id = $2 AND normalized_email = $3 AND is_verified = $4`
 	listUsersFromSQL     = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE normalized_email >= $1 AND normalized_email < $2 ORDER BY normalized_email LIMIT $3 OFFSET $4`
 	listUsersAfterSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE normalized_email > $1 AND normalized_email < $2 ORDER BY normalized_email LIMIT $3 OFFSET $4`
-	countUsersSQL        = `SELECT COUNT(*) FROM users WHERE normalized_email >= $1 AND normalized_email < $2`
+	countUsersSQL        = `SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE normalized_email >= $1 AND normalized_email < $2 LIMIT $3) AS matches`
 	deleteUserSQL        = `DELETE FROM users WHERE id = $1`
 )
 
@@ -202,11 +202,12 @@ func (s store) listUsers(ctx context.Context, p userPage) ([]User, error) {
 	return users, nil
 }
 
-// countUsers counts the users whose email key starts with prefix.
-func (s store) countUsers(ctx context.Context, prefix string) (int, error) {
+// countUsers counts the users whose email key starts with prefix, up to
+// limit.
+func (s store) countUsers(ctx context.Context, prefix string, limit int) (int, error) {
 	from, to := emailKeyRange(prefix)
 	var n int
-	if err := s.queryRow(ctx, countUsersSQL, []any{from, to}, &n); err != nil {
+	if err := s.queryRow(ctx, countUsersSQL, []any{from, to, limit}, &n); err != nil {
 		return 0, fmt.Errorf("counting users: %w", err)
 	}
 	return n, nil
