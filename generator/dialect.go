@@ -37,8 +37,9 @@ type dialect struct {
 	NormalizedEmailNote                                  string
 	TableOptions                                         string
 
-	// tokenType and timestampType are the types of the access tokens'
-	// digest and creation time; their user_id is of IDType.
+	// tokenType and timestampType are the types of a token digest and of
+	// a token's time: the access tokens' creation time, the revoked
+	// tokens' expiry. The access tokens' user_id is of IDType.
 	tokenType, timestampType string
 	// foreignKeyConstraints is set where a foreign key must be a table
 	// constraint, which indexes its column itself: MySQL parses a
@@ -298,6 +299,25 @@ func (d dialect) AccessTokensDDL() string {
 		b.WriteString("CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id);\n")
 	}
 	b.WriteString("CREATE INDEX access_tokens_created_at_idx ON access_tokens (created_at);")
+	return b.String()
+}
+
+// RevokedTokensDDL returns the statements that create and index the
+// deny-list of the JWTs that logout revoked. A row is worth keeping only
+// until the token's exp, after which the token is refused anyway: the
+// index on expires_at lets logout purge those that passed.
+func (d dialect) RevokedTokensDDL() string {
+	var b strings.Builder
+	b.WriteString("-- The JWTs that logout revoked, until they expire.\nCREATE TABLE revoked_tokens (\n")
+	b.WriteString("    -- The token's SHA-256 in hex: the token itself is never stored.\n")
+	fmt.Fprintf(&b, "    digest %s NOT NULL PRIMARY KEY,\n", d.tokenType)
+	fmt.Fprintf(&b, "    expires_at %s NOT NULL\n", d.timestampType)
+	b.WriteString(")")
+	if d.TableOptions != "" {
+		b.WriteString(" " + d.TableOptions)
+	}
+	b.WriteString(";\n\n")
+	b.WriteString("CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);")
 	return b.String()
 }
 

@@ -36,6 +36,9 @@ type Schema struct {
 	// AccessTokens is set when the migrations create the access token
 	// table of the database strategy.
 	AccessTokens bool `json:"access_tokens,omitempty"`
+	// RevokedTokens is set when the migrations create the deny-list of
+	// the JWTs that logout revoked.
+	RevokedTokens bool `json:"revoked_tokens,omitempty"`
 }
 
 func schemaOf(s spec.Spec) Schema {
@@ -43,7 +46,7 @@ func schemaOf(s spec.Spec) Schema {
 	for _, f := range s.Fields {
 		fields = append(fields, f.Schema())
 	}
-	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database")}
+	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database"), RevokedTokens: s.UsesStrategy("jwt")}
 }
 
 // Bytes encodes the lock as authgen.lock: indented JSON with sorted keys.

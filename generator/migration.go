@@ -82,6 +82,13 @@ func diffSchema(old Schema, s spec.Spec, d dialect) ([]schemaChange, error) {
 			down: []string{d.dropTable("access_tokens")},
 		})
 	}
+	if s.UsesStrategy("jwt") && !old.RevokedTokens {
+		changes = append(changes, schemaChange{
+			slug: "add_revoked_tokens",
+			up:   []string{d.RevokedTokensDDL()},
+			down: []string{d.dropTable("revoked_tokens")},
+		})
+	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("authgen.yaml asks for schema changes that could lose data:\n  %s", strings.Join(problems, "\n  "))
 	}

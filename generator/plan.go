@@ -74,6 +74,7 @@ func Generate(in Input) (Plan, error) {
 		}
 		// A table that exists stays, though no backend uses it.
 		schema.AccessTokens = schema.AccessTokens || in.Lock.Schema.AccessTokens
+		schema.RevokedTokens = schema.RevokedTokens || in.Lock.Schema.RevokedTokens
 	}
 
 	plan := Plan{

@@ -296,3 +296,54 @@ func restore(t *testing.T, dir string, plan Plan, p1, migration string, lock *Lo
 		t.Fatal("could not restore the migration")
 	}
 }
+
+// TestGenerateAddsRevokedTokens checks that a project whose lock predates
+// the deny-list of JWTs, with a JWT backend and no revoked_tokens table,
+// gets exactly one migration, which creates the table, on every database;
+// and that a table the lock records stays without a JWT backend.
+func TestGenerateAddsRevokedTokens(t *testing.T) {
+	for _, database := range spec.Databases {
+		t.Run(database, func(t *testing.T) {
+			sp := testSpec()
+			sp.Database = database
+			first, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !first.Lock.Schema.RevokedTokens {
+				t.Fatal("the lock of a new project with a JWT backend does not record revoked_tokens")
+			}
+			old := first.Lock
+			schema := *old.Schema
+			schema.RevokedTokens = false
+			old.Schema = &schema
+			next, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &old, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			migrations := migrationsOf(next)
+			if len(migrations) != 1 || migrations[0].Path != "internal/auth/migrations/0002_add_revoked_tokens.sql" {
+				t.Fatalf("Generate rendered migrations %v, want 0002_add_revoked_tokens.sql alone", filePaths(migrations))
+			}
+			d, err := dialectOf(database)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if content := string(migrations[0].Content); !strings.Contains(content, d.RevokedTokensDDL()) || !strings.Contains(content, "DROP TABLE revoked_tokens;") {
+				t.Errorf("0002_add_revoked_tokens.sql does not create and drop the table:\n%s", content)
+			}
+			if !next.Lock.Schema.RevokedTokens {
+				t.Error("the lock does not record the new revoked_tokens table")
+			}
+
+			sp.Backends = []spec.Backend{{Name: "db", Transport: "bearer", Strategy: "database"}}
+			without, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !without.Lock.Schema.RevokedTokens {
+				t.Error("the lock forgot the revoked_tokens table when the JWT backends went")
+			}
+		})
+	}
+}

@@ -68,10 +68,6 @@ type backendView struct {
 	Strategy  string
 }
 
-// Revocable reports whether logout through the backend revokes its token,
-// which only a JWT outlives.
-func (b backendView) Revocable() bool { return b.Strategy != "jwt" }
-
 type fieldView struct {
 	Name     string // JSON key and SQL column
 	GoName   string // exported Go field name
@@ -115,6 +111,14 @@ type sqlView struct {
 	SelectAccessToken         string
 	DeleteAccessToken         string
 	DeleteExpiredAccessTokens string
+	// SelectUserByJWT selects the user with an id (2) and whether the
+	// deny-list holds a JWT's digest (1), in one round trip.
+	// InsertRevokedToken denies a digest (1) until its expiry (2), and
+	// DeleteExpiredRevokedTokens deletes the entries expired at a time
+	// (1).
+	SelectUserByJWT            string
+	InsertRevokedToken         string
+	DeleteExpiredRevokedTokens string
 	// MarkVerified sets is_verified (1) of the user with an id (2) and an
 	// email key (3) who is not verified yet (4).
 	MarkVerified string
@@ -220,5 +224,10 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 			d.placeholder(1), d.placeholder(2)),
 		DeleteAccessToken:         fmt.Sprintf("DELETE FROM access_tokens WHERE token = %s", d.placeholder(1)),
 		DeleteExpiredAccessTokens: fmt.Sprintf("DELETE FROM access_tokens WHERE created_at <= %s", d.placeholder(1)),
+
+		SelectUserByJWT: fmt.Sprintf("SELECT %s, EXISTS (SELECT 1 FROM revoked_tokens WHERE digest = %s) FROM users WHERE id = %s",
+			list, d.placeholder(1), d.placeholder(2)),
+		InsertRevokedToken:         fmt.Sprintf("INSERT INTO revoked_tokens (digest, expires_at) VALUES (%s, %s)", d.placeholder(1), d.placeholder(2)),
+		DeleteExpiredRevokedTokens: fmt.Sprintf("DELETE FROM revoked_tokens WHERE expires_at <= %s", d.placeholder(1)),
 	}
 }

@@ -51,13 +51,11 @@ type testBackend struct {
 	prefix    string // the routes' prefix, such as /auth/jwt
 	transport string
 	strategy  string
-	// revocable is set when logout ends the token's life.
-	revocable bool
 }
 
 // testBackends are the backends authgen.yaml configures, in its order.
 var testBackends = []testBackend{
-	{name: "session", prefix: "/auth/session", transport: "cookie", strategy: "jwt", revocable: false},
+	{name: "session", prefix: "/auth/session", transport: "cookie", strategy: "jwt"},
 }
 
 // testField is a custom field of the user model, with JSON values of it.

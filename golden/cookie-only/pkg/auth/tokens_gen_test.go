@@ -3,6 +3,9 @@
 package auth
 
 import (
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
@@ -24,7 +27,9 @@ func (s *testServer) wantToken(t *testing.T, b testBackend, token string, user U
 
 // wantAccessToken fails the test unless token is an access token as
 // FastAPI Users' JWTStrategy writes it: HS256 with the claims sub (the
-// user id), aud ["fastapi-users:auth"] and exp, lifetime from now.
+// user id), aud ["fastapi-users:auth"] and exp, lifetime from now; and a
+// jti of 16 random bytes, which tells apart two tokens issued in the same
+// second.
 func wantAccessToken(t *testing.T, token, userID string, lifetime time.Duration) {
 	t.Helper()
 	claims := jwt.MapClaims{}
@@ -44,9 +49,135 @@ func wantAccessToken(t *testing.T, token, userID string, lifetime time.Duration)
 	if left := time.Until(exp.Time); left > lifetime || left < lifetime-time.Minute {
 		t.Errorf("token expires in %v, want %v", left, lifetime)
 	}
+	if jti, _ := claims["jti"].(string); len(jti) != base64.RawURLEncoding.EncodedLen(jtiBytes) {
+		t.Errorf("token jti = %v, want %d bytes of URL-safe base64", claims["jti"], jtiBytes)
+	}
 	delete(claims, "exp")
+	delete(claims, "jti")
 	want := jwt.MapClaims{"sub": userID, "aud": []any{"fastapi-users:auth"}}
 	if !reflect.DeepEqual(claims, want) {
 		t.Errorf("token claims (but exp) = %v, want %v", claims, want)
 	}
+}
+
+// jwtBackends are the backends of the JWT strategy.
+func jwtBackends() []testBackend {
+	var out []testBackend
+	for _, b := range testBackends {
+		if b.strategy == "jwt" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// fastAPIUsersJWT returns an access token of user as FastAPI Users'
+// JWTStrategy issues it with the service's secret: sub, aud and exp, with
+// neither jti nor iat.
+func fastAPIUsersJWT(t *testing.T, user User, lifetime time.Duration) string {
+	t.Helper()
+	claims := jwt.MapClaims{"sub": user.ID.String(), "aud": []string{accessTokenAudience}, "exp": time.Now().Add(lifetime).Unix()}
+	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(testSecret)
+	if err != nil {
+		t.Fatalf("signing a FastAPI Users token: %v", err)
+	}
+	return token
+}
+
+// requireUserStatus returns what RequireUser answers a request carrying
+// cred: 200 when it lets the request through.
+func (s *testServer) requireUserStatus(cred credential) int {
+	req := httptest.NewRequest(http.MethodGet, "/mine", nil)
+	cred.apply(req)
+	rec := httptest.NewRecorder()
+	s.svc.RequireUser(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, req)
+	return rec.Code
+}
+
+// TestLogoutDeniesJWT checks that a JWT logged out through a JWT backend
+// gets 401 from then on, through every JWT backend's transport and
+// through RequireUser, while another JWT of the same user still works;
+// that a JWT as FastAPI Users issues it, without jti or iat, is denied
+// the same way; and that a logout authenticated by another token still
+// answers 204 when the token it revokes was denied already.
+func TestLogoutDeniesJWT(t *testing.T) {
+	t.Parallel()
+	for _, b := range jwtBackends() {
+		for _, issuer := range []string{"authgen", "FastAPI Users"} {
+			t.Run(b.name+"/"+issuer, func(t *testing.T) {
+				t.Parallel()
+				s := newTestServer(t)
+				user := s.newUser(t, "gawain@camelot.bt")
+				login := func() string {
+					return loginToken(t, b, s.postForm(t, b.prefix+"/login", credentialsForm("gawain@camelot.bt", testPassword)))
+				}
+				token := login()
+				if issuer == "FastAPI Users" {
+					token = fastAPIUsersJWT(t, user, time.Hour)
+				}
+				other := login()
+				s.call(t, http.MethodGet, "/users/me", "", s.credential(t, b, token)).wantStatus(t, http.StatusOK)
+
+				s.wantLogoutAnswer(t, b, s.call(t, http.MethodPost, b.prefix+"/logout", "", s.credential(t, b, token)))
+				for _, via := range jwtBackends() {
+					s.call(t, http.MethodGet, "/users/me", "", s.credential(t, via, token)).wantUnauthorized(t)
+					if code := s.requireUserStatus(s.credential(t, via, token)); code != http.StatusUnauthorized {
+						t.Errorf("RequireUser answered %d to a logged-out token through %s, want 401", code, via.name)
+					}
+					s.call(t, http.MethodGet, "/users/me", "", s.credential(t, via, other)).wantStatus(t, http.StatusOK)
+					if code := s.requireUserStatus(s.credential(t, via, other)); code != http.StatusOK {
+						t.Errorf("RequireUser answered %d to another token through %s, want 200", code, via.name)
+					}
+				}
+				s.call(t, http.MethodPost, b.prefix+"/logout", "", s.credential(t, b, token)).wantUnauthorized(t)
+				for _, via := range jwtBackends() {
+					if via.transport == b.transport {
+						continue
+					}
+					req := s.newRequest(t, http.MethodPost, b.prefix+"/logout", "", nil)
+					s.credential(t, b, token).apply(req)
+					s.credential(t, via, other).apply(req)
+					s.wantLogoutAnswer(t, b, s.do(t, req))
+				}
+			})
+		}
+	}
+}
+
+// revokedTokenRows counts the rows of revoked_tokens whose digest is
+// digest.
+func (s *testServer) revokedTokenRows(t *testing.T, digest string) int {
+	t.Helper()
+	var n int
+	query := "SELECT COUNT(*) FROM revoked_tokens WHERE digest = " + placeholder(1)
+	if err := s.svc.db.QueryRowContext(t.Context(), query, digest).Scan(&n); err != nil {
+		t.Fatalf("counting revoked tokens: %v", err)
+	}
+	return n
+}
+
+// TestLogoutPurgesRevokedTokens checks that logout deletes the entries
+// of the deny-list whose token has expired, keeps the others, and adds
+// the digest of the token it revokes, never the token.
+func TestLogoutPurgesRevokedTokens(t *testing.T) {
+	t.Parallel()
+	b := jwtBackends()[0]
+	s := newTestServer(t)
+	s.newUser(t, "kay@camelot.bt")
+	expired, live := tokenDigest("expired"), tokenDigest("live")
+	insert := "INSERT INTO revoked_tokens (digest, expires_at) VALUES (" + placeholder(1) + ", " + placeholder(2) + ")"
+	for digest, expiry := range map[string]time.Time{expired: tokenTime().Add(-time.Second), live: tokenTime().Add(time.Hour)} {
+		if _, err := s.svc.db.ExecContext(t.Context(), insert, digest, expiry); err != nil {
+			t.Fatalf("denying a token: %v", err)
+		}
+	}
+	cred := s.login(t, b, "kay@camelot.bt", testPassword)
+	token := loginToken(t, b, s.postForm(t, b.prefix+"/login", credentialsForm("kay@camelot.bt", testPassword)))
+	s.wantLogoutAnswer(t, b, s.call(t, http.MethodPost, b.prefix+"/logout", "", s.credential(t, b, token)))
+	for digest, want := range map[string]int{expired: 0, live: 1, tokenDigest(token): 1, token: 0} {
+		if got := s.revokedTokenRows(t, digest); got != want {
+			t.Errorf("revoked_tokens holds %s %d times, want %d", digest, got, want)
+		}
+	}
+	s.call(t, http.MethodGet, "/users/me", "", cred).wantStatus(t, http.StatusOK)
 }

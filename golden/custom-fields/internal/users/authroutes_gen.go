@@ -54,8 +54,8 @@ func (s *Service) login(b backend) http.HandlerFunc {
 
 // logout serves POST /auth/<backend>/logout. Like FastAPI Users it
 // requires an active user, then revokes the token the backend's transport
-// carries: a database or Redis token dies, a JWT stays valid until it
-// expires.
+// carries: a database or Redis token dies, and a JWT, which FastAPI Users
+// leaves valid until it expires, is denied from then on.
 func (s *Service) logout(b backend) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := s.requireUser(w, r, access{}); !ok {

@@ -4,6 +4,9 @@ package users
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -14,17 +17,33 @@ import (
 // accessTokenAudience is the audience of FastAPI Users' access tokens.
 const accessTokenAudience = "fastapi-users:auth"
 
+// The queries of the revoked_tokens table, the deny-list of the JWTs that
+// logout revoked.
+const (
+	insertRevokedTokenSQL         = `INSERT INTO revoked_tokens (digest, expires_at) VALUES (?, ?)`
+	deleteExpiredRevokedTokensSQL = `DELETE FROM revoked_tokens WHERE expires_at <= ?`
+)
+
+// jtiBytes is the entropy of an access token's jti: 128 bits. Without it
+// two logins of one user in the same second would get one token, the
+// same sub, aud and exp, and logging out on one device would deny the
+// other's.
+const jtiBytes = 16
+
 // jwtStrategy issues access tokens as FastAPI Users' JWTStrategy does:
 // HS256 with the claims sub (the user id), aud ["fastapi-users:auth"] and
-// exp. Unlike FastAPI Users it refuses tokens without exp, which would
-// never expire. A JWT cannot be revoked: it stays valid until it expires.
+// exp, plus a random jti, which FastAPI Users ignores. Unlike FastAPI
+// Users it refuses tokens without exp, which would never expire, and logout ends a token's life: its digest goes into the
+// revoked_tokens table until its exp, and the lookup of the user refuses
+// it from then on (see store.userByJWT).
 type jwtStrategy struct {
 	secret   []byte
 	lifetime time.Duration
 	parser   *jwt.Parser
+	db       *sql.DB
 }
 
-func newJWTStrategy(secret []byte, lifetime time.Duration) jwtStrategy {
+func newJWTStrategy(secret []byte, lifetime time.Duration, db *sql.DB) jwtStrategy {
 	return jwtStrategy{
 		secret:   secret,
 		lifetime: lifetime,
@@ -33,11 +52,17 @@ func newJWTStrategy(secret []byte, lifetime time.Duration) jwtStrategy {
 			jwt.WithAudience(accessTokenAudience),
 			jwt.WithExpirationRequired(),
 		),
+		db: db,
 	}
 }
 
 func (s jwtStrategy) issue(_ context.Context, u User) (string, error) {
+	jti := make([]byte, jtiBytes)
+	// crypto/rand.Read never fails: it crashes the program rather than
+	// return predictable bytes.
+	rand.Read(jti)
 	claims := jwt.RegisteredClaims{
+		ID:        base64.RawURLEncoding.EncodeToString(jti),
 		Subject:   u.ID.String(),
 		Audience:  jwt.ClaimStrings{accessTokenAudience},
 		ExpiresAt: jwt.NewNumericDate(time.Now().Add(s.lifetime)),
@@ -49,17 +74,52 @@ func (s jwtStrategy) issue(_ context.Context, u User) (string, error) {
 	return token, nil
 }
 
-func (s jwtStrategy) read(_ context.Context, token string) (uuid.UUID, error) {
+// claims returns the claims of a valid, unexpired access token, or
+// errInvalidToken.
+func (s jwtStrategy) claims(token string) (jwt.RegisteredClaims, error) {
 	var claims jwt.RegisteredClaims
 	if _, err := s.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.secret, nil }); err != nil {
-		return uuid.Nil, errInvalidToken
+		return jwt.RegisteredClaims{}, errInvalidToken
+	}
+	return claims, nil
+}
+
+// read returns the token's subject with its digest: whether logout
+// denied it is for the lookup of the user to tell, in the same query.
+func (s jwtStrategy) read(_ context.Context, token string) (tokenSubject, error) {
+	claims, err := s.claims(token)
+	if err != nil {
+		return tokenSubject{}, err
 	}
 	id, err := uuid.Parse(claims.Subject)
 	if err != nil {
-		return uuid.Nil, errInvalidToken
+		return tokenSubject{}, errInvalidToken
 	}
-	return id, nil
+	return tokenSubject{userID: id, denyDigest: tokenDigest(token)}, nil
 }
 
-// revoke does nothing: as in FastAPI Users, a JWT outlives logout.
-func (jwtStrategy) revoke(context.Context, string) error { return nil }
+// revoke denies a valid token until its exp. The digest is of the token
+// string, so a token FastAPI Users issued with the same secret, which has
+// no jti, is denied as well as one of ours. A token that authenticates
+// nobody needs no entry. Entries whose token has expired are deleted
+// first, a range of the expires_at index, so that the table holds only
+// tokens that would still authenticate.
+func (s jwtStrategy) revoke(ctx context.Context, token string) error {
+	claims, err := s.claims(token)
+	if err != nil {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, deleteExpiredRevokedTokensSQL, tokenTime()); err != nil {
+		return fmt.Errorf("deleting expired revoked tokens: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, insertRevokedTokenSQL, tokenDigest(token), claims.ExpiresAt.UTC())
+	if _, duplicate := uniqueViolation(err); duplicate {
+		// A logout through another backend, or a concurrent one, denied
+		// it already.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("revoking an access token: %w", err)
+	}
+	return nil
+}

@@ -51,14 +51,12 @@ type testBackend struct {
 	prefix    string // the routes' prefix, such as /auth/jwt
 	transport string
 	strategy  string
-	// revocable is set when logout ends the token's life.
-	revocable bool
 }
 
 // testBackends are the backends authgen.yaml configures, in its order.
 var testBackends = []testBackend{
-	{name: "jwt", prefix: "/auth/jwt", transport: "bearer", strategy: "jwt", revocable: false},
-	{name: "cookie", prefix: "/auth/cookie", transport: "cookie", strategy: "jwt", revocable: false},
+	{name: "jwt", prefix: "/auth/jwt", transport: "bearer", strategy: "jwt"},
+	{name: "cookie", prefix: "/auth/cookie", transport: "cookie", strategy: "jwt"},
 }
 
 // testDeps returns the dependencies of a service under test: a new,

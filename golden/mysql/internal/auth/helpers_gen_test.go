@@ -52,14 +52,12 @@ type testBackend struct {
 	prefix    string // the routes' prefix, such as /auth/jwt
 	transport string
 	strategy  string
-	// revocable is set when logout ends the token's life.
-	revocable bool
 }
 
 // testBackends are the backends authgen.yaml configures, in its order.
 var testBackends = []testBackend{
-	{name: "redis", prefix: "/auth/redis", transport: "bearer", strategy: "redis", revocable: true},
-	{name: "cookie-redis", prefix: "/auth/cookie-redis", transport: "cookie", strategy: "redis", revocable: true},
+	{name: "redis", prefix: "/auth/redis", transport: "bearer", strategy: "redis"},
+	{name: "cookie-redis", prefix: "/auth/cookie-redis", transport: "cookie", strategy: "redis"},
 }
 
 // testField is a custom field of the user model, with JSON values of it.

@@ -49,23 +49,23 @@ func (s redisStrategy) issue(ctx context.Context, u User) (string, error) {
 	return token, nil
 }
 
-func (s redisStrategy) read(ctx context.Context, token string) (uuid.UUID, error) {
+func (s redisStrategy) read(ctx context.Context, token string) (tokenSubject, error) {
 	var value string
 	err := retryRead(ctx, func() (err error) {
 		value, err = s.client.Get(ctx, s.key(token)).Result()
 		return err
 	})
 	if errors.Is(err, redis.Nil) {
-		return uuid.Nil, errInvalidToken
+		return tokenSubject{}, errInvalidToken
 	}
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("reading an access token from Redis: %w", err)
+		return tokenSubject{}, fmt.Errorf("reading an access token from Redis: %w", err)
 	}
 	id, err := uuid.Parse(value)
 	if err != nil {
-		return uuid.Nil, errInvalidToken
+		return tokenSubject{}, errInvalidToken
 	}
-	return id, nil
+	return tokenSubject{userID: id}, nil
 }
 
 func (s redisStrategy) revoke(ctx context.Context, token string) error {

@@ -83,6 +83,12 @@ func (s store) userByID(ctx context.Context, id uuid.UUID) (User, error) {
 	return s.queryUser(ctx, selectUserByIDSQL, id)
 }
 
+// userOfToken returns the user a token read as subject authenticates, or
+// errNotFound when there is none: the user is gone.
+func (s store) userOfToken(ctx context.Context, subject tokenSubject) (User, error) {
+	return s.userByID(ctx, subject.userID)
+}
+
 // userByEmail finds the user with this email, compared without regard to
 // case.
 func (s store) userByEmail(ctx context.Context, email string) (User, error) {

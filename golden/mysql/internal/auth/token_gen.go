@@ -19,13 +19,20 @@ type strategy interface {
 	// issue returns a new token for the user, or errNotFound when the
 	// user no longer exists.
 	issue(ctx context.Context, u User) (string, error)
-	// read returns the id of the user a token was issued to. It returns
+	// read returns whom a token was issued to. It returns
 	// errInvalidToken when the token is malformed, unknown, expired or
-	// revoked; any other error is a failure to look it up.
-	read(ctx context.Context, token string) (uuid.UUID, error)
+	// revoked as far as the strategy itself can tell; any other error is
+	// a failure to look it up.
+	read(ctx context.Context, token string) (tokenSubject, error)
 	// revoke ends the token's life where the strategy can; revoking an
 	// unknown token does nothing.
 	revoke(ctx context.Context, token string) error
+}
+
+// tokenSubject is what a strategy reads from a token.
+type tokenSubject struct {
+	// userID is the user the token was issued to.
+	userID uuid.UUID
 }
 
 // errInvalidToken is what a strategy reads from a token that
@@ -46,9 +53,11 @@ func newOpaqueToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// tokenDigest is what the database and Redis strategies keep of a token:
-// its SHA-256, so that reading the table or the keys yields no usable
-// token. A token of 256 random bits needs no slow hash.
+// tokenDigest is what the service keeps of a token: its SHA-256, so that
+// reading the tables or the keys yields no usable token. The database and
+// Redis strategies keep their live tokens by it, the deny-list the JWTs
+// that logout revoked. A token of 256 random bits, or a signed JWT, needs
+// no slow hash.
 func tokenDigest(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])

@@ -30,10 +30,6 @@ type databaseStrategy struct {
 	lifetime time.Duration
 }
 
-// tokenTime is the time the strategy stamps and compares tokens with: UTC, to
-// the microsecond that every database keeps.
-func tokenTime() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
 func (s databaseStrategy) issue(ctx context.Context, u User) (string, error) {
 	issued := tokenTime()
 	// Expired tokens are deleted here, a range of the created_at index,
@@ -53,18 +49,18 @@ func (s databaseStrategy) issue(ctx context.Context, u User) (string, error) {
 	return token, nil
 }
 
-func (s databaseStrategy) read(ctx context.Context, token string) (uuid.UUID, error) {
+func (s databaseStrategy) read(ctx context.Context, token string) (tokenSubject, error) {
 	var id uuid.UUID
 	err := retryRead(ctx, func() error {
 		return s.db.QueryRowContext(ctx, selectAccessTokenSQL, tokenDigest(token), tokenTime().Add(-s.lifetime)).Scan(&id)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return uuid.Nil, errInvalidToken
+		return tokenSubject{}, errInvalidToken
 	}
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("reading an access token: %w", err)
+		return tokenSubject{}, fmt.Errorf("reading an access token: %w", err)
 	}
-	return id, nil
+	return tokenSubject{userID: id}, nil
 }
 
 func (s databaseStrategy) revoke(ctx context.Context, token string) error {

@@ -52,15 +52,13 @@ type testBackend struct {
 	prefix    string // the routes' prefix, such as /auth/jwt
 	transport string
 	strategy  string
-	// revocable is set when logout ends the token's life.
-	revocable bool
 }
 
 // testBackends are the backends authgen.yaml configures, in its order.
 var testBackends = []testBackend{
-	{name: "jwt", prefix: "/auth/jwt", transport: "bearer", strategy: "jwt", revocable: false},
-	{name: "db", prefix: "/auth/db", transport: "bearer", strategy: "database", revocable: true},
-	{name: "cookie-db", prefix: "/auth/cookie-db", transport: "cookie", strategy: "database", revocable: true},
+	{name: "jwt", prefix: "/auth/jwt", transport: "bearer", strategy: "jwt"},
+	{name: "db", prefix: "/auth/db", transport: "bearer", strategy: "database"},
+	{name: "cookie-db", prefix: "/auth/cookie-db", transport: "cookie", strategy: "database"},
 }
 
 // testField is a custom field of the user model, with JSON values of it.

@@ -88,7 +88,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	jwtTokens := newJWTStrategy(cfg.Secret, cfg.TokenLifetime)
+	jwtTokens := newJWTStrategy(cfg.Secret, cfg.TokenLifetime, deps.DB)
 	databaseTokens := databaseStrategy{db: deps.DB, lifetime: cfg.TokenLifetime}
 	s := &Service{
 		cfg:    cfg,
@@ -260,14 +260,14 @@ func (s *Service) currentUser(r *http.Request) (User, bool, error) {
 		if token == "" {
 			continue
 		}
-		id, err := b.strategy.read(r.Context(), token)
+		subject, err := b.strategy.read(r.Context(), token)
 		if errors.Is(err, errInvalidToken) {
 			continue
 		}
 		if err != nil {
 			return User{}, false, err
 		}
-		user, err := s.store.userByID(r.Context(), id)
+		user, err := s.store.userOfToken(r.Context(), subject)
 		if errors.Is(err, errNotFound) {
 			continue
 		}

@@ -58,6 +58,7 @@ func duplicateOf(index string) error {
 const (
 	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE id = $1`
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan FROM users WHERE normalized_email = $1`
+	selectUserByJWTSQL   = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan, EXISTS (SELECT 1 FROM revoked_tokens WHERE digest = $1) FROM users WHERE id = $2`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, first_name, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = $1 WHERE id = $2 AND hashed_password = $3`
 	markVerifiedSQL      = `UPDATE users SET is_verified = $1 WHERE id = $2 AND normalized_email = $3 AND is_verified = $4`
@@ -81,6 +82,33 @@ type sqlDB interface {
 
 func (s store) userByID(ctx context.Context, id uuid.UUID) (User, error) {
 	return s.queryUser(ctx, selectUserByIDSQL, id)
+}
+
+// userOfToken returns the user a token read as subject authenticates, or
+// errNotFound when there is none: the user is gone, or logout denied
+// the JWT.
+func (s store) userOfToken(ctx context.Context, subject tokenSubject) (User, error) {
+	if subject.denyDigest != "" {
+		return s.userByJWT(ctx, subject.userID, subject.denyDigest)
+	}
+	return s.userByID(ctx, subject.userID)
+}
+
+// userByJWT returns the user with id unless the deny-list holds the JWT
+// whose digest is given, in one query: checking the deny-list costs an
+// authenticated request no second round trip. The entry needs no check
+// of its expiry, as an expired JWT is refused before it is looked up.
+func (s store) userByJWT(ctx context.Context, id uuid.UUID, digest string) (User, error) {
+	var u User
+	var denied bool
+	err := s.queryRow(ctx, selectUserByJWTSQL, []any{digest, id}, append(u.columns(), &denied)...)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && denied) {
+		return User{}, errNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("reading the user of an access token: %w", err)
+	}
+	return u, nil
 }
 
 // userByEmail finds the user with this email, compared without regard to

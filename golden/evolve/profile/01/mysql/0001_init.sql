@@ -16,5 +16,15 @@ CREATE TABLE users (
 
 CREATE UNIQUE INDEX users_normalized_email_key ON users (normalized_email);
 
+-- The JWTs that logout revoked, until they expire.
+CREATE TABLE revoked_tokens (
+    -- The token's SHA-256 in hex: the token itself is never stored.
+    digest CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+    expires_at DATETIME(6) NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);
+
 -- +goose Down
+DROP TABLE revoked_tokens;
 DROP TABLE users;

@@ -20,5 +20,15 @@ CREATE UNIQUE INDEX users_normalized_email_key ON users (normalized_email);
 CREATE UNIQUE INDEX users_nick_key ON users (nick);
 CREATE INDEX users_level_idx ON users (level);
 
+-- The JWTs that logout revoked, until they expire.
+CREATE TABLE revoked_tokens (
+    -- The token's SHA-256 in hex: the token itself is never stored.
+    digest CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+    expires_at DATETIME(6) NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);
+
 -- +goose Down
+DROP TABLE revoked_tokens;
 DROP TABLE users;

@@ -39,6 +39,16 @@ CREATE TABLE access_tokens (
 CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id);
 CREATE INDEX access_tokens_created_at_idx ON access_tokens (created_at);
 
+-- The JWTs that logout revoked, until they expire.
+CREATE TABLE revoked_tokens (
+    -- The token's SHA-256 in hex: the token itself is never stored.
+    digest CHAR(64) NOT NULL PRIMARY KEY,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);
+
 -- +goose Down
+DROP TABLE revoked_tokens;
 DROP TABLE access_tokens;
 DROP TABLE users;
