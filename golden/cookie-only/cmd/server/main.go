@@ -112,7 +112,7 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 		return settings{}, err
 	}
 	var production bool
-	switch env := strings.ToLower(strings.TrimSpace(getenv("AUTH_ENV"))); env {
+	switch strings.ToLower(strings.TrimSpace(getenv("AUTH_ENV"))) {
 	case "", "development":
 	case "production":
 		production = true
