@@ -39,8 +39,13 @@ type dialect struct {
 
 	// tokenType and timestampType are the types of a token digest and of
 	// a token's time: the access tokens' creation time, the revoked
-	// tokens' expiry. The access tokens' user_id is of IDType.
+	// tokens' expiry, the instant a user's sessions ended. The user_id
+	// of access_tokens and user_sessions is of IDType.
 	tokenType, timestampType string
+	// duplicateKeyUpdate is set where an insert that meets a row with
+	// its key updates it with ON DUPLICATE KEY UPDATE (MySQL) rather than
+	// ON CONFLICT ... DO UPDATE.
+	duplicateKeyUpdate bool
 	// foreignKeyConstraints is set where a foreign key must be a table
 	// constraint, which indexes its column itself: MySQL parses a
 	// column's REFERENCES and ignores it.
@@ -177,6 +182,7 @@ var dialects = map[string]dialect{
 		tokenType:             "CHAR(64) CHARACTER SET ascii COLLATE ascii_bin",
 		timestampType:         "DATETIME(6)",
 		foreignKeyConstraints: true,
+		duplicateKeyUpdate:    true,
 
 		types: map[string]string{
 			// TEXT holds 64 KiB; LONGTEXT all a request body can carry.
@@ -319,6 +325,58 @@ func (d dialect) RevokedTokensDDL() string {
 	b.WriteString(";\n\n")
 	b.WriteString("CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);")
 	return b.String()
+}
+
+// UserSessionsDDL returns the statement that creates the table of the
+// instants before which a user's tokens no longer authenticate: a
+// password reset or change, or a deactivation, moves it to its own time.
+// A row goes with its user.
+func (d dialect) UserSessionsDDL() string {
+	const references = "REFERENCES users (id) ON DELETE CASCADE"
+	var b strings.Builder
+	b.WriteString("-- When each user's sessions last ended: tokens issued before not_before\n")
+	b.WriteString("-- no longer authenticate, but kept_token, the token that changed the password.\n")
+	b.WriteString("CREATE TABLE user_sessions (\n")
+	if d.foreignKeyConstraints {
+		fmt.Fprintf(&b, "    user_id %s NOT NULL PRIMARY KEY,\n", d.IDType)
+	} else {
+		fmt.Fprintf(&b, "    user_id %s NOT NULL PRIMARY KEY %s,\n", d.IDType, references)
+	}
+	fmt.Fprintf(&b, "    not_before %s NOT NULL,\n", d.timestampType)
+	b.WriteString("    -- The SHA-256 in hex of the token that survives, or null.\n")
+	fmt.Fprintf(&b, "    kept_token %s NULL", d.tokenType)
+	if d.foreignKeyConstraints {
+		fmt.Fprintf(&b, ",\n    CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) %s", references)
+	}
+	b.WriteString("\n)")
+	if d.TableOptions != "" {
+		b.WriteString(" " + d.TableOptions)
+	}
+	b.WriteString(";")
+	return b.String()
+}
+
+// upsert returns the statement that inserts values into table's columns,
+// the first of which is its key, or updates the other columns of the row
+// that has the key.
+func (d dialect) upsert(table string, columns ...string) string {
+	var ph, updates []string
+	for i, c := range columns {
+		ph = append(ph, d.placeholder(i+1))
+		if i == 0 {
+			continue
+		}
+		if d.duplicateKeyUpdate {
+			updates = append(updates, fmt.Sprintf("%s = VALUES(%s)", c, c))
+		} else {
+			updates = append(updates, fmt.Sprintf("%s = excluded.%s", c, c))
+		}
+	}
+	insert := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(columns, ", "), strings.Join(ph, ", "))
+	if d.duplicateKeyUpdate {
+		return insert + " ON DUPLICATE KEY UPDATE " + strings.Join(updates, ", ")
+	}
+	return fmt.Sprintf("%s ON CONFLICT (%s) DO UPDATE SET %s", insert, columns[0], strings.Join(updates, ", "))
 }
 
 // dropTable returns the statement that drops table, with its rows.

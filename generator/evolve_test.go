@@ -59,7 +59,16 @@ var evolveDatabases = []evolveDatabase{
 type evolveStep struct {
 	name string // the step directory, such as 01
 	sp   spec.Spec
+	// beforeUserSessions is set by a file before-user-sessions in the
+	// step directory: the step is generated as by an authgen that
+	// predates the user_sessions table, whose 0001_init and lock lack it,
+	// so that the next step adds it to a database that holds users.
+	beforeUserSessions bool
 }
+
+// beforeUserSessionsMarker names the file that sets
+// evolveStep.beforeUserSessions.
+const beforeUserSessionsMarker = "before-user-sessions"
 
 // evolveCases returns the steps of every testdata/evolve/<case>, by case
 // name, each case's steps in order.
@@ -93,7 +102,11 @@ func evolveCases(t *testing.T) map[string][]evolveStep {
 			if err != nil {
 				t.Fatalf("parsing %s: %v", file, err)
 			}
-			steps = append(steps, evolveStep{name: s.Name(), sp: sp})
+			_, err = os.Stat(filepath.Join(root, d.Name(), s.Name(), beforeUserSessionsMarker))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
+			steps = append(steps, evolveStep{name: s.Name(), sp: sp, beforeUserSessions: err == nil})
 		}
 		// os.ReadDir sorts by name: 01, 02, ... are in order.
 		if len(steps) < 2 {
@@ -187,6 +200,9 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 		if err != nil {
 			t.Fatalf("step %s: Generate: %v", step.name, err)
 		}
+		if step.beforeUserSessions {
+			plan = withoutUserSessions(t, plan, dl)
+		}
 		files := migrationsOf(plan)
 		if i == 0 && (len(files) != 1 || path.Base(files[0].Path) != "0001_init.sql") {
 			t.Fatalf("step %s: the first generation wrote migrations %v, want 0001_init.sql alone", step.name, filePaths(files))
@@ -213,12 +229,15 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 		}
 		e.insert(sp, i*rowsPerStep)
 
-		// The same spec against the new lock has nothing more to migrate.
+		// The same spec against the new lock has nothing more to migrate,
+		// but for the table an older authgen did not create.
 		again, err := Generate(Input{Spec: specFile(t, sp), Module: evolveModule, Lock: &plan.Lock, Version: "test"})
-		if err != nil {
+		switch {
+		case step.beforeUserSessions:
+		case err != nil:
 			t.Errorf("step %s: regenerating the same spec: %v", step.name, err)
-		} else if m := migrationsOf(again); len(m) > 0 {
-			t.Errorf("step %s: regenerating the same spec wrote migrations %v", step.name, filePaths(m))
+		case len(migrationsOf(again)) > 0:
+			t.Errorf("step %s: regenerating the same spec wrote migrations %v", step.name, filePaths(migrationsOf(again)))
 		}
 		lock, last = &plan.Lock, sp
 	}
@@ -236,6 +255,32 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 	}
 	e.migrate("end", "up again from version 0")
 	e.compareSchema("the database migrated down to 0 and up again", fresh)
+}
+
+// withoutUserSessions returns plan as an authgen that predates the
+// user_sessions table wrote it: its first migration and its lock lack
+// the table.
+func withoutUserSessions(t *testing.T, plan Plan, d dialect) Plan {
+	t.Helper()
+	out := plan
+	out.Files = slices.Clone(plan.Files)
+	out.Lock.Files = maps.Clone(plan.Lock.Files)
+	schema := *plan.Lock.Schema
+	schema.UserSessions = false
+	out.Lock.Schema = &schema
+	create, drop := "\n\n"+d.UserSessionsDDL(), "DROP TABLE user_sessions;\n"
+	for i, f := range out.Files {
+		if f.Owner != Migration {
+			continue
+		}
+		content := string(f.Content)
+		if !strings.Contains(content, create) || !strings.Contains(content, drop) {
+			t.Fatalf("%s does not create and drop user_sessions as expected:\n%s", f.Path, content)
+		}
+		out.Files[i].Content = []byte(strings.Replace(strings.Replace(content, create, "", 1), drop, "", 1))
+		out.Lock.Files[f.Path] = LockedFile{Owner: f.Owner, SHA256: Hash(out.Files[i].Content)}
+	}
+	return out
 }
 
 // migrationsOf returns the migration files of plan, sorted by path.

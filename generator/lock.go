@@ -39,6 +39,9 @@ type Schema struct {
 	// RevokedTokens is set when the migrations create the deny-list of
 	// the JWTs that logout revoked.
 	RevokedTokens bool `json:"revoked_tokens,omitempty"`
+	// UserSessions is set when the migrations create the table of the
+	// instants each user's sessions ended, which every project has.
+	UserSessions bool `json:"user_sessions,omitempty"`
 }
 
 func schemaOf(s spec.Spec) Schema {
@@ -46,7 +49,7 @@ func schemaOf(s spec.Spec) Schema {
 	for _, f := range s.Fields {
 		fields = append(fields, f.Schema())
 	}
-	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database"), RevokedTokens: s.UsesStrategy("jwt")}
+	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database"), RevokedTokens: s.UsesStrategy("jwt"), UserSessions: true}
 }
 
 // Bytes encodes the lock as authgen.lock: indented JSON with sorted keys.

@@ -89,6 +89,13 @@ func diffSchema(old Schema, s spec.Spec, d dialect) ([]schemaChange, error) {
 			down: []string{d.dropTable("revoked_tokens")},
 		})
 	}
+	if !old.UserSessions {
+		changes = append(changes, schemaChange{
+			slug: "add_user_sessions",
+			up:   []string{d.UserSessionsDDL()},
+			down: []string{d.dropTable("user_sessions")},
+		})
+	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("authgen.yaml asks for schema changes that could lose data:\n  %s", strings.Join(problems, "\n  "))
 	}

@@ -347,3 +347,51 @@ func TestGenerateAddsRevokedTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerateAddsUserSessions checks that a project whose lock predates
+// the end of sessions, with no user_sessions table, gets exactly one
+// migration, which creates the table, on every database, and none after.
+func TestGenerateAddsUserSessions(t *testing.T) {
+	for _, database := range spec.Databases {
+		t.Run(database, func(t *testing.T) {
+			sp := testSpec()
+			sp.Database = database
+			first, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !first.Lock.Schema.UserSessions {
+				t.Fatal("the lock of a new project does not record user_sessions")
+			}
+			old := first.Lock
+			schema := *old.Schema
+			schema.UserSessions = false
+			old.Schema = &schema
+			next, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &old, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			migrations := migrationsOf(next)
+			if len(migrations) != 1 || migrations[0].Path != "internal/auth/migrations/0002_add_user_sessions.sql" {
+				t.Fatalf("Generate rendered migrations %v, want 0002_add_user_sessions.sql alone", filePaths(migrations))
+			}
+			d, err := dialectOf(database)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if content := string(migrations[0].Content); !strings.Contains(content, d.UserSessionsDDL()) || !strings.Contains(content, "DROP TABLE user_sessions;") {
+				t.Errorf("0002_add_user_sessions.sql does not create and drop the table:\n%s", content)
+			}
+			if !next.Lock.Schema.UserSessions {
+				t.Error("the lock does not record the new user_sessions table")
+			}
+			again, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := migrationsOf(again); len(m) > 0 {
+				t.Errorf("regenerating wrote migrations %v, want none", filePaths(m))
+			}
+		})
+	}
+}

@@ -111,14 +111,23 @@ type sqlView struct {
 	SelectAccessToken         string
 	DeleteAccessToken         string
 	DeleteExpiredAccessTokens string
-	// SelectUserByJWT selects the user with an id (2) and whether the
-	// deny-list holds a JWT's digest (1), in one round trip.
+	// SelectUserOfToken selects the user with an id (3) and whether a
+	// token issued at a time (1) with a digest (2) was issued before the
+	// user's sessions ended; SelectUserOfJWT, for a project with a JWT
+	// backend, also whether the deny-list holds the digest (1): a token
+	// digest (1, 3), its issue time (2), the user id (4). Each is one
+	// round trip.
 	// InsertRevokedToken denies a digest (1) until its expiry (2), and
 	// DeleteExpiredRevokedTokens deletes the entries expired at a time
 	// (1).
-	SelectUserByJWT            string
+	SelectUserOfToken          string
+	SelectUserOfJWT            string
 	InsertRevokedToken         string
 	DeleteExpiredRevokedTokens string
+	// EndSessions sets the instant before which the tokens of the user
+	// with an id (1) end (2), and the digest of the one token that
+	// survives it (3), or null.
+	EndSessions string
 	// MarkVerified sets is_verified (1) of the user with an id (2) and an
 	// email key (3) who is not verified yet (4).
 	MarkVerified string
@@ -186,6 +195,15 @@ func buildView(s spec.Spec, module string) (view, error) {
 	return v, nil
 }
 
+// endedSession returns the expression, in a query of the users table,
+// that is true when the token issued at the nth argument, with the digest
+// of the next one, was issued before the user's sessions ended and is
+// not the token kept then.
+func endedSession(d dialect, n int) string {
+	return fmt.Sprintf("EXISTS (SELECT 1 FROM user_sessions WHERE user_id = users.id AND not_before > %s AND (kept_token IS NULL OR kept_token <> %s))",
+		d.placeholder(n), d.placeholder(n+1))
+}
+
 func buildSQL(d dialect, fields []fieldView) sqlView {
 	// Columns in the order of the User struct, which Scan relies on.
 	cols := []string{"id", "email", "hashed_password", "is_active", "is_superuser", "is_verified"}
@@ -220,13 +238,16 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 
 		InsertAccessToken: fmt.Sprintf("INSERT INTO access_tokens (token, user_id, created_at) VALUES (%s, %s, %s)",
 			d.placeholder(1), d.placeholder(2), d.placeholder(3)),
-		SelectAccessToken: fmt.Sprintf("SELECT user_id FROM access_tokens WHERE token = %s AND created_at > %s",
+		SelectAccessToken: fmt.Sprintf("SELECT user_id, created_at FROM access_tokens WHERE token = %s AND created_at > %s",
 			d.placeholder(1), d.placeholder(2)),
 		DeleteAccessToken:         fmt.Sprintf("DELETE FROM access_tokens WHERE token = %s", d.placeholder(1)),
 		DeleteExpiredAccessTokens: fmt.Sprintf("DELETE FROM access_tokens WHERE created_at <= %s", d.placeholder(1)),
 
-		SelectUserByJWT: fmt.Sprintf("SELECT %s, EXISTS (SELECT 1 FROM revoked_tokens WHERE digest = %s) FROM users WHERE id = %s",
-			list, d.placeholder(1), d.placeholder(2)),
+		SelectUserOfToken: fmt.Sprintf("SELECT %s, %s FROM users WHERE id = %s",
+			list, endedSession(d, 1), d.placeholder(3)),
+		SelectUserOfJWT: fmt.Sprintf("SELECT %s, EXISTS (SELECT 1 FROM revoked_tokens WHERE digest = %s), %s FROM users WHERE id = %s",
+			list, d.placeholder(1), endedSession(d, 2), d.placeholder(4)),
+		EndSessions:                d.upsert("user_sessions", "user_id", "not_before", "kept_token"),
 		InsertRevokedToken:         fmt.Sprintf("INSERT INTO revoked_tokens (digest, expires_at) VALUES (%s, %s)", d.placeholder(1), d.placeholder(2)),
 		DeleteExpiredRevokedTokens: fmt.Sprintf("DELETE FROM revoked_tokens WHERE expires_at <= %s", d.placeholder(1)),
 	}

@@ -96,6 +96,14 @@ func uniqueViolation(err error) (index string, ok bool) {
 	return "users_" + column + "_key", true
 }
 
+// foreignKeyViolation reports whether err is SQLite refusing a row whose
+// foreign key names no row, such as an access token or the end of the
+// sessions of a deleted user.
+func foreignKeyViolation(err error) bool {
+	e, ok := errors.AsType[*sqlite.Error](err)
+	return ok && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // driverConnectionFailed reports whether err is the driver's own sign of
 // a connection to the database that broke or could not be made: SQLite is
 // a file in the process, with no connection to lose, so none is.

@@ -32,11 +32,14 @@ type strategy interface {
 type tokenSubject struct {
 	// userID is the user the token was issued to.
 	userID uuid.UUID
-	// denyDigest is set for a JWT, which outlives logout unless denied:
-	// the digest the deny-list would hold it under, which the lookup of
-	// the user checks in the same query. The other strategies forget a
-	// token at logout, and leave it "".
-	denyDigest string
+	// digest is the token's tokenDigest: the lookup of the user checks it
+	// against the token a password change kept alive and, for a JWT,
+	// against the deny-list of logout.
+	digest string
+	// issuedAt is when the token was issued, in tokenTime's precision:
+	// a token issued before the user's sessions ended authenticates
+	// nobody.
+	issuedAt time.Time
 }
 
 // errInvalidToken is what a strategy reads from a token that
@@ -53,6 +56,7 @@ func tokenDigest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// tokenTime is the time the service stamps and compares the tokens it
-// stores with: UTC, to the microsecond that every database keeps.
+// tokenTime is the time the service stamps and compares its tokens with,
+// and the end of a user's sessions: UTC, to the microsecond that every
+// database keeps.
 func tokenTime() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -15,9 +15,10 @@ var ErrPasswordRequired = errors.New("a password is required to create the user"
 
 // CreateSuperuser makes the user with email an active superuser, so that
 // the first superuser needs no database session. An existing user is
-// promoted (and marked verified), and given password unless it is empty;
-// otherwise a verified superuser is created with password. Passwords meet the same rules as at
-// registration. It reports whether it created the user.
+// promoted (and marked verified), and given password unless it is empty,
+// which ends its sessions; otherwise a verified superuser is created with
+// password. Passwords meet the same rules as at registration. It reports
+// whether it created the user.
 func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (User, bool, error) {
 	email, err := normalizeEmail(email)
 	if err != nil {
@@ -37,6 +38,13 @@ func (s *Service) CreateSuperuser(ctx context.Context, email, password string) (
 		}
 		if err := s.store.updateUser(ctx, user.ID, changesOf(before, user)); err != nil {
 			return User{}, false, fmt.Errorf("promoting %s: %w", email, err)
+		}
+		// A password the operator sets ends the user's sessions, as one a
+		// superuser sets through PATCH /users/{id} does.
+		if password != "" {
+			if err := s.store.endSessions(ctx, user.ID, ""); err != nil {
+				return User{}, false, fmt.Errorf("promoting %s: %w", email, err)
+			}
 		}
 		return user, false, nil
 	case !errors.Is(err, errNotFound):

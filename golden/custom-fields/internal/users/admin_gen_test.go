@@ -9,11 +9,13 @@ import (
 )
 
 // TestCreateSuperuserPromotes promotes a registered user, with and without
-// a new password.
+// a new password: the new password ends the user's sessions, none does
+// not.
 func TestCreateSuperuserPromotes(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	user := s.newUser(t, "Arthur@camelot.bt")
+	session := s.signIn(t, "arthur@camelot.bt")
 	s.editUser(t, user.ID, func(u *User) { u.IsActive = false })
 	got, created, err := s.svc.CreateSuperuser(t.Context(), "arthur@CAMELOT.bt", "")
 	if err != nil || created || got.ID != user.ID {
@@ -23,9 +25,11 @@ func TestCreateSuperuserPromotes(t *testing.T) {
 	if !stored.IsSuperuser || !stored.IsActive || !stored.IsVerified || stored.HashedPassword != user.HashedPassword {
 		t.Errorf("stored user %+v: want an active, verified superuser with the password unchanged", stored)
 	}
+	s.call(t, http.MethodGet, "/users/me", "", session).wantStatus(t, http.StatusOK)
 	if _, _, err := s.svc.CreateSuperuser(t.Context(), "arthur@camelot.bt", "excalibur!"); err != nil {
 		t.Fatal(err)
 	}
+	s.call(t, http.MethodGet, "/users/me", "", session).wantUnauthorized(t)
 	cred := s.login(t, testBackends[0], "arthur@camelot.bt", "excalibur!")
 	s.call(t, http.MethodGet, "/users/"+user.ID.String(), "", cred).wantStatus(t, http.StatusOK)
 }

@@ -55,7 +55,9 @@ func (s *Service) acceptEmail(w http.ResponseWriter, r *http.Request, hook strin
 // resetPassword serves POST /auth/reset-password. A token works once: it
 // is bound to the password hash it was issued under, and the new hash
 // replaces that one only if it is still stored, so that of two requests
-// racing with one token exactly one succeeds.
+// racing with one token exactly one succeeds. A reset ends every token of
+// the user, whoever holds them: a reset is what a user does who fears
+// someone else knows the password.
 func (s *Service) resetPassword(w http.ResponseWriter, r *http.Request) {
 	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
 	if !ok {
@@ -102,6 +104,13 @@ func (s *Service) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		s.internalError(w, r, "storing the password", err)
+		return
+	}
+	// After the new hash is stored, so that a login that checked the old
+	// password before it gets a token this ends. A user deleted since has
+	// no session left to end.
+	if err := s.store.endSessions(r.Context(), user.ID, ""); err != nil && !errors.Is(err, errNotFound) {
+		s.internalError(w, r, "ending the user's sessions", err)
 		return
 	}
 	s.afterHook(r, "OnAfterResetPassword", func(ctx context.Context) error { return s.hooks.OnAfterResetPassword(ctx, user, r) })

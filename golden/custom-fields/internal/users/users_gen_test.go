@@ -242,7 +242,13 @@ func TestPatchPassword(t *testing.T) {
 			if want := tt.valid != testPassword; changed != want {
 				t.Errorf("stored hash changed: %v, want %v", changed, want)
 			}
-			s.call(t, http.MethodGet, "/users/me", "", cred).wantStatus(t, http.StatusOK)
+			// A new password set by a superuser ends the user's sessions;
+			// the user's own keeps the session that set it.
+			if tt.asSuperuser && changed {
+				s.call(t, http.MethodGet, "/users/me", "", cred).wantUnauthorized(t)
+			} else {
+				s.call(t, http.MethodGet, "/users/me", "", cred).wantStatus(t, http.StatusOK)
+			}
 		})
 	}
 }

@@ -27,7 +27,8 @@ func duplicateOf(string) error { return errDuplicateEmail }
 const (
 	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified FROM users WHERE id = ?`
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified FROM users WHERE normalized_email = ?`
-	selectUserByJWTSQL   = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, EXISTS (SELECT 1 FROM revoked_tokens WHERE digest = ?) FROM users WHERE id = ?`
+	selectUserOfTokenSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, EXISTS (SELECT 1 FROM revoked_tokens WHERE digest = ?), EXISTS (SELECT 1 FROM user_sessions WHERE user_id = users.id AND not_before > ? AND (kept_token IS NULL OR kept_token <> ?)) FROM users WHERE id = ?`
+	endSessionsSQL       = `INSERT INTO user_sessions (user_id, not_before, kept_token) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET not_before = excluded.not_before, kept_token = excluded.kept_token`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
 	markVerifiedSQL      = `UPDATE users SET is_verified = ? WHERE id = ? AND normalized_email = ? AND is_verified = ?`
@@ -54,30 +55,46 @@ func (s store) userByID(ctx context.Context, id uuid.UUID) (User, error) {
 }
 
 // userOfToken returns the user a token read as subject authenticates, or
-// errNotFound when there is none: the user is gone, or logout denied
-// the JWT.
+// errNotFound when there is none: the user is gone, the token was issued
+// before the user's sessions ended and is not the one kept then, or
+// logout denied the JWT. One query tells it all, so that checking
+// costs an authenticated request no second round trip. The deny-list
+// entry needs no check of its expiry, as an expired JWT is refused before
+// it is looked up.
 func (s store) userOfToken(ctx context.Context, subject tokenSubject) (User, error) {
-	if subject.denyDigest != "" {
-		return s.userByJWT(ctx, subject.userID, subject.denyDigest)
-	}
-	return s.userByID(ctx, subject.userID)
-}
-
-// userByJWT returns the user with id unless the deny-list holds the JWT
-// whose digest is given, in one query: checking the deny-list costs an
-// authenticated request no second round trip. The entry needs no check
-// of its expiry, as an expired JWT is refused before it is looked up.
-func (s store) userByJWT(ctx context.Context, id uuid.UUID, digest string) (User, error) {
 	var u User
+	var ended bool
 	var denied bool
-	err := s.queryRow(ctx, selectUserByJWTSQL, []any{digest, id}, append(u.columns(), &denied)...)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && denied) {
+	args := []any{subject.digest, subject.issuedAt, subject.digest, subject.userID}
+	err := s.queryRow(ctx, selectUserOfTokenSQL, args, append(u.columns(), &denied, &ended)...)
+	ended = ended || denied
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && ended) {
 		return User{}, errNotFound
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("reading the user of an access token: %w", err)
 	}
 	return u, nil
+}
+
+// endSessions ends, in every strategy at once, every token of the user
+// with id issued before now, but the one whose digest is kept ("" for
+// none), which a password change leaves to the request that made it.
+// Tokens issued from now on authenticate, and a reactivation revives
+// none. It returns errNotFound when the user is gone.
+func (s store) endSessions(ctx context.Context, id uuid.UUID, kept string) error {
+	var keptArg any
+	if kept != "" {
+		keptArg = kept
+	}
+	_, err := s.db.ExecContext(ctx, endSessionsSQL, id, tokenTime(), keptArg)
+	if foreignKeyViolation(err) {
+		return errNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("ending the sessions of a user: %w", err)
+	}
+	return nil
 }
 
 // userByEmail finds the user with this email, compared without regard to

@@ -103,6 +103,21 @@ func uniqueViolation(err error) (index string, ok bool) {
 	return key[strings.LastIndex(key, ".")+1:], true
 }
 
+// MySQL's error numbers for a row whose foreign key names no row
+// (ER_NO_REFERENCED_ROW_2, and ER_NO_REFERENCED_ROW of older servers).
+const (
+	errNoReferencedRow2 = 1452
+	errNoReferencedRow  = 1216
+)
+
+// foreignKeyViolation reports whether err is MySQL refusing a row whose
+// foreign key names no row, such as an access token or the end of the
+// sessions of a deleted user.
+func foreignKeyViolation(err error) bool {
+	e, ok := errors.AsType[*mysql.MySQLError](err)
+	return ok && (e.Number == errNoReferencedRow2 || e.Number == errNoReferencedRow)
+}
+
 // MySQL's and MariaDB's error numbers of a server that ends or refuses
 // connections: ER_CON_COUNT_ERROR (too many connections),
 // ER_SERVER_SHUTDOWN, MariaDB's ER_CONNECTION_KILLED and MySQL's

@@ -58,7 +58,7 @@ func (s *Service) require(next http.Handler, need access) http.Handler {
 func (s *Service) OptionalUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
-		user, ok, err := s.currentUser(r.WithContext(ctx))
+		user, _, ok, err := s.currentUser(r.WithContext(ctx))
 		cancel()
 		if err != nil {
 			s.internalError(w, r, "authenticating the request", err)

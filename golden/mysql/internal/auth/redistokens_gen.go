@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,7 +34,9 @@ func NewRedisClient(redisURL string) (*redis.Client, error) {
 // redisStrategy keeps access tokens in Redis, as FastAPI Users'
 // RedisStrategy does: one key per token, holding the user id, that expires
 // with the token. The key is the prefix and a digest of the token rather
-// than the token. Logout deletes the key.
+// than the token, and the value the user id, a space and the issue time
+// in Unix microseconds, which the end of the user's sessions is compared
+// with. Logout deletes the key.
 type redisStrategy struct {
 	client    redis.UniversalClient
 	keyPrefix string
@@ -43,7 +47,8 @@ func (s redisStrategy) key(token string) string { return s.keyPrefix + tokenDige
 
 func (s redisStrategy) issue(ctx context.Context, u User) (string, error) {
 	token := newOpaqueToken()
-	if err := s.client.Set(ctx, s.key(token), u.ID.String(), s.lifetime).Err(); err != nil {
+	value := u.ID.String() + " " + strconv.FormatInt(tokenTime().UnixMicro(), 10)
+	if err := s.client.Set(ctx, s.key(token), value, s.lifetime).Err(); err != nil {
 		return "", fmt.Errorf("storing an access token in Redis: %w", err)
 	}
 	return token, nil
@@ -61,11 +66,21 @@ func (s redisStrategy) read(ctx context.Context, token string) (tokenSubject, er
 	if err != nil {
 		return tokenSubject{}, fmt.Errorf("reading an access token from Redis: %w", err)
 	}
-	id, err := uuid.Parse(value)
+	// A value of the user id alone was written before tokens carried
+	// their issue time, so before any end of sessions: it reads as issued
+	// at the Unix epoch, which every such end postdates.
+	idText, issuedText, _ := strings.Cut(value, " ")
+	id, err := uuid.Parse(idText)
 	if err != nil {
 		return tokenSubject{}, errInvalidToken
 	}
-	return tokenSubject{userID: id}, nil
+	var micros int64
+	if issuedText != "" {
+		if micros, err = strconv.ParseInt(issuedText, 10, 64); err != nil {
+			return tokenSubject{}, errInvalidToken
+		}
+	}
+	return tokenSubject{userID: id, digest: tokenDigest(token), issuedAt: time.UnixMicro(micros).UTC()}, nil
 }
 
 func (s redisStrategy) revoke(ctx context.Context, token string) error {

@@ -58,6 +58,8 @@ func duplicateOf(index string) error {
 const (
 	selectUserByIDSQL    = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, nickname, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan, motto FROM users WHERE id = ?`
 	selectUserByEmailSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, nickname, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan, motto FROM users WHERE normalized_email = ?`
+	selectUserOfTokenSQL = `SELECT id, email, hashed_password, is_active, is_superuser, is_verified, nickname, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan, motto, EXISTS (SELECT 1 FROM user_sessions WHERE user_id = users.id AND not_before > ? AND (kept_token IS NULL OR kept_token <> ?)) FROM users WHERE id = ?`
+	endSessionsSQL       = `INSERT INTO user_sessions (user_id, not_before, kept_token) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE not_before = VALUES(not_before), kept_token = VALUES(kept_token)`
 	insertUserSQL        = `INSERT INTO users (normalized_email, id, email, hashed_password, is_active, is_superuser, is_verified, nickname, bio, age, score, newsletter, handle, birthdate, joined, team_id, plan, motto) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	replacePasswordSQL   = `UPDATE users SET hashed_password = ? WHERE id = ? AND hashed_password = ?`
 	markVerifiedSQL      = `UPDATE users SET is_verified = ? WHERE id = ? AND normalized_email = ? AND is_verified = ?`
@@ -84,9 +86,41 @@ func (s store) userByID(ctx context.Context, id uuid.UUID) (User, error) {
 }
 
 // userOfToken returns the user a token read as subject authenticates, or
-// errNotFound when there is none: the user is gone.
+// errNotFound when there is none: the user is gone, the token was issued
+// before the user's sessions ended and is not the one kept then. One query tells it all, so that checking
+// costs an authenticated request no second round trip.
 func (s store) userOfToken(ctx context.Context, subject tokenSubject) (User, error) {
-	return s.userByID(ctx, subject.userID)
+	var u User
+	var ended bool
+	args := []any{subject.issuedAt, subject.digest, subject.userID}
+	err := s.queryRow(ctx, selectUserOfTokenSQL, args, append(u.columns(), &ended)...)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && ended) {
+		return User{}, errNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("reading the user of an access token: %w", err)
+	}
+	return u, nil
+}
+
+// endSessions ends, in every strategy at once, every token of the user
+// with id issued before now, but the one whose digest is kept ("" for
+// none), which a password change leaves to the request that made it.
+// Tokens issued from now on authenticate, and a reactivation revives
+// none. It returns errNotFound when the user is gone.
+func (s store) endSessions(ctx context.Context, id uuid.UUID, kept string) error {
+	var keptArg any
+	if kept != "" {
+		keptArg = kept
+	}
+	_, err := s.db.ExecContext(ctx, endSessionsSQL, id, tokenTime(), keptArg)
+	if foreignKeyViolation(err) {
+		return errNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("ending the sessions of a user: %w", err)
+	}
+	return nil
 }
 
 // userByEmail finds the user with this email, compared without regard to

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -33,6 +34,13 @@ type strategy interface {
 type tokenSubject struct {
 	// userID is the user the token was issued to.
 	userID uuid.UUID
+	// digest is the token's tokenDigest: the lookup of the user checks it
+	// against the token a password change kept alive.
+	digest string
+	// issuedAt is when the token was issued, in tokenTime's precision:
+	// a token issued before the user's sessions ended authenticates
+	// nobody.
+	issuedAt time.Time
 }
 
 // errInvalidToken is what a strategy reads from a token that
@@ -62,3 +70,8 @@ func tokenDigest(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// tokenTime is the time the service stamps and compares its tokens with,
+// and the end of a user's sessions: UTC, to the microsecond that every
+// database keeps.
+func tokenTime() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

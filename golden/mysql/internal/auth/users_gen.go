@@ -20,9 +20,14 @@ func (s *Service) getMe(w http.ResponseWriter, r *http.Request) {
 }
 
 // patchMe serves PATCH /users/me. is_active, is_superuser and is_verified
-// are type-checked, then ignored.
+// are type-checked, then ignored. A new password ends every session of the
+// user but the one of the token that set it, so that a front end is not
+// logged out in the middle of its own flow.
 func (s *Service) patchMe(w http.ResponseWriter, r *http.Request) {
-	s.patch(w, r, func() (User, bool) { return s.requireUser(w, r, access{}) }, false)
+	s.patch(w, r, func() (User, string, bool) {
+		user, subject, ok := s.requireSession(w, r, access{})
+		return user, subject.digest, ok
+	}, false)
 }
 
 // getUser serves GET /users/{id} to superusers.
@@ -38,13 +43,15 @@ func (s *Service) getUser(w http.ResponseWriter, r *http.Request) {
 }
 
 // patchUser serves PATCH /users/{id} to superusers, who may also set
-// is_active, is_superuser and is_verified.
+// is_active, is_superuser and is_verified. A new password or is_active
+// false ends every session of the user.
 func (s *Service) patchUser(w http.ResponseWriter, r *http.Request) {
-	s.patch(w, r, func() (User, bool) {
+	s.patch(w, r, func() (User, string, bool) {
 		if _, ok := s.requireUser(w, r, access{superuser: true}); !ok {
-			return User{}, false
+			return User{}, "", false
 		}
-		return s.userFromPath(w, r)
+		user, ok := s.userFromPath(w, r)
+		return user, "", ok
 	}, true)
 }
 
@@ -96,13 +103,14 @@ func (s *Service) userFromPath(w http.ResponseWriter, r *http.Request) (User, bo
 // patch applies an update body to the user target returns, in FastAPI
 // Users' order: malformed JSON first, then authentication and the user
 // lookup (through target), then the body's fields. It answers in every
-// case.
-func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (User, bool), privileged bool) {
+// case. target also returns the digest of the token a new password leaves
+// alive, or "" for none.
+func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (User, string, bool), privileged bool) {
 	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
 	if !ok {
 		return
 	}
-	user, ok := target()
+	user, kept, ok := target()
 	if !ok {
 		return
 	}
@@ -163,6 +171,19 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 	case err != nil:
 		s.internalError(w, r, "updating the user", err)
 	default:
+		// After the update, so that a request the update refuses ends no
+		// session, and a retry of one that failed here ends them again.
+		if in.password != nil || (privileged && in.isActive.set && !in.isActive.value) {
+			err := s.store.endSessions(r.Context(), user.ID, kept)
+			if errors.Is(err, errNotFound) {
+				writeDetail(w, http.StatusNotFound, "Not Found")
+				return
+			}
+			if err != nil {
+				s.internalError(w, r, "ending the user's sessions", err)
+				return
+			}
+		}
 		if len(changes) > 0 {
 			names := make([]string, len(changes))
 			for i, c := range changes {

@@ -108,8 +108,8 @@ func uniqueViolation(err error) (index string, ok bool) {
 const foreignKeyViolationCode = "23503"
 
 // foreignKeyViolation reports whether err is PostgreSQL refusing a row
-// whose foreign key names no row, such as an access token of a deleted
-// user.
+// whose foreign key names no row, such as an access token or the end of
+// the sessions of a deleted user.
 func foreignKeyViolation(err error) bool {
 	e, ok := errors.AsType[*pgconn.PgError](err)
 	return ok && e.Code == foreignKeyViolationCode

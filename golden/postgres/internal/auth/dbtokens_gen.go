@@ -15,7 +15,7 @@ import (
 // The queries of the access_tokens table.
 const (
 	insertAccessTokenSQL         = `INSERT INTO access_tokens (token, user_id, created_at) VALUES ($1, $2, $3)`
-	selectAccessTokenSQL         = `SELECT user_id FROM access_tokens WHERE token = $1 AND created_at > $2`
+	selectAccessTokenSQL         = `SELECT user_id, created_at FROM access_tokens WHERE token = $1 AND created_at > $2`
 	deleteAccessTokenSQL         = `DELETE FROM access_tokens WHERE token = $1`
 	deleteExpiredAccessTokensSQL = `DELETE FROM access_tokens WHERE created_at <= $1`
 )
@@ -51,8 +51,10 @@ func (s databaseStrategy) issue(ctx context.Context, u User) (string, error) {
 
 func (s databaseStrategy) read(ctx context.Context, token string) (tokenSubject, error) {
 	var id uuid.UUID
+	var issued time.Time
+	digest := tokenDigest(token)
 	err := retryRead(ctx, func() error {
-		return s.db.QueryRowContext(ctx, selectAccessTokenSQL, tokenDigest(token), tokenTime().Add(-s.lifetime)).Scan(&id)
+		return s.db.QueryRowContext(ctx, selectAccessTokenSQL, digest, tokenTime().Add(-s.lifetime)).Scan(&id, &issued)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return tokenSubject{}, errInvalidToken
@@ -60,7 +62,7 @@ func (s databaseStrategy) read(ctx context.Context, token string) (tokenSubject,
 	if err != nil {
 		return tokenSubject{}, fmt.Errorf("reading an access token: %w", err)
 	}
-	return tokenSubject{userID: id}, nil
+	return tokenSubject{userID: id, digest: digest, issuedAt: issued.UTC()}, nil
 }
 
 func (s databaseStrategy) revoke(ctx context.Context, token string) error {

@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -30,12 +32,46 @@ const (
 // other's.
 const jtiBytes = 16
 
+// accessClaims are the claims of an access token: FastAPI Users' with a
+// jti and an iat, both of which FastAPI Users ignores.
+type accessClaims struct {
+	jwt.RegisteredClaims
+	// Issued is the iat, which hides RegisteredClaims.IssuedAt: that one
+	// is whole seconds (unless jwt.TimePrecision, a package-wide
+	// setting, says otherwise), and the end of a user's sessions must
+	// tell apart the tokens issued in the same second before and after
+	// it.
+	Issued *issueTime `json:"iat,omitempty"`
+}
+
+// issueTime is an iat to the microsecond: a JSON number of seconds with
+// six decimals, which RFC 7519 allows and FastAPI Users' PyJWT accepts.
+type issueTime struct{ time.Time }
+
+func (t issueTime) MarshalJSON() ([]byte, error) {
+	micros := t.UnixMicro()
+	return fmt.Appendf(nil, "%d.%06d", micros/1e6, micros%1e6), nil
+}
+
+// UnmarshalJSON reads any JSON number. Six decimals survive float64,
+// which is exact to a quarter of a microsecond at today's times.
+func (t *issueTime) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("reading the iat of an access token: %w", err)
+	}
+	seconds, fraction := math.Modf(f)
+	t.Time = time.Unix(int64(seconds), int64(math.Round(fraction*1e6))*1e3).UTC()
+	return nil
+}
+
 // jwtStrategy issues access tokens as FastAPI Users' JWTStrategy does:
 // HS256 with the claims sub (the user id), aud ["fastapi-users:auth"] and
-// exp, plus a random jti, which FastAPI Users ignores. Unlike FastAPI
-// Users it refuses tokens without exp, which would never expire, and logout ends a token's life: its digest goes into the
-// revoked_tokens table until its exp, and the lookup of the user refuses
-// it from then on (see store.userByJWT).
+// exp, plus a random jti and an iat to the microsecond, which FastAPI
+// Users ignores. Unlike FastAPI Users it refuses tokens without exp,
+// which would never expire, and logout ends a token's life: its digest
+// goes into the revoked_tokens table until its exp, and the lookup of the
+// user refuses it from then on (see store.userOfToken).
 type jwtStrategy struct {
 	secret   []byte
 	lifetime time.Duration
@@ -61,11 +97,15 @@ func (s jwtStrategy) issue(_ context.Context, u User) (string, error) {
 	// crypto/rand.Read never fails: it crashes the program rather than
 	// return predictable bytes.
 	rand.Read(jti)
-	claims := jwt.RegisteredClaims{
-		ID:        base64.RawURLEncoding.EncodeToString(jti),
-		Subject:   u.ID.String(),
-		Audience:  jwt.ClaimStrings{accessTokenAudience},
-		ExpiresAt: jwt.NewNumericDate(time.Now().Add(s.lifetime)),
+	issued := tokenTime()
+	claims := accessClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			ID:        base64.RawURLEncoding.EncodeToString(jti),
+			Subject:   u.ID.String(),
+			Audience:  jwt.ClaimStrings{accessTokenAudience},
+			ExpiresAt: jwt.NewNumericDate(issued.Add(s.lifetime)),
+		},
+		Issued: &issueTime{issued},
 	}
 	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.secret)
 	if err != nil {
@@ -76,16 +116,19 @@ func (s jwtStrategy) issue(_ context.Context, u User) (string, error) {
 
 // claims returns the claims of a valid, unexpired access token, or
 // errInvalidToken.
-func (s jwtStrategy) claims(token string) (jwt.RegisteredClaims, error) {
-	var claims jwt.RegisteredClaims
+func (s jwtStrategy) claims(token string) (accessClaims, error) {
+	var claims accessClaims
 	if _, err := s.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.secret, nil }); err != nil {
-		return jwt.RegisteredClaims{}, errInvalidToken
+		return accessClaims{}, errInvalidToken
 	}
 	return claims, nil
 }
 
-// read returns the token's subject with its digest: whether logout
-// denied it is for the lookup of the user to tell, in the same query.
+// read returns the token's subject with its digest and issue time:
+// whether logout denied it, or the user's sessions ended after it, is for
+// the lookup of the user to tell, in the same query. A token without iat,
+// as FastAPI Users issues them, was issued its lifetime before its exp;
+// as exp is whole seconds, that reads it as issued up to a second early.
 func (s jwtStrategy) read(_ context.Context, token string) (tokenSubject, error) {
 	claims, err := s.claims(token)
 	if err != nil {
@@ -95,7 +138,11 @@ func (s jwtStrategy) read(_ context.Context, token string) (tokenSubject, error)
 	if err != nil {
 		return tokenSubject{}, errInvalidToken
 	}
-	return tokenSubject{userID: id, denyDigest: tokenDigest(token)}, nil
+	issued := claims.ExpiresAt.Add(-s.lifetime).UTC()
+	if claims.Issued != nil {
+		issued = claims.Issued.Time
+	}
+	return tokenSubject{userID: id, digest: tokenDigest(token), issuedAt: issued}, nil
 }
 
 // revoke denies a valid token until its exp. The digest is of the token

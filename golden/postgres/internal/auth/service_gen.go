@@ -251,10 +251,11 @@ func (r *statusRecorder) Header() http.Header         { return r.header }
 func (r *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *statusRecorder) WriteHeader(code int)        { r.code = code }
 
-// currentUser returns the user the request authenticates as. As in
-// FastAPI Users, every backend is asked in turn and the first token that
-// resolves to a user wins; bad tokens on earlier backends are skipped.
-func (s *Service) currentUser(r *http.Request) (User, bool, error) {
+// currentUser returns the user the request authenticates as, and what was
+// read from the token that did. As in FastAPI Users, every backend is
+// asked in turn and the first token that resolves to a user wins; bad
+// tokens on earlier backends are skipped.
+func (s *Service) currentUser(r *http.Request) (User, tokenSubject, bool, error) {
 	for _, b := range s.backends {
 		token := b.transport.token(r)
 		if token == "" {
@@ -265,18 +266,18 @@ func (s *Service) currentUser(r *http.Request) (User, bool, error) {
 			continue
 		}
 		if err != nil {
-			return User{}, false, err
+			return User{}, tokenSubject{}, false, err
 		}
 		user, err := s.store.userOfToken(r.Context(), subject)
 		if errors.Is(err, errNotFound) {
 			continue
 		}
 		if err != nil {
-			return User{}, false, err
+			return User{}, tokenSubject{}, false, err
 		}
-		return user, true, nil
+		return user, subject, true, nil
 	}
-	return User{}, false, nil
+	return User{}, tokenSubject{}, false, nil
 }
 
 // access is what a route asks of the user a request authenticates as,
@@ -291,19 +292,26 @@ type access struct {
 // or Config.RequiresVerification asks it, or is not a superuser though
 // need asks it, 403. Then it returns false.
 func (s *Service) requireUser(w http.ResponseWriter, r *http.Request, need access) (User, bool) {
-	user, ok, err := s.currentUser(r)
+	user, _, ok := s.requireSession(w, r, need)
+	return user, ok
+}
+
+// requireSession is requireUser that also returns what was read from the
+// token the request authenticated with.
+func (s *Service) requireSession(w http.ResponseWriter, r *http.Request, need access) (User, tokenSubject, bool) {
+	user, subject, ok, err := s.currentUser(r)
 	switch {
 	case err != nil:
 		s.internalError(w, r, "authenticating the request", err)
-		return User{}, false
+		return User{}, tokenSubject{}, false
 	case !ok || !user.IsActive:
 		writeDetail(w, http.StatusUnauthorized, "Unauthorized")
-		return User{}, false
+		return User{}, tokenSubject{}, false
 	case (need.verified || s.cfg.RequiresVerification) && !user.IsVerified, need.superuser && !user.IsSuperuser:
 		writeDetail(w, http.StatusForbidden, "Forbidden")
-		return User{}, false
+		return User{}, tokenSubject{}, false
 	}
-	return user, true
+	return user, subject, true
 }
 
 // internalError answers a request the service could not serve: nothing

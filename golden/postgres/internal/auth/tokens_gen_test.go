@@ -34,7 +34,8 @@ func (s *testServer) wantToken(t *testing.T, b testBackend, token string, user U
 // FastAPI Users' JWTStrategy writes it: HS256 with the claims sub (the
 // user id), aud ["fastapi-users:auth"] and exp, lifetime from now; and a
 // jti of 16 random bytes, which tells apart two tokens issued in the same
-// second.
+// second, and an iat to the microsecond, lifetime before exp, which the
+// end of a user's sessions is compared with.
 func wantAccessToken(t *testing.T, token, userID string, lifetime time.Duration) {
 	t.Helper()
 	claims := jwt.MapClaims{}
@@ -57,8 +58,15 @@ func wantAccessToken(t *testing.T, token, userID string, lifetime time.Duration)
 	if jti, _ := claims["jti"].(string); len(jti) != base64.RawURLEncoding.EncodedLen(jtiBytes) {
 		t.Errorf("token jti = %v, want %d bytes of URL-safe base64", claims["jti"], jtiBytes)
 	}
+	var withIssue accessClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &withIssue); err != nil || withIssue.Issued == nil {
+		t.Errorf("token iat = %v (%v), want the issue time", claims["iat"], err)
+	} else if issued := withIssue.Issued.Time; time.Since(issued) > time.Minute || !issued.Equal(issued.Truncate(time.Microsecond)) || issued.Add(lifetime).Unix() != exp.Unix() {
+		t.Errorf("token iat = %v, want now to the microsecond, %v before exp %v", issued, lifetime, exp.Time)
+	}
 	delete(claims, "exp")
 	delete(claims, "jti")
+	delete(claims, "iat")
 	want := jwt.MapClaims{"sub": userID, "aud": []any{"fastapi-users:auth"}}
 	if !reflect.DeepEqual(claims, want) {
 		t.Errorf("token claims (but exp) = %v, want %v", claims, want)
@@ -347,4 +355,110 @@ func TestLoginRacingDelete(t *testing.T) {
 				wantDetail(t, http.StatusBadRequest, "LOGIN_BAD_CREDENTIALS")
 		})
 	}
+}
+
+// sessionTokens are tokens of one user through one backend: the one a
+// request changes the user with, and another.
+type sessionTokens struct {
+	current, other string
+}
+
+// newSessionTokens logs email in twice through b. Through a JWT backend
+// other is a token as FastAPI Users issues it, without iat: its issue
+// time is read from its exp.
+func (s *testServer) newSessionTokens(t *testing.T, b testBackend, user User) sessionTokens {
+	t.Helper()
+	login := func() string {
+		return loginToken(t, b, s.postForm(t, b.prefix+"/login", credentialsForm(user.Email, testPassword)))
+	}
+	tokens := sessionTokens{current: login(), other: login()}
+	if b.strategy == "jwt" {
+		tokens.other = fastAPIUsersJWT(t, user, s.svc.cfg.TokenLifetime)
+	}
+	for _, token := range []string{tokens.current, tokens.other} {
+		s.call(t, http.MethodGet, "/users/me", "", s.credential(t, b, token)).wantStatus(t, http.StatusOK)
+	}
+	return tokens
+}
+
+// TestSessionsEnd checks, through every backend, that a password reset,
+// a deactivation (even once undone), a delete and a password change by a
+// superuser end every token of the user; that a password change through
+// PATCH /users/me ends every token but the one that made it; and that the
+// user logs in again afterwards, but after a delete.
+func TestSessionsEnd(t *testing.T) {
+	t.Parallel()
+	const newPassword = "holy-grail-2"
+	for _, b := range testBackends {
+		for _, tt := range []struct {
+			name string
+			// end ends sessions of user; current and other are tokens of
+			// user through b.
+			end func(t *testing.T, s *testServer, h *recordingHooks, user User, current credential)
+			// keepsCurrent is set when current outlives end; password is
+			// what the user logs in with after it, "" when nobody can.
+			keepsCurrent bool
+			password     string
+		}{
+			{name: "reset", password: newPassword, end: func(t *testing.T, s *testServer, h *recordingHooks, user User, _ credential) {
+				token := s.forgotToken(t, h, user.Email)
+				s.call(t, http.MethodPost, "/auth/reset-password", resetBodyJSON(token, newPassword), noCredential).wantStatus(t, http.StatusOK)
+			}},
+			{name: "deactivation", password: testPassword, end: func(t *testing.T, s *testServer, _ *recordingHooks, user User, _ credential) {
+				admin := s.newSuperuser(t, "arthur@camelot.bt")
+				s.call(t, http.MethodPatch, "/users/"+user.ID.String(), `{"is_active": false}`, admin).wantStatus(t, http.StatusOK)
+				s.call(t, http.MethodPatch, "/users/"+user.ID.String(), `{"is_active": true}`, admin).wantStatus(t, http.StatusOK)
+			}},
+			{name: "delete", end: func(t *testing.T, s *testServer, _ *recordingHooks, user User, _ credential) {
+				admin := s.newSuperuser(t, "arthur@camelot.bt")
+				s.call(t, http.MethodDelete, "/users/"+user.ID.String(), "", admin).wantStatus(t, http.StatusNoContent)
+			}},
+			{name: "password set by a superuser", password: newPassword, end: func(t *testing.T, s *testServer, _ *recordingHooks, user User, _ credential) {
+				admin := s.newSuperuser(t, "arthur@camelot.bt")
+				s.call(t, http.MethodPatch, "/users/"+user.ID.String(), `{"password": "`+newPassword+`"}`, admin).wantStatus(t, http.StatusOK)
+			}},
+			{name: "own password", keepsCurrent: true, password: newPassword, end: func(t *testing.T, s *testServer, _ *recordingHooks, _ User, current credential) {
+				s.call(t, http.MethodPatch, "/users/me", `{"password": "`+newPassword+`"}`, current).wantStatus(t, http.StatusOK)
+			}},
+		} {
+			t.Run(b.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				s := newTestServer(t)
+				h := &recordingHooks{}
+				s.withHooks(h)
+				user := s.newUser(t, "gawain@camelot.bt")
+				tokens := s.newSessionTokens(t, b, user)
+				current := s.credential(t, b, tokens.current)
+				tt.end(t, s, h, user, current)
+
+				if tt.keepsCurrent {
+					s.call(t, http.MethodGet, "/users/me", "", current).wantStatus(t, http.StatusOK)
+				} else {
+					s.call(t, http.MethodGet, "/users/me", "", current).wantUnauthorized(t)
+				}
+				s.call(t, http.MethodGet, "/users/me", "", s.credential(t, b, tokens.other)).wantUnauthorized(t)
+				if tt.password == "" {
+					return
+				}
+				fresh := s.login(t, b, user.Email, tt.password)
+				s.call(t, http.MethodGet, "/users/me", "", fresh).wantStatus(t, http.StatusOK)
+			})
+		}
+	}
+}
+
+// TestOwnPasswordChangeEndsOlderKeptToken checks that the token a password
+// change kept alive does not outlive the next change, made with a newer
+// token, nor a reset.
+func TestOwnPasswordChangeEndsOlderKeptToken(t *testing.T) {
+	t.Parallel()
+	b := testBackends[0]
+	s := newTestServer(t)
+	user := s.newUser(t, "gawain@camelot.bt")
+	first := s.login(t, b, user.Email, testPassword)
+	s.call(t, http.MethodPatch, "/users/me", `{"password": "second-password"}`, first).wantStatus(t, http.StatusOK)
+	second := s.login(t, b, user.Email, "second-password")
+	s.call(t, http.MethodPatch, "/users/me", `{"password": "third-password"}`, second).wantStatus(t, http.StatusOK)
+	s.call(t, http.MethodGet, "/users/me", "", first).wantUnauthorized(t)
+	s.call(t, http.MethodGet, "/users/me", "", second).wantStatus(t, http.StatusOK)
 }

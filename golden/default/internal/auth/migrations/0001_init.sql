@@ -24,6 +24,16 @@ CREATE TABLE revoked_tokens (
 
 CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);
 
+-- When each user's sessions last ended: tokens issued before not_before
+-- no longer authenticate, but kept_token, the token that changed the password.
+CREATE TABLE user_sessions (
+    user_id TEXT NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    not_before TIMESTAMP NOT NULL,
+    -- The SHA-256 in hex of the token that survives, or null.
+    kept_token TEXT NULL
+);
+
 -- +goose Down
+DROP TABLE user_sessions;
 DROP TABLE revoked_tokens;
 DROP TABLE users;

@@ -1,0 +1,16 @@
+-- Migration 0002, written by authgen: add user sessions.
+-- A migration that has run must never change: authgen adds new ones when authgen.yaml does.
+
+-- +goose Up
+-- When each user's sessions last ended: tokens issued before not_before
+-- no longer authenticate, but kept_token, the token that changed the password.
+CREATE TABLE user_sessions (
+    user_id CHAR(36) NOT NULL PRIMARY KEY,
+    not_before DATETIME(6) NOT NULL,
+    -- The SHA-256 in hex of the token that survives, or null.
+    kept_token CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL,
+    CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- +goose Down
+DROP TABLE user_sessions;
