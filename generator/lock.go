@@ -49,7 +49,11 @@ func schemaOf(s spec.Spec) Schema {
 	for _, f := range s.Fields {
 		fields = append(fields, f.Schema())
 	}
-	return Schema{Database: s.Database, Fields: fields, AccessTokens: s.UsesStrategy("database"), RevokedTokens: s.UsesStrategy("jwt"), UserSessions: true}
+	schema := Schema{Database: s.Database, Fields: fields}
+	for _, t := range serviceTables {
+		*t.recorded(&schema) = t.needed(s)
+	}
+	return schema
 }
 
 // Bytes encodes the lock as authgen.lock: indented JSON with sorted keys.

@@ -75,26 +75,14 @@ func diffSchema(old Schema, s spec.Spec, d dialect) ([]schemaChange, error) {
 		}
 		changes = append(changes, dropColumn(f, d)...)
 	}
-	if s.UsesStrategy("database") && !old.AccessTokens {
-		changes = append(changes, schemaChange{
-			slug: "add_access_tokens",
-			up:   []string{d.AccessTokensDDL()},
-			down: []string{d.dropTable("access_tokens")},
-		})
-	}
-	if s.UsesStrategy("jwt") && !old.RevokedTokens {
-		changes = append(changes, schemaChange{
-			slug: "add_revoked_tokens",
-			up:   []string{d.RevokedTokensDDL()},
-			down: []string{d.dropTable("revoked_tokens")},
-		})
-	}
-	if !old.UserSessions {
-		changes = append(changes, schemaChange{
-			slug: "add_user_sessions",
-			up:   []string{d.UserSessionsDDL()},
-			down: []string{d.dropTable("user_sessions")},
-		})
+	for _, t := range serviceTables {
+		if t.needed(s) && !*t.recorded(&old) {
+			changes = append(changes, schemaChange{
+				slug: "add_" + t.name,
+				up:   []string{t.ddl(d)},
+				down: []string{d.dropTable(t.name)},
+			})
+		}
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("authgen.yaml asks for schema changes that could lose data:\n  %s", strings.Join(problems, "\n  "))

@@ -73,8 +73,9 @@ func Generate(in Input) (Plan, error) {
 			migration = &f
 		}
 		// A table that exists stays, though no backend uses it.
-		schema.AccessTokens = schema.AccessTokens || in.Lock.Schema.AccessTokens
-		schema.RevokedTokens = schema.RevokedTokens || in.Lock.Schema.RevokedTokens
+		for _, t := range serviceTables {
+			*t.recorded(&schema) = *t.recorded(&schema) || *t.recorded(in.Lock.Schema)
+		}
 	}
 
 	plan := Plan{

@@ -297,101 +297,70 @@ func restore(t *testing.T, dir string, plan Plan, p1, migration string, lock *Lo
 	}
 }
 
-// TestGenerateAddsRevokedTokens checks that a project whose lock predates
-// the deny-list of JWTs, with a JWT backend and no revoked_tokens table,
-// gets exactly one migration, which creates the table, on every database;
-// and that a table the lock records stays without a JWT backend.
-func TestGenerateAddsRevokedTokens(t *testing.T) {
-	for _, database := range spec.Databases {
-		t.Run(database, func(t *testing.T) {
-			sp := testSpec()
-			sp.Database = database
-			first, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !first.Lock.Schema.RevokedTokens {
-				t.Fatal("the lock of a new project with a JWT backend does not record revoked_tokens")
-			}
-			old := first.Lock
-			schema := *old.Schema
-			schema.RevokedTokens = false
-			old.Schema = &schema
-			next, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &old, Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			migrations := migrationsOf(next)
-			if len(migrations) != 1 || migrations[0].Path != "internal/auth/migrations/0002_add_revoked_tokens.sql" {
-				t.Fatalf("Generate rendered migrations %v, want 0002_add_revoked_tokens.sql alone", filePaths(migrations))
-			}
-			d, err := dialectOf(database)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if content := string(migrations[0].Content); !strings.Contains(content, d.RevokedTokensDDL()) || !strings.Contains(content, "DROP TABLE revoked_tokens;") {
-				t.Errorf("0002_add_revoked_tokens.sql does not create and drop the table:\n%s", content)
-			}
-			if !next.Lock.Schema.RevokedTokens {
-				t.Error("the lock does not record the new revoked_tokens table")
-			}
+// TestGenerateAddsServiceTables checks, for each table of the service
+// beside users, that a project whose lock predates it gets exactly one
+// migration, which creates and drops it, on every database, and none
+// after; and that a table the lock records stays when no backend needs
+// it any more.
+func TestGenerateAddsServiceTables(t *testing.T) {
+	jwt := spec.Backend{Name: "jwt", Transport: "bearer", Strategy: "jwt"}
+	db := spec.Backend{Name: "db", Transport: "bearer", Strategy: "database"}
+	for _, table := range serviceTables {
+		for _, database := range spec.Databases {
+			t.Run(table.name+"/"+database, func(t *testing.T) {
+				sp := testSpec()
+				sp.Database = database
+				sp.Backends = []spec.Backend{jwt, db}
+				first, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Version: "test"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !*table.recorded(first.Lock.Schema) {
+					t.Fatalf("the lock of a new project with backends %v does not record %s", sp.Backends, table.name)
+				}
+				old := first.Lock
+				schema := *old.Schema
+				*table.recorded(&schema) = false
+				old.Schema = &schema
+				next, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &old, Version: "test"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := "internal/auth/migrations/0002_add_" + table.name + ".sql"
+				migrations := migrationsOf(next)
+				if len(migrations) != 1 || migrations[0].Path != want {
+					t.Fatalf("Generate rendered migrations %v, want %s alone", filePaths(migrations), want)
+				}
+				d, err := dialectOf(database)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if content := string(migrations[0].Content); !strings.Contains(content, table.ddl(d)) || !strings.Contains(content, "DROP TABLE "+table.name+";") {
+					t.Errorf("%s does not create and drop the table:\n%s", want, content)
+				}
+				if !*table.recorded(next.Lock.Schema) {
+					t.Errorf("the lock does not record the new %s table", table.name)
+				}
+				again, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m := migrationsOf(again); len(m) > 0 {
+					t.Errorf("regenerating wrote migrations %v, want none", filePaths(m))
+				}
 
-			sp.Backends = []spec.Backend{{Name: "db", Transport: "bearer", Strategy: "database"}}
-			without, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !without.Lock.Schema.RevokedTokens {
-				t.Error("the lock forgot the revoked_tokens table when the JWT backends went")
-			}
-		})
-	}
-}
-
-// TestGenerateAddsUserSessions checks that a project whose lock predates
-// the end of sessions, with no user_sessions table, gets exactly one
-// migration, which creates the table, on every database, and none after.
-func TestGenerateAddsUserSessions(t *testing.T) {
-	for _, database := range spec.Databases {
-		t.Run(database, func(t *testing.T) {
-			sp := testSpec()
-			sp.Database = database
-			first, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !first.Lock.Schema.UserSessions {
-				t.Fatal("the lock of a new project does not record user_sessions")
-			}
-			old := first.Lock
-			schema := *old.Schema
-			schema.UserSessions = false
-			old.Schema = &schema
-			next, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &old, Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			migrations := migrationsOf(next)
-			if len(migrations) != 1 || migrations[0].Path != "internal/auth/migrations/0002_add_user_sessions.sql" {
-				t.Fatalf("Generate rendered migrations %v, want 0002_add_user_sessions.sql alone", filePaths(migrations))
-			}
-			d, err := dialectOf(database)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if content := string(migrations[0].Content); !strings.Contains(content, d.UserSessionsDDL()) || !strings.Contains(content, "DROP TABLE user_sessions;") {
-				t.Errorf("0002_add_user_sessions.sql does not create and drop the table:\n%s", content)
-			}
-			if !next.Lock.Schema.UserSessions {
-				t.Error("the lock does not record the new user_sessions table")
-			}
-			again, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m := migrationsOf(again); len(m) > 0 {
-				t.Errorf("regenerating wrote migrations %v, want none", filePaths(m))
-			}
-		})
+				// Each backend alone: the table stays whichever goes.
+				for _, b := range sp.Backends {
+					sp.Backends = []spec.Backend{b}
+					without, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !*table.recorded(without.Lock.Schema) {
+						t.Errorf("the lock forgot the %s table with backends %v", table.name, sp.Backends)
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,0 +1,42 @@
+package generator
+
+import "github.com/authgen/authgen/spec"
+
+// serviceTable is a table of the service's own beside users. The first
+// migration creates those the spec needs; a later spec that needs one the
+// lock does not record gets a migration that adds it; and a table the
+// lock records stays, though the spec no longer needs it, since it may
+// hold rows.
+type serviceTable struct {
+	name string
+	// needed reports whether the service generated for a spec uses the
+	// table.
+	needed func(spec.Spec) bool
+	// ddl creates the table, and its indexes, on a dialect.
+	ddl func(dialect) string
+	// recorded is where a schema snapshot records that the table exists.
+	recorded func(*Schema) *bool
+}
+
+// serviceTables are the service's tables beside users, in the order the
+// migrations create them. Adding one is adding a row.
+var serviceTables = []serviceTable{
+	{
+		name:     "access_tokens",
+		needed:   func(s spec.Spec) bool { return s.UsesStrategy("database") },
+		ddl:      dialect.AccessTokensDDL,
+		recorded: func(s *Schema) *bool { return &s.AccessTokens },
+	},
+	{
+		name:     "revoked_tokens",
+		needed:   func(s spec.Spec) bool { return s.UsesStrategy("jwt") },
+		ddl:      dialect.RevokedTokensDDL,
+		recorded: func(s *Schema) *bool { return &s.RevokedTokens },
+	},
+	{
+		name:     "user_sessions",
+		needed:   func(spec.Spec) bool { return true },
+		ddl:      dialect.UserSessionsDDL,
+		recorded: func(s *Schema) *bool { return &s.UserSessions },
+	},
+}
