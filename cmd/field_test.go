@@ -211,6 +211,12 @@ func mustRead(t *testing.T, path string) []byte {
 	return data
 }
 
+// readSpec returns the spec of the authgen.yaml in dir.
+func readSpec(t *testing.T, dir string) spec.Spec {
+	t.Helper()
+	return mustParse(t, mustRead(t, filepath.Join(dir, spec.FileName)))
+}
+
 func mustParse(t *testing.T, data []byte) spec.Spec {
 	t.Helper()
 	sp, err := spec.Parse(spec.FileName, data)

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -83,19 +82,6 @@ func TestInitOnTerminal(t *testing.T) {
 			t.Errorf("an interrupted init changed the directory: %d files before, %d after", len(before), len(after))
 		}
 	})
-}
-
-func readSpec(t *testing.T, dir string) spec.Spec {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, spec.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := spec.Parse(spec.FileName, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sp
 }
 
 // terminalTimeout bounds each wait for the prompts: far longer than they

@@ -3,7 +3,6 @@
 package users
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -232,13 +231,7 @@ func TestLoginFetchSite(t *testing.T) {
 // postLogin logs email in through backend b without failing the test, so
 // that it may run off the test's goroutine.
 func (s *testServer) postLogin(b testBackend, email, password string) (response, error) {
-	resp, err := s.client.PostForm(s.url+b.prefix+"/login", credentialsForm(email, password))
-	if err != nil {
-		return response{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}, err
+	return responseOf(s.client.PostForm(s.url+b.prefix+"/login", credentialsForm(email, password)))
 }
 
 // TestLoginTakesHasherBeforeConnection checks that a login takes its

@@ -317,13 +317,7 @@ func TestConcurrentRegistrations(t *testing.T) {
 // postJSON registers with body without failing the test, so that it may
 // run off the test's goroutine.
 func (s *testServer) postJSON(body string) (response, error) {
-	resp, err := s.client.Post(s.url+"/auth/register", "application/json", strings.NewReader(body))
-	if err != nil {
-		return response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}, err
+	return responseOf(s.client.Post(s.url+"/auth/register", "application/json", strings.NewReader(body)))
 }
 
 // TestRegisterLosesRace checks that a registration whose email another

@@ -172,6 +172,17 @@ func (s *testServer) do(t *testing.T, req *http.Request) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
 }
 
+// responseOf reads the answer of a request sent off the test's goroutine,
+// where the test may not be failed: the caller reports err.
+func responseOf(resp *http.Response, err error) (response, error) {
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}, err
+}
+
 // call sends a request with cred and, unless body is "", the JSON body.
 func (s *testServer) call(t *testing.T, method, path, body string, cred credential) response {
 	t.Helper()

@@ -4,7 +4,6 @@ package auth
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -300,13 +299,7 @@ func TestLoginFetchSite(t *testing.T) {
 // postLogin logs email in through backend b without failing the test, so
 // that it may run off the test's goroutine.
 func (s *testServer) postLogin(b testBackend, email, password string) (response, error) {
-	resp, err := s.client.PostForm(s.url+b.prefix+"/login", credentialsForm(email, password))
-	if err != nil {
-		return response{}, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}, err
+	return responseOf(s.client.PostForm(s.url+b.prefix+"/login", credentialsForm(email, password)))
 }
 
 // TestLoginTakesHasherBeforeConnection checks that a login takes its
