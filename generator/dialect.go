@@ -50,6 +50,10 @@ type dialect struct {
 	// constraint, which indexes its column itself: MySQL parses a
 	// column's REFERENCES and ignores it.
 	foreignKeyConstraints bool
+	// lockingRead follows a SELECT that locks the rows it reads until
+	// the transaction ends. SQLite needs none: a transaction that has
+	// written holds the whole database.
+	lockingRead string
 
 	// types are the column types of the custom field types; with
 	// varchar, string and enum columns are VARCHAR of their length
@@ -155,6 +159,7 @@ var dialects = map[string]dialect{
 		IDType: "UUID", EmailType: "TEXT", NormalizedEmailType: `TEXT COLLATE "C"`, PasswordType: "TEXT",
 		NormalizedEmailNote: `Byte order ("C") lets the user list page through it with its index.`,
 		tokenType:           "CHAR(64)", timestampType: "TIMESTAMPTZ",
+		lockingRead:         " FOR UPDATE",
 
 		types: map[string]string{
 			"text": "TEXT", "uuid": "UUID", "int": "BIGINT", "float": "DOUBLE PRECISION",
@@ -183,6 +188,7 @@ var dialects = map[string]dialect{
 		timestampType:         "DATETIME(6)",
 		foreignKeyConstraints: true,
 		duplicateKeyUpdate:    true,
+		lockingRead:           " FOR UPDATE",
 
 		types: map[string]string{
 			// TEXT holds 64 KiB; LONGTEXT all a request body can carry.
@@ -354,6 +360,42 @@ func (d dialect) UserSessionsDDL() string {
 	}
 	b.WriteString(";")
 	return b.String()
+}
+
+// RateLimitsDDL returns the statements that create and index the table of
+// the limits' buckets: how full each is, and when it was last filled,
+// in microseconds since 1970, so that every database computes the same
+// with the same arithmetic. A bucket is named by a keyed digest of what
+// it counts (an email, a client address), which the table never holds.
+// The index on updated_at finds the buckets that have emptied.
+func (d dialect) RateLimitsDDL() string {
+	var b strings.Builder
+	b.WriteString("-- How full each bucket of the limits against guessing and floods is.\nCREATE TABLE rate_limits (\n")
+	fmt.Fprintf(&b, "    bucket %s NOT NULL PRIMARY KEY,\n", d.tokenType)
+	b.WriteString("    fill DOUBLE PRECISION NOT NULL,\n")
+	b.WriteString("    -- Microseconds since 1970.\n")
+	b.WriteString("    updated_at BIGINT NOT NULL\n")
+	b.WriteString(")")
+	if d.TableOptions != "" {
+		b.WriteString(" " + d.TableOptions)
+	}
+	b.WriteString(";\n\n")
+	b.WriteString("CREATE INDEX rate_limits_updated_at_idx ON rate_limits (updated_at);")
+	return b.String()
+}
+
+// insertMissing returns the statement that inserts values into table's
+// columns, the first of which is its key, unless a row has the key.
+func (d dialect) insertMissing(table string, columns ...string) string {
+	var ph []string
+	for i := range columns {
+		ph = append(ph, d.placeholder(i+1))
+	}
+	insert := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(columns, ", "), strings.Join(ph, ", "))
+	if d.duplicateKeyUpdate {
+		return fmt.Sprintf("%s ON DUPLICATE KEY UPDATE %s = %s", insert, columns[0], columns[0])
+	}
+	return fmt.Sprintf("%s ON CONFLICT (%s) DO NOTHING", insert, columns[0])
 }
 
 // upsert returns the statement that inserts values into table's columns,

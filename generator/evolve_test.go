@@ -61,8 +61,9 @@ type evolveStep struct {
 	sp   spec.Spec
 	// beforeUserSessions is set by a file before-user-sessions in the
 	// step directory: the step is generated as by an authgen that
-	// predates the user_sessions table, whose 0001_init and lock lack it,
-	// so that the next step adds it to a database that holds users.
+	// predates the user_sessions and rate_limits tables, whose 0001_init
+	// and lock lack them, so that the next step adds them to a database
+	// that holds users.
 	beforeUserSessions bool
 }
 
@@ -259,26 +260,32 @@ func runEvolution(t *testing.T, name string, steps []evolveStep, d evolveDatabas
 
 // withoutUserSessions returns plan as an authgen that predates the
 // user_sessions table wrote it: its first migration and its lock lack
-// the table.
+// the table, and rate_limits, which came later still.
 func withoutUserSessions(t *testing.T, plan Plan, d dialect) Plan {
 	t.Helper()
 	out := plan
 	out.Files = slices.Clone(plan.Files)
 	out.Lock.Files = maps.Clone(plan.Lock.Files)
 	schema := *plan.Lock.Schema
-	schema.UserSessions = false
 	out.Lock.Schema = &schema
-	create, drop := "\n\n"+d.UserSessionsDDL(), "DROP TABLE user_sessions;\n"
-	for i, f := range out.Files {
-		if f.Owner != Migration {
+	for _, table := range serviceTables {
+		recorded := table.recorded(&schema)
+		if (table.name != "user_sessions" && table.name != "rate_limits") || !*recorded {
 			continue
 		}
-		content := string(f.Content)
-		if !strings.Contains(content, create) || !strings.Contains(content, drop) {
-			t.Fatalf("%s does not create and drop user_sessions as expected:\n%s", f.Path, content)
+		*recorded = false
+		create, drop := "\n\n"+table.ddl(d), "DROP TABLE "+table.name+";\n"
+		for i, f := range out.Files {
+			if f.Owner != Migration {
+				continue
+			}
+			content := string(out.Files[i].Content)
+			if !strings.Contains(content, create) || !strings.Contains(content, drop) {
+				t.Fatalf("%s does not create and drop %s as expected:\n%s", f.Path, table.name, content)
+			}
+			out.Files[i].Content = []byte(strings.Replace(strings.Replace(content, create, "", 1), drop, "", 1))
+			out.Lock.Files[f.Path] = LockedFile{Owner: f.Owner, SHA256: Hash(out.Files[i].Content)}
 		}
-		out.Files[i].Content = []byte(strings.Replace(strings.Replace(content, create, "", 1), drop, "", 1))
-		out.Lock.Files[f.Path] = LockedFile{Owner: f.Owner, SHA256: Hash(out.Files[i].Content)}
 	}
 	return out
 }

@@ -42,6 +42,9 @@ type Schema struct {
 	// UserSessions is set when the migrations create the table of the
 	// instants each user's sessions ended, which every project has.
 	UserSessions bool `json:"user_sessions,omitempty"`
+	// RateLimits is set when the migrations create the table of the
+	// limits' counts.
+	RateLimits bool `json:"rate_limits,omitempty"`
 }
 
 func schemaOf(s spec.Spec) Schema {

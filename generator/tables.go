@@ -39,4 +39,15 @@ var serviceTables = []serviceTable{
 		ddl:      dialect.UserSessionsDDL,
 		recorded: func(s *Schema) *bool { return &s.UserSessions },
 	},
+	{
+		name:     "rate_limits",
+		needed:   rateLimitsInDatabase,
+		ddl:      dialect.RateLimitsDDL,
+		recorded: func(s *Schema) *bool { return &s.RateLimits },
+	},
 }
+
+// rateLimitsInDatabase reports whether the service counts what its limits
+// count in the database: it does unless it has Redis, which is faster at
+// it and shared as well.
+func rateLimitsInDatabase(s spec.Spec) bool { return !s.UsesStrategy("redis") }

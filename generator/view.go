@@ -57,6 +57,11 @@ type view struct {
 	RequiresVerification  bool
 	ResetPasswordLifetime int
 	VerifyLifetime        int
+	// Security are the limits against guessing and floods; their counts
+	// are kept in Redis when the service has it, else in the database
+	// (RateLimitsInDatabase).
+	Security             spec.Security
+	RateLimitsInDatabase bool
 
 	SQL sqlView
 }
@@ -128,6 +133,18 @@ type sqlView struct {
 	// with an id (1) end (2), and the digest of the one token that
 	// survives it (3), or null.
 	EndSessions string
+	// InsertRateLimit makes the bucket named (1) empty (2, 3) unless it
+	// exists; LockRateLimit reads its fill and time of the bucket (1)
+	// and locks it until the transaction ends, UpdateRateLimit sets them
+	// (1, 2) for the bucket (3), and SelectRateLimits reads the buckets
+	// (1, 2). DeleteRateLimit empties the bucket (1), and
+	// DeleteStaleRateLimits those last filled before a time (1).
+	InsertRateLimit       string
+	LockRateLimit         string
+	UpdateRateLimit       string
+	SelectRateLimits      string
+	DeleteRateLimit       string
+	DeleteStaleRateLimits string
 	// MarkVerified sets is_verified (1) of the user with an id (2) and an
 	// email key (3) who is not verified yet (4).
 	MarkVerified string
@@ -163,6 +180,8 @@ func buildView(s spec.Spec, module string) (view, error) {
 		RequiresVerification:  s.RequiresVerification,
 		ResetPasswordLifetime: s.ResetPasswordLifetime,
 		VerifyLifetime:        s.VerifyLifetime,
+		Security:              s.Security,
+		RateLimitsInDatabase:  rateLimitsInDatabase(s),
 	}
 	for _, b := range s.Backends {
 		bv := backendView{Name: b.Name, Prefix: "/auth/" + b.Name, Transport: b.Transport, Strategy: b.Strategy}
@@ -250,5 +269,14 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		EndSessions:                d.upsert("user_sessions", "user_id", "not_before", "kept_token"),
 		InsertRevokedToken:         fmt.Sprintf("INSERT INTO revoked_tokens (digest, expires_at) VALUES (%s, %s)", d.placeholder(1), d.placeholder(2)),
 		DeleteExpiredRevokedTokens: fmt.Sprintf("DELETE FROM revoked_tokens WHERE expires_at <= %s", d.placeholder(1)),
+
+		InsertRateLimit: d.insertMissing("rate_limits", "bucket", "fill", "updated_at"),
+		LockRateLimit:   fmt.Sprintf("SELECT fill, updated_at FROM rate_limits WHERE bucket = %s%s", d.placeholder(1), d.lockingRead),
+		UpdateRateLimit: fmt.Sprintf("UPDATE rate_limits SET fill = %s, updated_at = %s WHERE bucket = %s",
+			d.placeholder(1), d.placeholder(2), d.placeholder(3)),
+		SelectRateLimits: fmt.Sprintf("SELECT bucket, fill, updated_at FROM rate_limits WHERE bucket IN (%s, %s)",
+			d.placeholder(1), d.placeholder(2)),
+		DeleteRateLimit:       fmt.Sprintf("DELETE FROM rate_limits WHERE bucket = %s", d.placeholder(1)),
+		DeleteStaleRateLimits: fmt.Sprintf("DELETE FROM rate_limits WHERE updated_at < %s", d.placeholder(1)),
 	}
 }

@@ -344,6 +344,29 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 				"secure": func(n *yaml.Node, p string) { d.bool(n, p, &s.Cookie.Secure) },
 			})
 		},
+		"security": func(n *yaml.Node, p string) {
+			sec := &s.Security
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"enabled": func(n *yaml.Node, p string) { d.bool(n, p, &sec.Enabled) },
+				"login_account": func(n *yaml.Node, p string) {
+					d.mapping(n, p, map[string]func(*yaml.Node, string){
+						"free_failures":     func(n *yaml.Node, p string) { d.int(n, p, &sec.LoginAccount.FreeFailures) },
+						"failures_per_hour": func(n *yaml.Node, p string) { d.int(n, p, &sec.LoginAccount.FailuresPerHour) },
+					})
+				},
+				"login_address":        func(n *yaml.Node, p string) { d.rateLimit(n, p, &sec.LoginAddress) },
+				"register_address":     func(n *yaml.Node, p string) { d.rateLimit(n, p, &sec.RegisterAddress) },
+				"mail_address":         func(n *yaml.Node, p string) { d.rateLimit(n, p, &sec.MailAddress) },
+				"trusted_proxy_header": func(n *yaml.Node, p string) { d.str(n, p, &sec.TrustedProxyHeader) },
+			})
+		},
+	})
+}
+
+func (d *specDecoder) rateLimit(n *yaml.Node, path string, dst *RateLimit) {
+	d.mapping(n, path, map[string]func(*yaml.Node, string){
+		"burst":    func(n *yaml.Node, p string) { d.int(n, p, &dst.Burst) },
+		"per_hour": func(n *yaml.Node, p string) { d.int(n, p, &dst.PerHour) },
 	})
 }
 
@@ -391,6 +414,24 @@ func format(s Spec) []byte {
 		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)
 	}
+	sec := s.Security
+	w("\n# Limits against password guessing and floods: a request over one gets 429 with Retry-After.\n")
+	w("# enabled: false turns them all off.\n")
+	w("security:\n  enabled: %t\n", sec.Enabled)
+	w("  # After free_failures failed logins in a row an account's next ones wait, longer each time,\n")
+	w("  # so that at most failures_per_hour are checked in any hour.\n")
+	w("  login_account: {free_failures: %d, failures_per_hour: %d}\n", sec.LoginAccount.FreeFailures, sec.LoginAccount.FailuresPerHour)
+	w("  # Buckets of burst requests refilled at per_hour: failed logins and registrations from one\n")
+	w("  # client address, and reset-password and verification mails to one email address.\n")
+	for _, l := range []struct {
+		key   string
+		limit RateLimit
+	}{{"login_address", sec.LoginAddress}, {"register_address", sec.RegisterAddress}, {"mail_address", sec.MailAddress}} {
+		w("  %s: {burst: %d, per_hour: %d}\n", l.key, l.limit.Burst, l.limit.PerHour)
+	}
+	w("  # The header a trusted proxy passes the client's address in, such as X-Forwarded-For (its\n")
+	w("  # last address counts); empty: the address of the connection.\n")
+	w("  trusted_proxy_header: %s\n", yamlScalar(sec.TrustedProxyHeader, false, "!!str"))
 	return b.Bytes()
 }
 

@@ -48,6 +48,40 @@ type Spec struct {
 	// migration may drop: a field removed from Fields without being listed
 	// here is refused.
 	DroppedFields []string
+	// Security sets the limits against password guessing and floods.
+	Security Security
+}
+
+// Security holds the limits against password guessing and floods. A
+// request over a limit is answered 429 with Retry-After.
+type Security struct {
+	// Enabled false turns every limit off.
+	Enabled bool
+	// LoginAccount limits the failed logins of one account, whoever
+	// tries them.
+	LoginAccount AccountLimit
+	// LoginAddress limits the failed logins from one client address,
+	// RegisterAddress its registrations, and MailAddress the
+	// reset-password and verification mails to one email address.
+	LoginAddress, RegisterAddress, MailAddress RateLimit
+	// TrustedProxyHeader names the header in which a trusted proxy
+	// passes the client's address, such as X-Forwarded-For; empty, the
+	// address is the connection's.
+	TrustedProxyHeader string
+}
+
+// AccountLimit delays the logins of an account after FreeFailures failed
+// ones in a row, longer after each, so that at most FailuresPerHour
+// failed ones are checked in any hour.
+type AccountLimit struct {
+	FreeFailures    int
+	FailuresPerHour int
+}
+
+// RateLimit is a bucket of Burst requests, refilled at PerHour.
+type RateLimit struct {
+	Burst   int
+	PerHour int
 }
 
 // PasswordPolicy is the rule every new password meets before the
@@ -144,7 +178,25 @@ const (
 	DefaultHashMemoryBudgetMiB = 256
 	hashMemoryMiB              = 64
 	maxHashMemoryBudgetMiB     = 65536
+	// maxAccountFailuresPerHour is what NIST SP 800-63B allows at most.
+	maxAccountFailuresPerHour = 100
+	maxBurst                  = 1_000_000
+	maxPerHour                = 100_000_000
 )
+
+// DefaultSecurity are the limits of a spec that sets none. They leave
+// honest traffic alone: a client running FastAPI Users' whole contract
+// from one address, hundreds of registrations and logins in a minute with
+// a wrong password now and then, never meets one.
+func DefaultSecurity() Security {
+	return Security{
+		Enabled:         true,
+		LoginAccount:    AccountLimit{FreeFailures: 5, FailuresPerHour: 100},
+		LoginAddress:    RateLimit{Burst: 100, PerHour: 1000},
+		RegisterAddress: RateLimit{Burst: 500, PerHour: 3600},
+		MailAddress:     RateLimit{Burst: 3, PerHour: 10},
+	}
+}
 
 // defaultBackends are the backends of the FastAPI Users documentation's
 // flow: a bearer JWT under /auth/jwt and a cookie JWT under /auth/cookie.
@@ -169,6 +221,7 @@ func DefaultSpec() Spec {
 
 		ResetPasswordLifetime: DefaultTokenLifetime,
 		VerifyLifetime:        DefaultTokenLifetime,
+		Security:              DefaultSecurity(),
 	}
 }
 
@@ -652,13 +705,49 @@ func (s Spec) Validate() []Problem {
 		add("password.hash_memory_budget_mib", "%d is out of range; use %d (one argon2id hash takes %d MiB) to %d",
 			b, hashMemoryMiB, hashMemoryMiB, maxHashMemoryBudgetMiB)
 	}
+	validateSecurity(s.Security, add)
 	if s.usesTransport("cookie") && !cookieNamePattern.MatchString(s.Cookie.Name) {
 		add("cookie.name", "%q is not a valid cookie name (letters, digits, - and _)", s.Cookie.Name)
 	}
 	return problems
 }
 
-var cookieNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var (
+	cookieNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	headerNamePattern = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+)
+
+// validateSecurity checks the limits of the security section. The limits
+// are checked even when they are off, so that turning them on needs no
+// other edit.
+func validateSecurity(sec Security, add func(path, format string, args ...any)) {
+	a := sec.LoginAccount
+	if a.FailuresPerHour < 2 || a.FailuresPerHour > maxAccountFailuresPerHour {
+		add("security.login_account.failures_per_hour", "%d is out of range; use 2 to %d (NIST SP 800-63B allows at most %d)",
+			a.FailuresPerHour, maxAccountFailuresPerHour, maxAccountFailuresPerHour)
+	} else if a.FreeFailures < 1 || a.FreeFailures > a.FailuresPerHour/2 {
+		add("security.login_account.free_failures", "%d is out of range; use 1 to half of failures_per_hour (%d)",
+			a.FreeFailures, a.FailuresPerHour/2)
+	}
+	for _, l := range []struct {
+		path  string
+		limit RateLimit
+	}{
+		{"security.login_address", sec.LoginAddress},
+		{"security.register_address", sec.RegisterAddress},
+		{"security.mail_address", sec.MailAddress},
+	} {
+		if l.limit.Burst < 1 || l.limit.Burst > maxBurst {
+			add(l.path+".burst", "%d is out of range; use 1 to %d", l.limit.Burst, maxBurst)
+		}
+		if l.limit.PerHour < 1 || l.limit.PerHour > maxPerHour {
+			add(l.path+".per_hour", "%d is out of range; use 1 to %d", l.limit.PerHour, maxPerHour)
+		}
+	}
+	if h := sec.TrustedProxyHeader; h != "" && !headerNamePattern.MatchString(h) {
+		add("security.trusted_proxy_header", "%q is not a header name (letters, digits and -), such as X-Forwarded-For", h)
+	}
+}
 
 func (s Spec) usesTransport(t string) bool {
 	return slices.ContainsFunc(s.Backends, func(b Backend) bool { return b.Transport == t })

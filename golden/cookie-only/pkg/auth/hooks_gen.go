@@ -150,16 +150,18 @@ func (s *Service) afterHook(r *http.Request, name string, hook func(ctx context.
 
 // afterResponse runs hook off the request's path, on a context that
 // outlives the request, and logs its error or panic. At most
-// maxBackgroundHooks run at once; past that the hook is dropped and
-// logged, so that a flood of requests cannot pile up connections. Close
-// waits for the running ones.
-func (s *Service) afterResponse(r *http.Request, name string, hook func(ctx context.Context) error) {
+// maxBackgroundHooks run at once; past that the hook does not run, and
+// afterResponse counts and logs it and returns false, so that a flood of
+// requests cannot pile up connections and the caller can tell its client
+// to try again. Close waits for the running ones.
+func (s *Service) afterResponse(r *http.Request, name string, hook func(ctx context.Context) error) bool {
 	ctx := context.WithoutCancel(r.Context())
 	select {
 	case s.backgroundSlots <- struct{}{}:
 	default:
-		s.logger.WarnContext(ctx, "hook dropped: too many running", "hook", name, "path", r.URL.Path)
-		return
+		dropped := s.droppedHooks.Add(1)
+		s.logger.WarnContext(ctx, "hook refused: too many running", "hook", name, "path", r.URL.Path, "refused_since_start", dropped)
+		return false
 	}
 	s.background.Go(func() {
 		defer func() { <-s.backgroundSlots }()
@@ -167,6 +169,7 @@ func (s *Service) afterResponse(r *http.Request, name string, hook func(ctx cont
 		defer cancel()
 		s.runHook(ctx, r, name, hook)
 	})
+	return true
 }
 
 // runHook calls hook and logs its error, or its panic with the stack: a

@@ -26,6 +26,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Service is the authentication service. It is an http.Handler.
@@ -37,11 +38,14 @@ type Service struct {
 	logger *slog.Logger
 	hooks  Hooks
 	tokens userTokens
-	// background counts the hooks running off the request's path, and
-	// backgroundSlots bounds them.
+	// background counts the hooks running off the request's path,
+	// backgroundSlots bounds them, and droppedHooks counts those refused
+	// for want of a slot.
 	background      sync.WaitGroup
 	backgroundSlots chan struct{}
+	droppedHooks    atomic.Uint64
 	hasher          *passwordHasher
+	limits          *limiter
 	backends        []backend
 	mux             *http.ServeMux
 }
@@ -107,6 +111,8 @@ func New(cfg Config, deps Deps) (*Service, error) {
 			},
 		},
 	}
+	s.limits = newLimiter(cfg.Limits, cfg.Secret)
+	s.limits.store = databaseLimits{db: deps.DB}
 	s.mux = s.newMux()
 	return s, nil
 }

@@ -28,7 +28,9 @@ func (s *Service) forgotPassword(w http.ResponseWriter, r *http.Request) {
 // acceptEmail answers a body of {"email": ...} with 202 and a null body as
 // soon as the email is valid; then, off the request's path, it calls send
 // with the user who has that email, if anyone has. Neither the answer nor
-// its timing tells who has an account.
+// its timing tells who has an account. Past the limit of mails to the
+// address, known or not, it answers 429; when too many hooks run already
+// to start send, 503: a mail is never dropped behind a 202.
 func (s *Service) acceptEmail(w http.ResponseWriter, r *http.Request, hook string, send func(ctx context.Context, user User) error) {
 	body, ok := readJSON(w, r, s.cfg.MaxBodyBytes)
 	if !ok {
@@ -39,7 +41,17 @@ func (s *Service) acceptEmail(w http.ResponseWriter, r *http.Request, hook strin
 		errs.write(w)
 		return
 	}
-	s.afterResponse(r, hook, func(ctx context.Context) error {
+	err := s.limits.allowMail(r.Context(), email)
+	if limited, ok := errors.AsType[limitedError](err); ok {
+		s.logger.InfoContext(r.Context(), "mail refused: over the limit of its address", "hook", hook, "retry_after", limited.wait)
+		writeLimited(w, limited)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, "checking the mail limit", err)
+		return
+	}
+	queued := s.afterResponse(r, hook, func(ctx context.Context) error {
 		user, err := s.store.userByEmail(ctx, email)
 		if errors.Is(err, errNotFound) {
 			return nil
@@ -49,6 +61,10 @@ func (s *Service) acceptEmail(w http.ResponseWriter, r *http.Request, hook strin
 		}
 		return send(ctx, user)
 	})
+	if !queued {
+		writeUnavailable(w)
+		return
+	}
 	writeJSON(w, http.StatusAccepted, nil)
 }
 

@@ -39,6 +39,8 @@ type Config struct {
 	// HTTP server's WriteTimeout must be longer, or the 503 cannot be
 	// written.
 	RequestTimeout time.Duration
+	// Limits are the limits against password guessing and floods.
+	Limits LimitsConfig
 	// RedisKeyPrefix starts the Redis key of every access token of the
 	// Redis strategy.
 	RedisKeyPrefix string
@@ -52,6 +54,46 @@ type CookieConfig struct {
 	// Secure restricts the cookie to HTTPS. Browsers drop Secure cookies
 	// over plain HTTP, so turn it off only for local development.
 	Secure bool
+}
+
+// LimitsConfig sets the limits against password guessing and floods. A
+// request over one is answered 429 with Retry-After and the detail
+// TOO_MANY_REQUESTS. The counts are kept in Redis, which every
+// instance of the service shares.
+type LimitsConfig struct {
+	// Enabled false turns every limit off.
+	Enabled bool
+	// LoginAccount limits the failed logins of one account, wherever
+	// they come from.
+	LoginAccount AccountLimit
+	// LoginAddress limits the failed logins from one client address,
+	// RegisterAddress its registrations, and MailAddress the
+	// reset-password and verification mails to one email address, known
+	// or not.
+	LoginAddress, RegisterAddress, MailAddress RateLimit
+	// TrustedProxyHeader names the header in which the proxy in front of
+	// the service passes the client's address, such as X-Forwarded-For,
+	// whose last address counts; empty, the connection's address counts.
+	// Set it only behind a proxy that always sets it: a client could
+	// otherwise pass any address.
+	TrustedProxyHeader string
+	// RedisKeyPrefix starts the Redis key of every bucket.
+	RedisKeyPrefix string
+}
+
+// AccountLimit delays an account's logins after FreeFailures failed ones,
+// longer after each, so that at most FailuresPerHour failed ones are
+// checked in any hour, and the user waits no longer than one of
+// FailuresPerHour/2 per hour takes to drain: with 100, 72 s.
+type AccountLimit struct {
+	FreeFailures    int
+	FailuresPerHour int
+}
+
+// RateLimit lets Burst requests through at once, then PerHour.
+type RateLimit struct {
+	Burst   int
+	PerHour int
 }
 
 // PasswordConfig configures password hashing and what a new password must
@@ -102,6 +144,15 @@ func DefaultConfig() Config {
 		},
 		MaxBodyBytes:   1 << 20,
 		RequestTimeout: 15 * time.Second,
+		Limits: LimitsConfig{
+			Enabled:            true,
+			LoginAccount:       AccountLimit{FreeFailures: 5, FailuresPerHour: 100},
+			LoginAddress:       RateLimit{Burst: 100, PerHour: 1000},
+			RegisterAddress:    RateLimit{Burst: 500, PerHour: 3600},
+			MailAddress:        RateLimit{Burst: 3, PerHour: 10},
+			TrustedProxyHeader: "",
+			RedisKeyPrefix:     "authgen_rate_limit:",
+		},
 		RedisKeyPrefix: "authgen_token:",
 	}
 }
@@ -143,8 +194,25 @@ func (c Config) validate() error {
 	if c.RedisKeyPrefix == "" {
 		errs = append(errs, errors.New("RedisKeyPrefix is empty; the tokens' keys need a prefix of their own"))
 	}
+	errs = append(errs, c.Limits.validate())
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("MaxBodyBytes is %d; it must be at least 1024", c.MaxBodyBytes))
+	}
+	return errors.Join(errs...)
+}
+
+func (l LimitsConfig) validate() error {
+	var errs []error
+	if a := l.LoginAccount; a.FailuresPerHour < 2 || a.FreeFailures < 1 || a.FreeFailures > a.FailuresPerHour/2 {
+		errs = append(errs, fmt.Errorf("Limits.LoginAccount %+v is not valid: FailuresPerHour must be at least 2, and FreeFailures from 1 to half of it", a))
+	}
+	for name, r := range map[string]RateLimit{"LoginAddress": l.LoginAddress, "RegisterAddress": l.RegisterAddress, "MailAddress": l.MailAddress} {
+		if r.Burst < 1 || r.PerHour < 1 {
+			errs = append(errs, fmt.Errorf("Limits.%s %+v is not valid: Burst and PerHour must be at least 1", name, r))
+		}
+	}
+	if l.RedisKeyPrefix == "" {
+		errs = append(errs, errors.New("Limits.RedisKeyPrefix is empty; the buckets' keys need a prefix of their own"))
 	}
 	return errors.Join(errs...)
 }

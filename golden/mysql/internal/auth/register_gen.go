@@ -22,12 +22,22 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) {
 		errs.write(w)
 		return
 	}
+	err := s.limits.allowRegistration(r.Context(), r)
+	if limited, ok := errors.AsType[limitedError](err); ok {
+		s.logger.InfoContext(r.Context(), "registration refused: over the limit of its address", "retry_after", limited.wait)
+		writeLimited(w, limited)
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, "checking the registration limit", err)
+		return
+	}
 	// As in FastAPI Users, the password is checked before the email.
 	if reason := s.validatePassword(r.Context(), in.Password, in.newUser(uuid.Nil, "")); reason != "" {
 		writePasswordRejected(w, codeRegisterInvalidPassword, reason)
 		return
 	}
-	_, err := s.store.userByEmail(r.Context(), in.Email)
+	_, err = s.store.userByEmail(r.Context(), in.Email)
 	switch {
 	case err == nil:
 		writeDetail(w, http.StatusBadRequest, codeRegisterUserAlreadyExists)

@@ -24,13 +24,8 @@ func (s *Service) login(b backend) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		user, err := s.authenticate(r.Context(), form.username, form.password)
-		if errors.Is(err, errBadCredentials) {
-			writeDetail(w, http.StatusBadRequest, codeLoginBadCredentials)
-			return
-		}
-		if err != nil {
-			s.internalError(w, r, "authenticating", err)
+		user, ok := s.authenticateLimited(w, r, form)
+		if !ok {
 			return
 		}
 		if s.cfg.RequiresVerification && !user.IsVerified {
@@ -69,6 +64,41 @@ func (s *Service) logout(b backend) http.HandlerFunc {
 		}
 		b.transport.writeLogout(w)
 	}
+}
+
+// authenticateLimited returns the user a login form authenticates, within
+// the limits on failed logins; otherwise it answers the request and
+// returns false.
+func (s *Service) authenticateLimited(w http.ResponseWriter, r *http.Request, form loginForm) (User, bool) {
+	attempt, err := s.limits.beginLogin(r.Context(), r, form.username)
+	if limited, ok := errors.AsType[limitedError](err); ok {
+		s.logger.InfoContext(r.Context(), "login refused: over a limit", "path", r.URL.Path, "retry_after", limited.wait)
+		writeLimited(w, limited)
+		return User{}, false
+	}
+	if err != nil {
+		s.internalError(w, r, "checking the login limits", err)
+		return User{}, false
+	}
+	defer attempt.end()
+	user, err := s.authenticate(r.Context(), form.username, form.password)
+	if errors.Is(err, errBadCredentials) {
+		if err := attempt.failed(r.Context()); err != nil {
+			s.internalError(w, r, "counting a failed login", err)
+			return User{}, false
+		}
+		writeDetail(w, http.StatusBadRequest, codeLoginBadCredentials)
+		return User{}, false
+	}
+	if err != nil {
+		s.internalError(w, r, "authenticating", err)
+		return User{}, false
+	}
+	if err := attempt.succeeded(r.Context()); err != nil {
+		// The login is good; the account's failures stay counted.
+		s.logger.WarnContext(r.Context(), "could not reset an account's failed logins", "user", user.ID, "err", err)
+	}
+	return user, true
 }
 
 // authenticate returns the active user with this email and password, or

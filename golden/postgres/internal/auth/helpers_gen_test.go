@@ -36,13 +36,16 @@ var cheapArgon2 = Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 // password hashing. Whatever authgen.yaml sets, it takes authgen's default
 // password lengths (8 to 128), which the tests' passwords are written for,
 // and lets unverified users in; TestRequiresVerification tests the other
-// case.
+// case. The limits against guessing and floods are off, so that a test of
+// something else may fail logins and send mails as it needs;
+// newLimitedServer turns them on.
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Secret = testSecret
 	cfg.Password.Argon2 = cheapArgon2
 	cfg.Password.MinLength, cfg.Password.MaxLength = 8, 128
 	cfg.RequiresVerification = false
+	cfg.Limits.Enabled = false
 	return cfg
 }
 

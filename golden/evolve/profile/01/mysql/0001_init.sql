@@ -35,7 +35,18 @@ CREATE TABLE user_sessions (
     CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
+-- How full each bucket of the limits against guessing and floods is.
+CREATE TABLE rate_limits (
+    bucket CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+    fill DOUBLE PRECISION NOT NULL,
+    -- Microseconds since 1970.
+    updated_at BIGINT NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+CREATE INDEX rate_limits_updated_at_idx ON rate_limits (updated_at);
+
 -- +goose Down
+DROP TABLE rate_limits;
 DROP TABLE user_sessions;
 DROP TABLE revoked_tokens;
 DROP TABLE users;

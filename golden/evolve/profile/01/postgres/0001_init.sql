@@ -34,7 +34,18 @@ CREATE TABLE user_sessions (
     kept_token CHAR(64) NULL
 );
 
+-- How full each bucket of the limits against guessing and floods is.
+CREATE TABLE rate_limits (
+    bucket CHAR(64) NOT NULL PRIMARY KEY,
+    fill DOUBLE PRECISION NOT NULL,
+    -- Microseconds since 1970.
+    updated_at BIGINT NOT NULL
+);
+
+CREATE INDEX rate_limits_updated_at_idx ON rate_limits (updated_at);
+
 -- +goose Down
+DROP TABLE rate_limits;
 DROP TABLE user_sessions;
 DROP TABLE revoked_tokens;
 DROP TABLE users;

@@ -1,4 +1,4 @@
--- Migration 0002, written by authgen: add user sessions.
+-- Migration 0002, written by authgen: add user sessions, add rate limits.
 -- A migration that has run must never change: authgen adds new ones when authgen.yaml does.
 
 -- +goose Up
@@ -10,6 +10,16 @@ CREATE TABLE user_sessions (
     -- The SHA-256 in hex of the token that survives, or null.
     kept_token TEXT NULL
 );
+-- How full each bucket of the limits against guessing and floods is.
+CREATE TABLE rate_limits (
+    bucket TEXT NOT NULL PRIMARY KEY,
+    fill DOUBLE PRECISION NOT NULL,
+    -- Microseconds since 1970.
+    updated_at BIGINT NOT NULL
+);
+
+CREATE INDEX rate_limits_updated_at_idx ON rate_limits (updated_at);
 
 -- +goose Down
+DROP TABLE rate_limits;
 DROP TABLE user_sessions;
