@@ -159,7 +159,7 @@ var dialects = map[string]dialect{
 		IDType: "UUID", EmailType: "TEXT", NormalizedEmailType: `TEXT COLLATE "C"`, PasswordType: "TEXT",
 		NormalizedEmailNote: `Byte order ("C") lets the user list page through it with its index.`,
 		tokenType:           "CHAR(64)", timestampType: "TIMESTAMPTZ",
-		lockingRead:         " FOR UPDATE",
+		lockingRead: " FOR UPDATE",
 
 		types: map[string]string{
 			"text": "TEXT", "uuid": "UUID", "int": "BIGINT", "float": "DOUBLE PRECISION",
