@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -83,7 +85,11 @@ func TestEndToEnd(t *testing.T) {
 
 			server := filepath.Join(work, "authserver")
 			runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
-			env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + strings.Repeat("s", 32)}
+			// A secret of the run's own: the limits' buckets in the
+			// shared Redis are named with it, so that no earlier run's
+			// counts are met.
+			secret := rand.Text() + rand.Text()
+			env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + secret}
 			checkStartupError(t, server, db.name, env)
 			checkCommandLine(t, server, env)
 			checkEnvironment(t, server, env)
@@ -105,6 +111,7 @@ func TestEndToEnd(t *testing.T) {
 				}
 			})
 			walkRevocableTokens(t, base)
+			walkGuesser(t, base)
 			walkMailFlow(t, base, mail)
 			walkEvolution(t, app, authgen, server, env, base, stop)
 			if db.name == "sqlite" {
@@ -120,7 +127,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 			proxy := startProxy(t, u.Host)
 			u.Host = proxy.addr
-			proxied := startServer(t, server, "DATABASE_URL="+u.String(), "REDIS_URL="+redisURL, "AUTH_SECRET="+strings.Repeat("s", 32))
+			proxied := startServer(t, server, "DATABASE_URL="+u.String(), "REDIS_URL="+redisURL, "AUTH_SECRET="+secret)
 			walkOutage(t, proxied, proxy)
 		})
 	}
@@ -410,6 +417,54 @@ func walkRevocableTokens(t *testing.T, base string) {
 		if status, _, body := request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusUnauthorized {
 			t.Errorf("GET /users/me with a %s token after logout: %d %s, want 401", prefix, status, body)
 		}
+	}
+}
+
+// walkGuesser guesses an account's password, and an unknown email's, from
+// 127.0.0.1 with the default limits: after the free failures both get 429
+// with a Retry-After, alike, and the real user, from 127.0.0.2, gets in
+// once the delay has passed.
+func walkGuesser(t *testing.T, base string) {
+	t.Helper()
+	status, _, body := request(t, "POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"}, strings.NewReader(`{"email": "gareth@camelot.bt","password": "beaumains of orkney"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	login := func(client *http.Client, email, password string) (int, string, string) {
+		t.Helper()
+		resp, err := client.PostForm(base+"/auth/jwt/login", url.Values{"username": {email}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, resp.Header.Get("Retry-After"), string(body)
+	}
+	const freeFailures = 5
+	var retryAfter string
+	for _, email := range []string{"gareth@camelot.bt", "nobody.at.all@camelot.bt"} {
+		for i := range freeFailures {
+			if status, _, body := login(http.DefaultClient, email, "a wrong guess"); status != http.StatusBadRequest {
+				t.Fatalf("guess %d at %s: %d %s, want 400", i+1, email, status, body)
+			}
+		}
+		status, wait, body := login(http.DefaultClient, email, "a wrong guess")
+		if status != http.StatusTooManyRequests || body != `{"detail":"TOO_MANY_REQUESTS"}`+"\n" || wait != "1" {
+			t.Fatalf("guess %d at %s: %d, Retry-After %q, %s; want 429, 1 and TOO_MANY_REQUESTS", freeFailures+1, email, status, wait, body)
+		}
+		retryAfter = wait
+	}
+	elsewhere := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
+	if status, _, body := login(elsewhere, "gareth@camelot.bt", "beaumains of orkney"); status != http.StatusTooManyRequests {
+		t.Fatalf("the real user within the delay: %d %s, want 429", status, body)
+	}
+	seconds, _ := strconv.Atoi(retryAfter)
+	time.Sleep(time.Duration(seconds) * time.Second)
+	if status, _, body := login(elsewhere, "gareth@camelot.bt", "beaumains of orkney"); status != http.StatusOK {
+		t.Fatalf("the real user after the delay: %d %s, want 200", status, body)
 	}
 }
 

@@ -13,6 +13,13 @@ func TestParseSpecRoundTrip(t *testing.T) {
 	spec := DefaultSpec()
 	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
 	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64, HashMemoryBudgetMiB: 1024}
+	spec.Security = Security{
+		LoginAccount:       AccountLimit{FreeFailures: 3, FailuresPerHour: 20},
+		LoginAddress:       RateLimit{Burst: 7, PerHour: 70},
+		RegisterAddress:    RateLimit{Burst: 8, PerHour: 80},
+		MailAddress:        RateLimit{Burst: 9, PerHour: 90},
+		TrustedProxyHeader: "X-Forwarded-For",
+	}
 	got, err := Parse(FileName, format(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
@@ -80,6 +87,14 @@ func TestParseSpecErrors(t *testing.T) {
 		{"hash memory budget too large", "version: 1\npassword:\n  hash_memory_budget_mib: 65537\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: 65537 is out of range"}},
 		{"hash memory budget with a unit", "version: 1\npassword:\n  hash_memory_budget_mib: 1GiB\n", []string{`authgen.yaml:3: password.hash_memory_budget_mib: "1GiB" is not a whole number`}},
 		{"list for mapping", "version: 1\noutput: [a]\n", []string{"authgen.yaml:2: output: expected a mapping"}},
+		{"account failures over NIST's", "version: 1\nsecurity:\n  login_account: {failures_per_hour: 101}\n", []string{"authgen.yaml:3: security.login_account.failures_per_hour: 101 is out of range; use 2 to 100"}},
+		{"free failures over half", "version: 1\nsecurity:\n  login_account:\n    free_failures: 51\n", []string{"authgen.yaml:4: security.login_account.free_failures: 51 is out of range; use 1 to half of failures_per_hour (50)"}},
+		{"no free failure", "version: 1\nsecurity:\n  login_account: {free_failures: 0}\n", []string{"security.login_account.free_failures: 0 is out of range"}},
+		{"empty bucket", "version: 1\nsecurity:\n  mail_address:\n    burst: 0\n", []string{"authgen.yaml:4: security.mail_address.burst: 0 is out of range; use 1 to 1000000"}},
+		{"no refill", "version: 1\nsecurity:\n  register_address: {burst: 5, per_hour: 0}\n", []string{"security.register_address.per_hour: 0 is out of range"}},
+		{"unknown limit key", "version: 1\nsecurity:\n  login_address: {burst: 5, per_minute: 1}\n", []string{`authgen.yaml:3: unknown key "per_minute" in security.login_address; allowed keys: burst, per_hour`}},
+		{"header with a colon", "version: 1\nsecurity:\n  trusted_proxy_header: 'X-Real-IP:'\n", []string{`authgen.yaml:3: security.trusted_proxy_header: "X-Real-IP:" is not a header name`}},
+		{"enabled as a word", "version: 1\nsecurity:\n  enabled: off\n", []string{`authgen.yaml:3: security.enabled: "off" must be true or false`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

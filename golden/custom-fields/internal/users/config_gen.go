@@ -131,7 +131,7 @@ func DefaultConfig() Config {
 			LoginAccount:       AccountLimit{FreeFailures: 5, FailuresPerHour: 100},
 			LoginAddress:       RateLimit{Burst: 100, PerHour: 1000},
 			RegisterAddress:    RateLimit{Burst: 500, PerHour: 3600},
-			MailAddress:        RateLimit{Burst: 3, PerHour: 10},
+			MailAddress:        RateLimit{Burst: 5, PerHour: 20},
 			TrustedProxyHeader: "",
 		},
 	}
