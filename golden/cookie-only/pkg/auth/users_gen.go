@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -114,13 +115,31 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 	if !ok {
 		return
 	}
-	in, errs := decodeUserUpdate(body)
+	// FastAPI Users never asks for the current password; a superuser
+	// setting another user's cannot know it.
+	needCurrent := !privileged && s.cfg.Password.RequireCurrentPassword
+	in, errs := decodeUserUpdate(body, needCurrent)
 	if errs != nil {
 		errs.write(w)
 		return
 	}
 	before := user
 	if in.password != nil {
+		if needCurrent {
+			if in.currentPassword == nil {
+				writePasswordRejected(w, codeUpdateUserInvalidPassword, reasonCurrentPasswordMissing)
+				return
+			}
+			err := s.checkCurrentPassword(r.Context(), user, *in.currentPassword)
+			if errors.Is(err, errWrongCurrentPassword) {
+				writePasswordRejected(w, codeUpdateUserInvalidPassword, reasonCurrentPasswordWrong)
+				return
+			}
+			if err != nil {
+				s.internalError(w, r, "checking the current password", err)
+				return
+			}
+		}
 		subject := user
 		if in.email.set {
 			subject.Email = in.email.value
@@ -190,4 +209,39 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 		}
 		writeJSON(w, http.StatusOK, user)
 	}
+}
+
+// The reasons of the UPDATE_USER_INVALID_PASSWORD answers to a new
+// password whose current_password, which
+// PasswordConfig.RequireCurrentPassword asks for, is missing or wrong.
+const (
+	reasonCurrentPasswordMissing = "Current password is required to set a new password"
+	reasonCurrentPasswordWrong   = "Current password is incorrect"
+)
+
+// errWrongCurrentPassword is a current_password that is not the user's.
+var errWrongCurrentPassword = errors.New("wrong current password")
+
+// checkCurrentPassword returns nil when password is the user's current
+// one, errWrongCurrentPassword when it is not, and another error when no
+// hasher was free to tell. It verifies as login does, holding a hashing
+// slot and comparing in constant time, and is the one place that does so
+// for PATCH /users/me: what limits password guesses at login belongs
+// here too, as a stolen token would otherwise make this route a free
+// oracle for the password.
+func (s *Service) checkCurrentPassword(ctx context.Context, user User, password string) error {
+	slot, err := s.hasher.acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("waiting for a password hasher: %w", err)
+	}
+	defer slot.release()
+	match, _, err := slot.verify(password, user.HashedPassword)
+	if err != nil { // errUnknownHash
+		s.logger.WarnContext(ctx, "current password refused: stored password hash is in an unknown format", "user", user.ID)
+		return errWrongCurrentPassword
+	}
+	if !match {
+		return errWrongCurrentPassword
+	}
+	return nil
 }

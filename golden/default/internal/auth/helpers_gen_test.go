@@ -34,13 +34,15 @@ var cheapArgon2 = Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 // testConfig returns the default configuration with a secret and cheap
 // password hashing. Whatever authgen.yaml sets, it takes authgen's default
 // password lengths (8 to 128), which the tests' passwords are written for,
-// and lets unverified users in; TestRequiresVerification tests the other
-// case.
+// lets unverified users in and takes a new password without the current
+// one; TestRequiresVerification and TestRequireCurrentPassword test the
+// other cases.
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Secret = testSecret
 	cfg.Password.Argon2 = cheapArgon2
 	cfg.Password.MinLength, cfg.Password.MaxLength = 8, 128
+	cfg.Password.RequireCurrentPassword = false
 	cfg.RequiresVerification = false
 	return cfg
 }
