@@ -20,6 +20,55 @@ func (s *Service) getMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, user)
 }
 
+// deleteMySessions serves DELETE /users/me/sessions, an addition to
+// FastAPI Users' routes: it logs the user out everywhere, such as after
+// losing a device, by ending every token of the user in every strategy,
+// the request's own included. It answers as GET /users/me does when there
+// is no active user, and otherwise 204; a cookie that held a token of the
+// user is cleared, as logout clears it, since the token is dead.
+func (s *Service) deleteMySessions(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.requireUser(w, r, access{})
+	if !ok {
+		return
+	}
+	err := s.store.endSessions(r.Context(), user.ID, "")
+	if errors.Is(err, errNotFound) {
+		// The user was deleted meanwhile: the token authenticates nobody.
+		writeDetail(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, "ending the user's sessions", err)
+		return
+	}
+	if c, ok := s.cookieOf(r, user); ok {
+		c.writeLogout(w)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// cookieOf returns the cookie transport whose cookie, in r, holds a token
+// issued to user, whether or not that token authenticated r. A cookie
+// whose token cannot be read now is left alone: it is some other user's,
+// or it is dead already.
+func (s *Service) cookieOf(r *http.Request, user User) (cookieTransport, bool) {
+	for _, b := range s.backends {
+		c, ok := b.transport.(cookieTransport)
+		if !ok {
+			continue
+		}
+		token := c.token(r)
+		if token == "" {
+			continue
+		}
+		if subject, err := b.strategy.read(r.Context(), token); err == nil && subject.userID == user.ID {
+			return c, true
+		}
+	}
+	return cookieTransport{}, false
+}
+
 // patchMe serves PATCH /users/me. is_active, is_superuser and is_verified
 // are type-checked, then ignored. A new password ends every session of the
 // user but the one of the token that set it, so that a front end is not
