@@ -336,6 +336,9 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 				"hash_memory_budget_mib": func(n *yaml.Node, p string) {
 					d.int(n, p, &s.Password.HashMemoryBudgetMiB)
 				},
+				"require_current_password": func(n *yaml.Node, p string) {
+					d.bool(n, p, &s.Password.RequireCurrentPassword)
+				},
 			})
 		},
 		"cookie": func(n *yaml.Node, p string) {
@@ -410,6 +413,8 @@ func format(s Spec) []byte {
 	w("# Password hashes running at once take at most hash_memory_budget_mib MiB, 64 MiB each.\n")
 	w("password:\n  min_length: %d\n  max_length: %d\n  hash_memory_budget_mib: %d\n",
 		s.Password.MinLength, s.Password.MaxLength, s.Password.HashMemoryBudgetMiB)
+	w("  # true: PATCH /users/me takes a new password only with current_password, the one it replaces.\n")
+	w("  require_current_password: %t\n", s.Password.RequireCurrentPassword)
 	if s.usesTransport("cookie") {
 		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)

@@ -95,6 +95,11 @@ type PasswordPolicy struct {
 	// without it the hashes a many-core machine runs at once would take
 	// memory in proportion to its cores.
 	HashMemoryBudgetMiB int
+	// RequireCurrentPassword makes PATCH /users/me refuse a new password
+	// unless the body also carries the current one, so that a stolen
+	// token alone cannot set one and so end the owner's sessions. FastAPI
+	// Users does not ask for it, hence off by default.
+	RequireCurrentPassword bool
 }
 
 // Backend is one authentication backend: a transport carrying a token that

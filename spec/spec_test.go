@@ -12,7 +12,7 @@ import (
 func TestParseSpecRoundTrip(t *testing.T) {
 	spec := DefaultSpec()
 	spec.Fields = []Field{{Name: "first_name", Type: "string", Required: true}, {Name: "age", Type: "int"}}
-	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64, HashMemoryBudgetMiB: 1024}
+	spec.Password = PasswordPolicy{MinLength: 12, MaxLength: 64, HashMemoryBudgetMiB: 1024, RequireCurrentPassword: true}
 	spec.Security = Security{
 		LoginAccount:       AccountLimit{FreeFailures: 3, FailuresPerHour: 20},
 		LoginAddress:       RateLimit{Burst: 7, PerHour: 70},
@@ -85,6 +85,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"hash memory budget zero", "version: 1\npassword:\n  hash_memory_budget_mib: 0\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: 0 is out of range"}},
 		{"hash memory budget negative", "version: 1\npassword:\n  hash_memory_budget_mib: -256\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: -256 is out of range"}},
 		{"hash memory budget too large", "version: 1\npassword:\n  hash_memory_budget_mib: 65537\n", []string{"authgen.yaml:3: password.hash_memory_budget_mib: 65537 is out of range"}},
+		{"require current password not a boolean", "version: 1\npassword:\n  require_current_password: 1\n", []string{`authgen.yaml:3: password.require_current_password: "1" must be true or false`}},
 		{"hash memory budget with a unit", "version: 1\npassword:\n  hash_memory_budget_mib: 1GiB\n", []string{`authgen.yaml:3: password.hash_memory_budget_mib: "1GiB" is not a whole number`}},
 		{"list for mapping", "version: 1\noutput: [a]\n", []string{"authgen.yaml:2: output: expected a mapping"}},
 		{"account failures over NIST's", "version: 1\nsecurity:\n  login_account: {failures_per_hour: 101}\n", []string{"authgen.yaml:3: security.login_account.failures_per_hour: 101 is out of range; use 2 to 100"}},

@@ -34,15 +34,17 @@ var cheapArgon2 = Argon2Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1}
 // testConfig returns the default configuration with a secret and cheap
 // password hashing. Whatever authgen.yaml sets, it takes authgen's default
 // password lengths (8 to 128), which the tests' passwords are written for,
-// and lets unverified users in; TestRequiresVerification tests the other
-// case. The limits against guessing and floods are off, so that a test of
-// something else may fail logins and send mails as it needs;
+// lets unverified users in and takes a new password without the current
+// one; TestRequiresVerification and TestRequireCurrentPassword test the
+// other cases. The limits against guessing and floods are off, so that a
+// test of something else may fail logins and send mails as it needs;
 // newLimitedServer turns them on.
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Secret = testSecret
 	cfg.Password.Argon2 = cheapArgon2
 	cfg.Password.MinLength, cfg.Password.MaxLength = 8, 128
+	cfg.Password.RequireCurrentPassword = false
 	cfg.RequiresVerification = false
 	cfg.Limits.Enabled = false
 	return cfg

@@ -66,11 +66,17 @@ type userUpdate struct {
 	isSuperuser   change[bool]
 	isVerified    change[bool]
 	AcceptedTerms change[bool]
+	// currentPassword is the current_password a new password must come
+	// with when PasswordConfig.RequireCurrentPassword is set; nil when
+	// absent or null. It is checked, never stored.
+	currentPassword *string
 }
 
 // decodeUserUpdate decodes an update body. Every field is optional; null
-// is refused where the user model has no null.
-func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
+// is refused where the user model has no null. current_password is read
+// only when withCurrentPassword is set; otherwise it is an unknown member,
+// ignored as FastAPI Users ignores one.
+func decodeUserUpdate(body requestBody, withCurrentPassword bool) (userUpdate, validationErrors) {
 	obj, errs := body.object()
 	if errs != nil {
 		return userUpdate{}, errs
@@ -83,6 +89,15 @@ func decodeUserUpdate(body requestBody) (userUpdate, validationErrors) {
 	in.isSuperuser = decodeChange(&d, "is_superuser", toBool)
 	in.isVerified = decodeChange(&d, "is_verified", toBool)
 	in.AcceptedTerms = decodeChange(&d, "accepted_terms", toBool)
+	if withCurrentPassword {
+		n := len(d.errs)
+		in.currentPassword, _ = field(&d, "current_password", false, nullable(toString))
+		// A 422 names the member without echoing it: answers end up in
+		// logs, where no password, however mistyped, belongs.
+		for i := n; i < len(d.errs); i++ {
+			d.errs[i].Input = nil
+		}
+	}
 	return in, d.errs
 }
 

@@ -5,6 +5,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -17,6 +18,55 @@ func (s *Service) getMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, user)
+}
+
+// deleteMySessions serves DELETE /users/me/sessions, an addition to
+// FastAPI Users' routes: it logs the user out everywhere, such as after
+// losing a device, by ending every token of the user in every strategy,
+// the request's own included. It answers as GET /users/me does when there
+// is no active user, and otherwise 204; a cookie that held a token of the
+// user is cleared, as logout clears it, since the token is dead.
+func (s *Service) deleteMySessions(w http.ResponseWriter, r *http.Request) {
+	user, ok := s.requireUser(w, r, access{})
+	if !ok {
+		return
+	}
+	err := s.store.endSessions(r.Context(), user.ID, "")
+	if errors.Is(err, errNotFound) {
+		// The user was deleted meanwhile: the token authenticates nobody.
+		writeDetail(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	if err != nil {
+		s.internalError(w, r, "ending the user's sessions", err)
+		return
+	}
+	if c, ok := s.cookieOf(r, user); ok {
+		c.writeLogout(w)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// cookieOf returns the cookie transport whose cookie, in r, holds a token
+// issued to user, whether or not that token authenticated r. A cookie
+// whose token cannot be read now is left alone: it is some other user's,
+// or it is dead already.
+func (s *Service) cookieOf(r *http.Request, user User) (cookieTransport, bool) {
+	for _, b := range s.backends {
+		c, ok := b.transport.(cookieTransport)
+		if !ok {
+			continue
+		}
+		token := c.token(r)
+		if token == "" {
+			continue
+		}
+		if subject, err := b.strategy.read(r.Context(), token); err == nil && subject.userID == user.ID {
+			return c, true
+		}
+	}
+	return cookieTransport{}, false
 }
 
 // patchMe serves PATCH /users/me. is_active, is_superuser and is_verified
@@ -114,13 +164,35 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 	if !ok {
 		return
 	}
-	in, errs := decodeUserUpdate(body)
+	// FastAPI Users never asks for the current password; a superuser
+	// setting another user's cannot know it.
+	needCurrent := !privileged && s.cfg.Password.RequireCurrentPassword
+	in, errs := decodeUserUpdate(body, needCurrent)
 	if errs != nil {
 		errs.write(w)
 		return
 	}
 	before := user
 	if in.password != nil {
+		if needCurrent {
+			if in.currentPassword == nil {
+				writePasswordRejected(w, codeUpdateUserInvalidPassword, reasonCurrentPasswordMissing)
+				return
+			}
+			err := s.checkCurrentPassword(r.Context(), r, user, *in.currentPassword)
+			if errors.Is(err, errWrongCurrentPassword) {
+				writePasswordRejected(w, codeUpdateUserInvalidPassword, reasonCurrentPasswordWrong)
+				return
+			}
+			if limited, ok := errors.AsType[limitedError](err); ok {
+				writeLimited(w, limited)
+				return
+			}
+			if err != nil {
+				s.internalError(w, r, "checking the current password", err)
+				return
+			}
+		}
 		subject := user
 		if in.email.set {
 			subject.Email = in.email.value
@@ -190,4 +262,49 @@ func (s *Service) patch(w http.ResponseWriter, r *http.Request, target func() (U
 		}
 		writeJSON(w, http.StatusOK, user)
 	}
+}
+
+// The reasons of the UPDATE_USER_INVALID_PASSWORD answers to a new
+// password whose current_password, which
+// PasswordConfig.RequireCurrentPassword asks for, is missing or wrong.
+const (
+	reasonCurrentPasswordMissing = "Current password is required to set a new password"
+	reasonCurrentPasswordWrong   = "Current password is incorrect"
+)
+
+// errWrongCurrentPassword is a current_password that is not the user's.
+var errWrongCurrentPassword = errors.New("wrong current password")
+
+// checkCurrentPassword returns nil when password is the user's current
+// one, errWrongCurrentPassword when it is not, a limitedError when the
+// account's failed logins have reached their limit, and another error
+// when no hasher was free to tell. It verifies as login does, within the
+// same limits, holding a hashing slot and comparing in constant time: a
+// stolen token would otherwise make PATCH /users/me an oracle for the
+// password that no limit slows.
+func (s *Service) checkCurrentPassword(ctx context.Context, r *http.Request, user User, password string) error {
+	attempt, err := s.limits.beginLogin(ctx, r, user.Email)
+	if err != nil {
+		return err
+	}
+	defer attempt.end()
+	slot, err := s.hasher.acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("waiting for a password hasher: %w", err)
+	}
+	match, _, err := slot.verify(password, user.HashedPassword)
+	slot.release()
+	if err != nil { // errUnknownHash
+		s.logger.WarnContext(ctx, "current password refused: stored password hash is in an unknown format", "user", user.ID)
+	}
+	if err != nil || !match {
+		if err := attempt.failed(ctx); err != nil {
+			return err
+		}
+		return errWrongCurrentPassword
+	}
+	if err := attempt.succeeded(ctx); err != nil {
+		s.logger.WarnContext(ctx, "could not reset an account's failed logins", "user", user.ID, "err", err)
+	}
+	return nil
 }

@@ -98,6 +98,11 @@ type PasswordConfig struct {
 	// MinLength and MaxLength bound the length of new passwords, in
 	// characters.
 	MinLength, MaxLength int
+	// RequireCurrentPassword makes PATCH /users/me take a new password
+	// only with current_password, the one it replaces, so that a stolen
+	// token alone cannot set one and so end the owner's sessions. FastAPI
+	// Users does not ask for it.
+	RequireCurrentPassword bool
 }
 
 // Argon2Params are the argon2id parameters of a password hash.
@@ -117,12 +122,13 @@ func DefaultConfig() Config {
 		VerifyTokenLifetime:        3600 * time.Second,
 		RequiresVerification:       false,
 		Password: PasswordConfig{
-			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
-			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
-			HashMemoryBudgetMiB: 256,
-			MaxWait:             10 * time.Second,
-			MinLength:           12,
-			MaxLength:           64,
+			Argon2:                 Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
+			MaxConcurrentHashes:    runtime.GOMAXPROCS(0),
+			HashMemoryBudgetMiB:    256,
+			MaxWait:                10 * time.Second,
+			MinLength:              12,
+			MaxLength:              64,
+			RequireCurrentPassword: true,
 		},
 		MaxBodyBytes:   1 << 20,
 		RequestTimeout: 15 * time.Second,

@@ -324,3 +324,25 @@ func TestClientAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestCurrentPasswordGuessesAreLimited guesses the current password
+// through PATCH /users/me with a stolen token: the guesses count against
+// the account as failed logins do, so that the route is no faster an
+// oracle than login.
+func TestCurrentPasswordGuessesAreLimited(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.Limits.Enabled = true
+	cfg.Password.RequireCurrentPassword = true
+	s := newTestServerWith(t, cfg)
+	s.svc.limits.now = newTestClock().Now
+	s.newUser(t, "lancelot@camelot.bt")
+	stolen := s.signIn(t, "lancelot@camelot.bt")
+	guess := `{"password": "holy-grail-2", "current_password": "a wrong guess"}`
+	for range cfg.Limits.LoginAccount.FreeFailures {
+		s.call(t, http.MethodPatch, "/users/me", guess, stolen).
+			wantPasswordRejected(t, codeUpdateUserInvalidPassword, reasonCurrentPasswordWrong)
+	}
+	s.call(t, http.MethodPatch, "/users/me", guess, stolen).wantLimited(t)
+	s.postForm(t, testBackends[0].prefix+"/login", credentialsForm("lancelot@camelot.bt", testPassword)).wantLimited(t)
+}

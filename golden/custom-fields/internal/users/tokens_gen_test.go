@@ -25,6 +25,16 @@ func (s *testServer) wantToken(t *testing.T, b testBackend, token string, user U
 	}
 }
 
+// requireUserStatus returns what RequireUser answers a request carrying
+// cred: 200 when it lets the request through.
+func (s *testServer) requireUserStatus(cred credential) int {
+	req := httptest.NewRequest(http.MethodGet, "/mine", nil)
+	cred.apply(req)
+	rec := httptest.NewRecorder()
+	s.svc.RequireUser(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, req)
+	return rec.Code
+}
+
 // wantAccessToken fails the test unless token is an access token as
 // FastAPI Users' JWTStrategy writes it: HS256 with the claims sub (the
 // user id), aud ["fastapi-users:auth"] and exp, lifetime from now; and a
@@ -90,16 +100,6 @@ func fastAPIUsersJWT(t *testing.T, user User, lifetime time.Duration) string {
 		t.Fatalf("signing a FastAPI Users token: %v", err)
 	}
 	return token
-}
-
-// requireUserStatus returns what RequireUser answers a request carrying
-// cred: 200 when it lets the request through.
-func (s *testServer) requireUserStatus(cred credential) int {
-	req := httptest.NewRequest(http.MethodGet, "/mine", nil)
-	cred.apply(req)
-	rec := httptest.NewRecorder()
-	s.svc.RequireUser(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(rec, req)
-	return rec.Code
 }
 
 // TestLogoutDeniesJWT checks that a JWT logged out through a JWT backend
@@ -215,10 +215,11 @@ func (s *testServer) newSessionTokens(t *testing.T, b testBackend, user User) se
 }
 
 // TestSessionsEnd checks, through every backend, that a password reset,
-// a deactivation (even once undone), a delete and a password change by a
-// superuser end every token of the user; that a password change through
-// PATCH /users/me ends every token but the one that made it; and that the
-// user logs in again afterwards, but after a delete.
+// a deactivation (even once undone), a delete, a password change by a
+// superuser and DELETE /users/me/sessions end every token of the user;
+// that a password change through PATCH /users/me ends every token but the
+// one that made it; and that the user logs in again afterwards, but after
+// a delete.
 func TestSessionsEnd(t *testing.T) {
 	t.Parallel()
 	const newPassword = "holy-grail-2"
@@ -252,6 +253,9 @@ func TestSessionsEnd(t *testing.T) {
 			}},
 			{name: "own password", keepsCurrent: true, password: newPassword, end: func(t *testing.T, s *testServer, _ *recordingHooks, _ User, current credential) {
 				s.call(t, http.MethodPatch, "/users/me", `{"password": "`+newPassword+`"}`, current).wantStatus(t, http.StatusOK)
+			}},
+			{name: "own sessions", password: testPassword, end: func(t *testing.T, s *testServer, _ *recordingHooks, _ User, current credential) {
+				s.wantLogoutAnswer(t, b, s.call(t, http.MethodDelete, "/users/me/sessions", "", current))
 			}},
 		} {
 			t.Run(b.name+"/"+tt.name, func(t *testing.T) {
@@ -294,4 +298,78 @@ func TestOwnPasswordChangeEndsOlderKeptToken(t *testing.T) {
 	s.call(t, http.MethodPatch, "/users/me", `{"password": "third-password"}`, second).wantStatus(t, http.StatusOK)
 	s.call(t, http.MethodGet, "/users/me", "", first).wantUnauthorized(t)
 	s.call(t, http.MethodGet, "/users/me", "", second).wantStatus(t, http.StatusOK)
+}
+
+// TestEndOwnSessions checks that DELETE /users/me/sessions, sent through
+// any backend, ends the user's tokens of every backend and strategy, the
+// request's own included, for every route and RequireUser, and no other
+// user's; that it answers as that backend's logout, clearing the cookie
+// that carried the token; and that the user then logs in again.
+func TestEndOwnSessions(t *testing.T) {
+	t.Parallel()
+	for _, via := range testBackends {
+		t.Run(via.name, func(t *testing.T) {
+			t.Parallel()
+			s := newTestServer(t)
+			user := s.newUser(t, "gawain@camelot.bt")
+			s.newUser(t, "gareth@camelot.bt")
+			var mine, others []credential
+			for _, b := range testBackends {
+				mine = append(mine, s.login(t, b, user.Email, testPassword))
+				others = append(others, s.login(t, b, "gareth@camelot.bt", testPassword))
+			}
+			current := s.login(t, via, user.Email, testPassword)
+
+			s.wantLogoutAnswer(t, via, s.call(t, http.MethodDelete, "/users/me/sessions", "", current))
+			for _, cred := range append(mine, current) {
+				s.call(t, http.MethodGet, "/users/me", "", cred).wantUnauthorized(t)
+				if code := s.requireUserStatus(cred); code != http.StatusUnauthorized {
+					t.Errorf("RequireUser answered %d to an ended token (%s), want 401", code, cred.header)
+				}
+			}
+			for _, cred := range others {
+				s.call(t, http.MethodGet, "/users/me", "", cred).wantStatus(t, http.StatusOK)
+			}
+			s.call(t, http.MethodDelete, "/users/me/sessions", "", current).wantUnauthorized(t)
+			fresh := s.login(t, via, user.Email, testPassword)
+			s.call(t, http.MethodGet, "/users/me", "", fresh).wantStatus(t, http.StatusOK)
+		})
+	}
+}
+
+// TestEndOwnSessionsAccess checks that DELETE /users/me/sessions guards
+// itself as GET /users/me does, ending nothing when it refuses: 401
+// without a token, with a bad one or for an inactive user, 403 for an
+// unverified user when verification is required; and that other methods
+// get 405.
+func TestEndOwnSessionsAccess(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.RequiresVerification = true
+	s := newTestServerWith(t, cfg)
+	b := testBackends[0]
+	unverified := s.newUser(t, "gareth@camelot.bt")
+	unverifiedCred := s.credential(t, b, s.accessToken(t, unverified))
+	inactive := s.newUser(t, "mordred@camelot.bt")
+	s.editUser(t, inactive.ID, func(u *User) { u.IsVerified = true })
+	inactiveCred := s.login(t, b, inactive.Email, testPassword)
+	s.editUser(t, inactive.ID, func(u *User) { u.IsActive = false })
+
+	s.call(t, http.MethodDelete, "/users/me/sessions", "", noCredential).wantUnauthorized(t)
+	s.call(t, http.MethodDelete, "/users/me/sessions", "", s.credential(t, b, "not-a-token")).wantUnauthorized(t)
+	s.call(t, http.MethodDelete, "/users/me/sessions", "", inactiveCred).wantUnauthorized(t)
+	s.call(t, http.MethodDelete, "/users/me/sessions", "", unverifiedCred).wantDetail(t, http.StatusForbidden, "Forbidden")
+
+	s.editUser(t, unverified.ID, func(u *User) { u.IsVerified = true })
+	s.call(t, http.MethodGet, "/users/me", "", unverifiedCred).wantStatus(t, http.StatusOK)
+	s.editUser(t, inactive.ID, func(u *User) { u.IsActive = true })
+	s.call(t, http.MethodGet, "/users/me", "", inactiveCred).wantStatus(t, http.StatusOK)
+
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPatch} {
+		res := s.call(t, method, "/users/me/sessions", "", unverifiedCred)
+		res.wantDetail(t, http.StatusMethodNotAllowed, "Method Not Allowed")
+		if allow := res.header.Get("Allow"); allow != http.MethodDelete {
+			t.Errorf("%s: Allow = %q, want DELETE", method, allow)
+		}
+	}
 }

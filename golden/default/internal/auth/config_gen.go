@@ -110,6 +110,11 @@ type PasswordConfig struct {
 	// MinLength and MaxLength bound the length of new passwords, in
 	// characters.
 	MinLength, MaxLength int
+	// RequireCurrentPassword makes PATCH /users/me take a new password
+	// only with current_password, the one it replaces, so that a stolen
+	// token alone cannot set one and so end the owner's sessions. FastAPI
+	// Users does not ask for it.
+	RequireCurrentPassword bool
 }
 
 // Argon2Params are the argon2id parameters of a password hash.
@@ -130,12 +135,13 @@ func DefaultConfig() Config {
 		RequiresVerification:       false,
 		Cookie:                     CookieConfig{Name: "fastapiusersauth", Secure: true},
 		Password: PasswordConfig{
-			Argon2:              Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
-			MaxConcurrentHashes: runtime.GOMAXPROCS(0),
-			HashMemoryBudgetMiB: 256,
-			MaxWait:             10 * time.Second,
-			MinLength:           8,
-			MaxLength:           128,
+			Argon2:                 Argon2Params{MemoryKiB: 64 * 1024, Iterations: 3, Parallelism: 4},
+			MaxConcurrentHashes:    runtime.GOMAXPROCS(0),
+			HashMemoryBudgetMiB:    256,
+			MaxWait:                10 * time.Second,
+			MinLength:              8,
+			MaxLength:              128,
+			RequireCurrentPassword: false,
 		},
 		MaxBodyBytes:   1 << 20,
 		RequestTimeout: 15 * time.Second,

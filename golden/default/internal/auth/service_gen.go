@@ -139,6 +139,8 @@ func (s *Service) newMux() *http.ServeMux {
 	mux.HandleFunc("GET /users", s.listUsers)
 	mux.HandleFunc("GET /users/me", s.getMe)
 	mux.HandleFunc("PATCH /users/me", s.patchMe)
+	// Not a route of FastAPI Users: "log out everywhere".
+	mux.HandleFunc("DELETE /users/me/sessions", s.deleteMySessions)
 	mux.HandleFunc("GET /users/{id}", s.getUser)
 	mux.HandleFunc("PATCH /users/{id}", s.patchUser)
 	mux.HandleFunc("DELETE /users/{id}", s.deleteUser)

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"reflect"
@@ -476,4 +477,108 @@ func TestPatchPasswordAgainstNewEmail(t *testing.T) {
 	body := `{"email": "seneschal@camelot.bt", "password": "seneschal@camelot.bt"}`
 	s.call(t, http.MethodPatch, "/users/me", body, cred).
 		wantPasswordRejected(t, "UPDATE_USER_INVALID_PASSWORD", "Password should not be the same as the email")
+}
+
+// TestRequireCurrentPassword checks that with
+// PasswordConfig.RequireCurrentPassword a new password set through PATCH
+// /users/me needs current_password, checked against the stored hash: a
+// missing, null or wrong one is refused with its own reason, a wrong type
+// is a 422 that does not echo it, and the right one sets the password
+// without being stored or answered. A PATCH without a new password, and a
+// superuser's PATCH /users/{id}, need none.
+func TestRequireCurrentPassword(t *testing.T) {
+	t.Parallel()
+	const newPassword = "holy-grail-2"
+	cfg := testConfig()
+	cfg.Password.RequireCurrentPassword = true
+	s := newTestServerWith(t, cfg)
+	user := s.newUser(t, "lancelot@camelot.bt")
+	cred := s.signIn(t, "lancelot@camelot.bt")
+	missing := func(t *testing.T, res response) {
+		t.Helper()
+		res.wantPasswordRejected(t, "UPDATE_USER_INVALID_PASSWORD", "Current password is required to set a new password")
+	}
+	wrong := func(t *testing.T, res response) {
+		t.Helper()
+		res.wantPasswordRejected(t, "UPDATE_USER_INVALID_PASSWORD", "Current password is incorrect")
+	}
+	notEchoed := func(t *testing.T, res response) {
+		t.Helper()
+		entries := res.validationEntries(t)
+		if len(entries) != 1 || entries[0].String() != "string_type body.current_password" || entries[0].Input != nil {
+			t.Errorf("422 entries = %+v, want string_type body.current_password with a null input", entries)
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		body  string
+		check func(*testing.T, response)
+	}{
+		{"missing", `{"password": "` + newPassword + `"}`, missing},
+		{"null", `{"password": "` + newPassword + `", "current_password": null}`, missing},
+		{"wrong", `{"password": "` + newPassword + `", "current_password": "wrong-password"}`, wrong},
+		{"empty", `{"password": "` + newPassword + `", "current_password": ""}`, wrong},
+		{"other case", `{"password": "` + newPassword + `", "current_password": "` + strings.ToUpper(testPassword) + `"}`, wrong},
+		{"very long", `{"password": "` + newPassword + `", "current_password": "` + strings.Repeat("x", 100_000) + `"}`, wrong},
+		{"with NUL", `{"password": "` + newPassword + `", "current_password": "` + testPassword + `\u0000"}`, wrong},
+		{"checked before the new password", `{"password": "short", "current_password": "wrong-password"}`, wrong},
+		{"a number", `{"password": "` + newPassword + `", "current_password": 12345678}`, notEchoed},
+		{"the password in a list", `{"password": "` + newPassword + `", "current_password": ["` + testPassword + `"]}`, notEchoed},
+		{"a number without a new password", `{"current_password": 12345678}`, notEchoed},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, s.call(t, http.MethodPatch, "/users/me", tt.body, cred))
+			if got := s.storedUser(t, user.ID); !reflect.DeepEqual(got, user) {
+				t.Errorf("stored user = %+v, want it unchanged: %+v", got, user)
+			}
+		})
+	}
+	t.Run("no new password", func(t *testing.T) {
+		s.call(t, http.MethodPatch, "/users/me", `{"current_password": "wrong-password"}`, cred).wantJSON(t, http.StatusOK, userJSON(t, user))
+		s.call(t, http.MethodPatch, "/users/me", `{"password": null}`, cred).wantJSON(t, http.StatusOK, userJSON(t, user))
+	})
+
+	h := &recordingHooks{}
+	s.withHooks(h)
+	body := `{"password": "` + newPassword + `", "current_password": "` + testPassword + `"}`
+	res := s.call(t, http.MethodPatch, "/users/me", body, cred)
+	res.wantJSON(t, http.StatusOK, userJSON(t, user))
+	if strings.Contains(res.body, "current_password") || strings.Contains(res.body, testPassword) {
+		t.Errorf("the answer echoes the current password: %s", res.body)
+	}
+	if err := s.svc.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	wantCalls(t, h, "password change", "ValidatePassword lancelot@camelot.bt "+newPassword, "OnAfterUpdate lancelot@camelot.bt password")
+	s.login(t, testBackends[0], "lancelot@camelot.bt", newPassword)
+	s.call(t, http.MethodGet, "/users/me", "", cred).wantStatus(t, http.StatusOK)
+
+	admin := s.newSuperuser(t, "arthur@camelot.bt")
+	s.call(t, http.MethodPatch, "/users/"+user.ID.String(), `{"password": "third-password", "current_password": 5}`, admin).wantStatus(t, http.StatusOK)
+	s.login(t, testBackends[0], "lancelot@camelot.bt", "third-password")
+}
+
+// TestCurrentPasswordIgnored checks that without
+// PasswordConfig.RequireCurrentPassword current_password is an unknown
+// member, ignored whatever it holds, as FastAPI Users ignores one.
+func TestCurrentPasswordIgnored(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	s.newUser(t, "lancelot@camelot.bt")
+	cred := s.signIn(t, "lancelot@camelot.bt")
+	for i, current := range []string{`12345678`, `"wrong-password"`, `null`, `{"x": 1}`} {
+		password := fmt.Sprintf("holy-grail-%d", i)
+		body := `{"password": "` + password + `", "current_password": ` + current + `}`
+		s.call(t, http.MethodPatch, "/users/me", body, cred).wantStatus(t, http.StatusOK)
+		s.login(t, testBackends[0], "lancelot@camelot.bt", password)
+	}
+}
+
+// TestDefaultRequireCurrentPassword checks that DefaultConfig carries
+// password.require_current_password of authgen.yaml.
+func TestDefaultRequireCurrentPassword(t *testing.T) {
+	t.Parallel()
+	if got := DefaultConfig().Password.RequireCurrentPassword; got != false {
+		t.Errorf("DefaultConfig().Password.RequireCurrentPassword = %v, want false as authgen.yaml sets", got)
+	}
 }
