@@ -92,7 +92,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s := &Service{
 		cfg:    cfg,
 		db:     deps.DB,
-		store:  store{db: deps.DB},
+		store:  store{db: newPreparedDB(deps.DB, selectUserOfTokenSQL, selectUserByIDSQL, selectUserByEmailSQL, listUsersFromSQL, listUsersAfterSQL, countUsersSQL)},
 		logger: logger,
 		hooks:  hooks,
 		tokens: userTokens{secret: cfg.Secret},
