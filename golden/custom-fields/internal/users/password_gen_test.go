@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -371,5 +372,147 @@ func TestDefaultPasswordLengths(t *testing.T) {
 	t.Parallel()
 	if p := DefaultConfig().Password; p.MinLength != 12 || p.MaxLength != 64 {
 		t.Errorf("default password lengths %d to %d, want 12 to 64 as authgen.yaml sets", p.MinLength, p.MaxLength)
+	}
+}
+
+// TestRestFactor checks how long slots rest after a hash while other
+// requests are in flight: long enough that hashing takes about half of
+// the cores, and not at all when it takes no more than that anyway.
+func TestRestFactor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		slots, lanes, cores int
+		want                float64
+	}{
+		{2, 4, 2, 3},  // FastAPI Users' lanes on two cores: 2 hashes of 2 cores each
+		{1, 4, 2, 1},  // one hash of both cores
+		{4, 4, 16, 1}, // 16 of 16 cores
+		{1, 1, 2, 0},  // half of the cores already
+		{4, 1, 16, 0}, // a quarter of them
+		{1, 1, 1, 1},
+	}
+	for _, tt := range tests {
+		if got := restFactor(tt.slots, tt.lanes, tt.cores); got != tt.want {
+			t.Errorf("restFactor(%d slots, %d lanes, %d cores) = %v, want %v", tt.slots, tt.lanes, tt.cores, got, tt.want)
+		}
+	}
+}
+
+// TestHashSlotRests checks the duty cycle of the hashers: while another
+// request is in flight, or after others were served while the slot was
+// held, a slot given back is free only after resting restFactor times as
+// long as it was held, and at once when the requests all hash, so that
+// logins alone hash at full speed.
+func TestHashSlotRests(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig().Password
+	cfg.MaxConcurrentHashes = 1
+	h, err := newPasswordHasher(cfg)
+	if err != nil {
+		t.Fatalf("newPasswordHasher: %v", err)
+	}
+	h.restFactor = 1
+	const held = 100 * time.Millisecond
+	// free reports whether the slot can be taken at once, and gives it
+	// back if so.
+	free := func() bool {
+		select {
+		case h.slots <- struct{}{}:
+			<-h.slots
+			return true
+		default:
+			return false
+		}
+	}
+
+	// A login alone: its request is the one in flight.
+	h.requestStarted()
+	slot, err := h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	slot.release()
+	if !free() {
+		t.Errorf("slot given back with only its holder's request in flight: taken, want free at once")
+	}
+
+	// The same login beside another request.
+	h.requestStarted()
+	slot, err = h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	time.Sleep(held)
+	released := time.Now()
+	slot.release()
+	if free() {
+		t.Errorf("slot given back with another request in flight: free at once, want it to rest")
+	}
+	if _, err := h.acquire(t.Context()); err != nil {
+		t.Fatalf("acquire after the rest: %v", err)
+	}
+	if rested := time.Since(released); rested < held {
+		t.Errorf("slot rested %v, want at least the %v it was held", rested, held)
+	}
+	<-h.slots
+	h.requestDone()
+
+	// The same login, after other requests were served while it hashed.
+	slot, err = h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	for range 2 * cap(h.slots) {
+		h.requestStarted()
+		h.requestDone()
+	}
+	time.Sleep(held)
+	slot.release()
+	if free() {
+		t.Errorf("slot given back after other requests were served: free at once, want it to rest")
+	}
+	h.requestDone()
+}
+
+// TestWaitingLoginsAreNotOtherTraffic checks that requests waiting for a
+// hashing slot do not make slots rest: a storm of logins alone hashes at
+// full speed.
+func TestWaitingLoginsAreNotOtherTraffic(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig().Password
+	cfg.MaxConcurrentHashes = 1
+	h, err := newPasswordHasher(cfg)
+	if err != nil {
+		t.Fatalf("newPasswordHasher: %v", err)
+	}
+	// A rest, if any, would outlast the test.
+	h.restFactor = 1e6
+	h.requestStarted()
+	h.requestStarted()
+	slot, err := h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	waited := make(chan error, 1)
+	go func() {
+		next, err := h.acquire(t.Context())
+		if err == nil {
+			next.release()
+		}
+		waited <- err
+	}()
+	for h.hashing.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(10 * time.Millisecond)
+	slot.release()
+	h.requestDone()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("the waiting login: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting login got no slot: it counted as other traffic")
 	}
 }

@@ -96,7 +96,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	s := &Service{
 		cfg:    cfg,
 		db:     deps.DB,
-		store:  store{db: deps.DB},
+		store:  store{db: newPreparedDB(deps.DB, selectUserOfTokenSQL, selectUserByIDSQL, selectUserByEmailSQL, listUsersFromSQL, listUsersAfterSQL, countUsersSQL)},
 		logger: logger,
 		hooks:  hooks,
 		tokens: userTokens{secret: cfg.Secret},
@@ -167,6 +167,10 @@ func (s *Service) Close(ctx context.Context) error {
 // other methods are answered by that path's route in place, so that no
 // client is made to send a body twice.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// While requests are in flight, a storm of logins leaves them CPU
+	// (see passwordHasher.release).
+	s.hasher.requestStarted()
+	defer s.hasher.requestDone()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {

@@ -3,14 +3,21 @@
 package auth
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
@@ -115,13 +122,314 @@ func (s jwtStrategy) issue(_ context.Context, u User) (string, error) {
 }
 
 // claims returns the claims of a valid, unexpired access token, or
-// errInvalidToken.
+// errInvalidToken. Every authenticated request reads a token, and
+// golang-jwt's parser, with its reflection over JSON, took a seventh of
+// the time of GET /users/me: readPlain reads the tokens that this service
+// and FastAPI Users issue several times quicker, and leaves any token it
+// cannot tell about to golang-jwt, whose verdicts it keeps (the tests
+// compare the two).
 func (s jwtStrategy) claims(token string) (accessClaims, error) {
+	if claims, valid, known := s.readPlain(token, time.Now()); known {
+		if !valid {
+			return accessClaims{}, errInvalidToken
+		}
+		return claims, nil
+	}
 	var claims accessClaims
 	if _, err := s.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.secret, nil }); err != nil {
 		return accessClaims{}, errInvalidToken
 	}
 	return claims, nil
+}
+
+// hs256Header is the header segment of the HS256 tokens that golang-jwt
+// and PyJWT, FastAPI Users' library, write: {"alg":"HS256","typ":"JWT"}.
+const hs256Header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+
+// readPlain reads a token with hs256Header and a payload in plainClaims'
+// form, as s.parser would: the signature must be the HMAC-SHA256 of the
+// rest under the secret (compared in constant time), exp in the future,
+// nbf, if any, not, and aud must hold accessTokenAudience. It reports
+// whether the token is valid, and whether it could tell (known); when it
+// could not, s.parser reads the token.
+func (s jwtStrategy) readPlain(token string, now time.Time) (claims accessClaims, valid, known bool) {
+	header, rest, _ := strings.Cut(token, ".")
+	if header != hs256Header {
+		return accessClaims{}, false, false
+	}
+	payload, signature, ok := strings.Cut(rest, ".")
+	if !ok || strings.Contains(signature, ".") {
+		return accessClaims{}, false, true
+	}
+	// golang-jwt decodes each segment with RawURLEncoding too.
+	sig, err := base64.RawURLEncoding.DecodeString(signature)
+	if err != nil {
+		return accessClaims{}, false, true
+	}
+	mac := hmac.New(sha256.New, s.secret)
+	io.WriteString(mac, token[:len(header)+1+len(payload)])
+	if !hmac.Equal(sig, mac.Sum(nil)) {
+		return accessClaims{}, false, true
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return accessClaims{}, false, true
+	}
+	claims, ok = plainClaims(raw)
+	if !ok {
+		return accessClaims{}, false, false
+	}
+	return claims, claims.validAt(now), true
+}
+
+// validAt applies the checks of jwt.Validator that s.parser asks for at
+// time now: exp required and after now, nbf not after now, and
+// accessTokenAudience among the audiences.
+func (c accessClaims) validAt(now time.Time) bool {
+	switch {
+	case c.ExpiresAt == nil || !now.Before(c.ExpiresAt.Time):
+		return false
+	case c.NotBefore != nil && now.Before(c.NotBefore.Time):
+		return false
+	case len(c.Audience) == 0 || len(c.Audience) == 1 && c.Audience[0] == "":
+		return false
+	}
+	return slices.Contains(c.Audience, accessTokenAudience)
+}
+
+// plainClaims decodes a payload as encoding/json decodes it into
+// accessClaims, when it is a JSON object written plainly: claim names as
+// accessClaims spells them, each once; strings without escapes, in valid
+// UTF-8; aud a string or an array of them; exp, nbf and iat numbers; and
+// no object or array among the other claims. Other payloads, such as a
+// claim name in capitals, which encoding/json would match too, return
+// false, for golang-jwt to decode.
+func plainClaims(payload []byte) (accessClaims, bool) {
+	var c accessClaims
+	var seen [7]bool // iss, sub, aud, exp, nbf, iat, jti
+	d := plainJSON{b: payload}
+	if !d.consume('{') {
+		return accessClaims{}, false
+	}
+	if d.consume('}') {
+		return c, d.end()
+	}
+	for {
+		key, ok := d.text()
+		if !ok || !d.consume(':') {
+			return accessClaims{}, false
+		}
+		if claim, exact := registeredClaim(key); claim >= 0 {
+			if !exact || seen[claim] {
+				return accessClaims{}, false
+			}
+			seen[claim] = true
+		}
+		switch string(key) {
+		case "iss":
+			ok = d.textInto(&c.Issuer)
+		case "sub":
+			ok = d.textInto(&c.Subject)
+		case "jti":
+			ok = d.textInto(&c.ID)
+		case "aud":
+			c.Audience, ok = d.audience()
+		case "exp":
+			c.ExpiresAt, ok = d.numericDate()
+		case "nbf":
+			c.NotBefore, ok = d.numericDate()
+		case "iat":
+			var number []byte
+			if number, ok = d.number(); ok {
+				c.Issued = &issueTime{}
+				ok = c.Issued.UnmarshalJSON(number) == nil
+			}
+		default:
+			ok = d.scalar()
+		}
+		switch {
+		case !ok:
+			return accessClaims{}, false
+		case d.consume('}'):
+			return c, d.end()
+		case !d.consume(','):
+			return accessClaims{}, false
+		}
+	}
+}
+
+// registeredClaim returns which of accessClaims' JSON names, in the order
+// of plainClaims' seen, key matches without regard to case as
+// encoding/json matches them, or -1; and whether it matches exactly.
+func registeredClaim(key []byte) (claim int, exact bool) {
+	for i, name := range [...]string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti"} {
+		if strings.EqualFold(string(key), name) {
+			return i, string(key) == name
+		}
+	}
+	return -1, false
+}
+
+// plainJSON reads the plain JSON of plainClaims; each method returns false
+// where the input leaves that form.
+type plainJSON struct {
+	b []byte
+	i int
+}
+
+func (d *plainJSON) skipSpace() {
+	for d.i < len(d.b) && strings.IndexByte(" \t\n\r", d.b[d.i]) >= 0 {
+		d.i++
+	}
+}
+
+// peek returns the next byte, or 0 at the end.
+func (d *plainJSON) peek() byte {
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+// consume reads c, after any white space.
+func (d *plainJSON) consume(c byte) bool {
+	d.skipSpace()
+	if d.peek() != c {
+		return false
+	}
+	d.i++
+	return true
+}
+
+// end reports whether only white space is left.
+func (d *plainJSON) end() bool {
+	d.skipSpace()
+	return d.i == len(d.b)
+}
+
+// text reads a string without escapes or control characters, in valid
+// UTF-8, which encoding/json decodes to its very bytes.
+func (d *plainJSON) text() ([]byte, bool) {
+	if !d.consume('"') {
+		return nil, false
+	}
+	start := d.i
+	for ; d.i < len(d.b); d.i++ {
+		switch c := d.b[d.i]; {
+		case c == '"':
+			d.i++
+			s := d.b[start : d.i-1]
+			return s, utf8.Valid(s)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+func (d *plainJSON) textInto(dst *string) bool {
+	s, ok := d.text()
+	*dst = string(s)
+	return ok
+}
+
+// audience reads aud: a string, or an array of strings.
+func (d *plainJSON) audience() (jwt.ClaimStrings, bool) {
+	if !d.consume('[') {
+		s, ok := d.text()
+		return jwt.ClaimStrings{string(s)}, ok
+	}
+	var aud jwt.ClaimStrings
+	if d.consume(']') {
+		return aud, true
+	}
+	for {
+		s, ok := d.text()
+		if !ok {
+			return nil, false
+		}
+		aud = append(aud, string(s))
+		if d.consume(']') {
+			return aud, true
+		}
+		if !d.consume(',') {
+			return nil, false
+		}
+	}
+}
+
+// number reads a number in JSON's grammar.
+func (d *plainJSON) number() ([]byte, bool) {
+	d.skipSpace()
+	start := d.i
+	if d.peek() == '-' {
+		d.i++
+	}
+	if d.peek() == '0' {
+		d.i++
+	} else if !d.digits() {
+		return nil, false
+	}
+	if d.peek() == '.' {
+		d.i++
+		if !d.digits() {
+			return nil, false
+		}
+	}
+	if c := d.peek(); c == 'e' || c == 'E' {
+		d.i++
+		if c := d.peek(); c == '+' || c == '-' {
+			d.i++
+		}
+		if !d.digits() {
+			return nil, false
+		}
+	}
+	return d.b[start:d.i], true
+}
+
+// digits reads one digit or more.
+func (d *plainJSON) digits() bool {
+	start := d.i
+	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+		d.i++
+	}
+	return d.i > start
+}
+
+// numericDate reads a number of seconds as jwt.NumericDate's UnmarshalJSON
+// does.
+func (d *plainJSON) numericDate() (*jwt.NumericDate, bool) {
+	number, ok := d.number()
+	if !ok {
+		return nil, false
+	}
+	f, err := strconv.ParseFloat(string(number), 64)
+	if err != nil {
+		return nil, false
+	}
+	seconds, fraction := math.Modf(f)
+	return jwt.NewNumericDate(time.Unix(int64(seconds), int64(fraction*1e9))), true
+}
+
+// scalar reads a string, a number, true, false or null.
+func (d *plainJSON) scalar() bool {
+	d.skipSpace()
+	switch c := d.peek(); {
+	case c == '"':
+		_, ok := d.text()
+		return ok
+	case c == '-' || c >= '0' && c <= '9':
+		_, ok := d.number()
+		return ok
+	}
+	for _, literal := range [...]string{"true", "false", "null"} {
+		if bytes.HasPrefix(d.b[d.i:], []byte(literal)) {
+			d.i += len(literal)
+			return true
+		}
+	}
+	return false
 }
 
 // read returns the token's subject with its digest and issue time:

@@ -40,6 +40,9 @@ func (s *Service) RequireSuperuser(next http.Handler) http.Handler {
 
 func (s *Service) require(next http.Handler, need access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Counted in flight, so that logins leave it CPU.
+		s.hasher.requestStarted()
+		defer s.hasher.requestDone()
 		// The lookup of the user, not next, has RequestTimeout, as in the
 		// service's own routes.
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
@@ -57,6 +60,9 @@ func (s *Service) require(next http.Handler, need access) http.Handler {
 // when Config.RequiresVerification is set).
 func (s *Service) OptionalUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Counted in flight, so that logins leave it CPU.
+		s.hasher.requestStarted()
+		defer s.hasher.requestDone()
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		user, _, ok, err := s.currentUser(r.WithContext(ctx))
 		cancel()

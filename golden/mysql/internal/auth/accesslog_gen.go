@@ -23,12 +23,23 @@ func AccessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		method, path := r.Method, r.URL.Path
 		rec := &accessLogWriter{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", method),
-			slog.String("path", path),
-			slog.Int("status", rec.statusCode()),
-			slog.Duration("duration", time.Since(start)),
-			slog.Int64("bytes", rec.bytes))
+		// The record goes to the handler as Logger.LogAttrs would send
+		// it, but without the caller's program counter: its source would
+		// be this function on every line, and finding it took a fifth of
+		// the line's cost.
+		ctx := r.Context()
+		if h := logger.Handler(); h.Enabled(ctx, slog.LevelInfo) {
+			line := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+			line.AddAttrs(
+				slog.String("method", method),
+				slog.String("path", path),
+				slog.Int("status", rec.statusCode()),
+				slog.Duration("duration", time.Since(start)),
+				slog.Int64("bytes", rec.bytes))
+			// As with Logger.LogAttrs, a handler's error is its own to
+			// report.
+			_ = h.Handle(ctx, line)
+		}
 	})
 }
 

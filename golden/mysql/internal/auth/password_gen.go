@@ -9,7 +9,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -44,13 +46,29 @@ type passwordHasher struct {
 	// take.
 	slots   chan struct{}
 	maxWait time.Duration
+	// restFactor is how long, in multiples of the time it was held, a
+	// slot rests before it is free again while other requests are in
+	// flight (see release).
+	restFactor float64
+	// requests counts the service's requests in flight and served those
+	// done; hashing counts the holders of a slot and those waiting for
+	// one, and released the slots given back. Requests beyond the hashing
+	// ones, in flight or served while a slot was held, are the other
+	// traffic that hashing must leave CPU to.
+	requests, served, hashing, released atomic.Int64
 	// dummy is verified against for unknown users, so that a login takes
 	// as long whether or not the account exists.
 	dummy string
 }
 
 func newPasswordHasher(cfg PasswordConfig) (*passwordHasher, error) {
-	h := &passwordHasher{params: cfg.Argon2, slots: make(chan struct{}, concurrentHashes(cfg)), maxWait: cfg.MaxWait}
+	slots := concurrentHashes(cfg)
+	h := &passwordHasher{
+		params:     cfg.Argon2,
+		slots:      make(chan struct{}, slots),
+		maxWait:    cfg.MaxWait,
+		restFactor: restFactor(slots, int(cfg.Argon2.Parallelism), runtime.GOMAXPROCS(0)),
+	}
 	dummy, err := h.hash(context.Background(), "authgen dummy password")
 	if err != nil {
 		return nil, fmt.Errorf("computing the dummy password hash: %w", err)
@@ -66,29 +84,80 @@ func concurrentHashes(cfg PasswordConfig) int {
 	return min(cfg.MaxConcurrentHashes, cfg.HashMemoryBudgetMiB*1024/int(cfg.Argon2.MemoryKiB))
 }
 
+// restFactor returns how long a slot rests after a hash, in multiples of
+// the hash's time, so that while other requests are in flight hashing
+// takes about half of the cores and no more: a hash of parallelism lanes
+// keeps up to min(parallelism, cores) cores busy (x/crypto/argon2 runs
+// each lane on a goroutine of its own), so with every slot hashing a
+// fraction 1/(1+factor) of the time they take on average
+// slots*min(parallelism, cores)/(1+factor) cores. FastAPI Users' four
+// lanes on two cores, with two slots, give 3: a login storm would
+// otherwise take both cores, and other requests would wait behind it.
+func restFactor(slots, parallelism, cores int) float64 {
+	busy := float64(slots * min(parallelism, cores))
+	return max(0, 2*busy/float64(cores)-1)
+}
+
 // hashSlot is one of the hashes that may run at once, taken by acquire
 // and given back by release. Its holder hashes without waiting again.
 type hashSlot struct {
-	h *passwordHasher
+	h     *passwordHasher
+	taken time.Time
+	// served and released are the hasher's counts when it was taken.
+	served, released int64
 }
 
 // acquire waits for a free hashing slot. It gives up when ctx ends or
 // after maxWait, so that a flood of logins queues no more than that.
 func (h *passwordHasher) acquire(ctx context.Context) (hashSlot, error) {
+	h.hashing.Add(1)
 	wait := time.NewTimer(h.maxWait)
 	defer wait.Stop()
 	select {
 	case h.slots <- struct{}{}:
-		return hashSlot{h}, nil
+		return hashSlot{h: h, taken: time.Now(), served: h.served.Load(), released: h.released.Load()}, nil
 	case <-ctx.Done():
+		h.hashing.Add(-1)
 		return hashSlot{}, ctx.Err()
 	case <-wait.C:
+		h.hashing.Add(-1)
 		return hashSlot{}, errHashersBusy
 	}
 }
 
-// release gives the slot back.
-func (s hashSlot) release() { <-s.h.slots }
+// release gives the slot back: at once when the service served only
+// hashing requests meanwhile, so that logins alone hash at full speed;
+// otherwise after a rest of restFactor times the time it was held, so
+// that a storm of logins leaves the other requests about half of the CPU.
+// The caller does not wait for the rest.
+//
+// Other requests are those in flight beyond the hashing ones, or, as a
+// request may be between its reads and writes at this very moment, those
+// served while the slot was held beyond the logins that gave a slot back
+// meanwhile (up to one per slot, as a login is done just after).
+func (s hashSlot) release() {
+	h := s.h
+	// The holder's request still counts among the hashing ones here.
+	others := h.requests.Load() > h.hashing.Load() ||
+		(h.served.Load()-s.served)-(h.released.Load()-s.released) > int64(cap(h.slots))
+	h.released.Add(1)
+	h.hashing.Add(-1)
+	if !others || h.restFactor == 0 {
+		<-h.slots
+		return
+	}
+	rest := time.Duration(float64(time.Since(s.taken)) * h.restFactor)
+	time.AfterFunc(rest, func() { <-h.slots })
+}
+
+// requestStarted and requestDone count a request of the service in flight
+// and served, which makes slots rest after their hashes (see release).
+func (h *passwordHasher) requestStarted() { h.requests.Add(1) }
+
+func (h *passwordHasher) requestDone() {
+	h.requests.Add(-1)
+	h.served.Add(1)
+}
 
 // hash returns the argon2id PHC string of password, once a hashing slot
 // is free.

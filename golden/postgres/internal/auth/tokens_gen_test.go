@@ -4,10 +4,14 @@ package auth
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -592,4 +596,144 @@ func TestEndOwnSessionsClearsCookie(t *testing.T) {
 			}
 		})
 	}
+}
+
+// signedPayload returns an HS256 token of payload, a JSON text taken as
+// it is, signed with testSecret under the header that golang-jwt and
+// PyJWT write.
+func signedPayload(payload string) string {
+	b64 := base64.RawURLEncoding
+	unsigned := hs256Header + "." + b64.EncodeToString([]byte(payload))
+	mac := hmac.New(sha256.New, testSecret)
+	mac.Write([]byte(unsigned))
+	return unsigned + "." + b64.EncodeToString(mac.Sum(nil))
+}
+
+// comparePlainReader fails the test unless s.readPlain reads token as
+// golang-jwt's parser does, or leaves it to golang-jwt. It returns
+// whether readPlain could tell.
+func comparePlainReader(t *testing.T, s jwtStrategy, token string) bool {
+	t.Helper()
+	claims, valid, known := s.readPlain(token, time.Now())
+	if !known {
+		return false
+	}
+	var want accessClaims
+	_, err := s.parser.ParseWithClaims(token, &want, func(*jwt.Token) (any, error) { return s.secret, nil })
+	if valid != (err == nil) {
+		t.Errorf("readPlain(%q): valid = %v; golang-jwt: %v", token, valid, err)
+	}
+	if valid && !reflect.DeepEqual(claims, want) {
+		t.Errorf("readPlain(%q) = %+v; golang-jwt reads %+v", token, claims, want)
+	}
+	return true
+}
+
+// TestPlainTokenReader checks that the quick reader of access tokens reads
+// those that this service, golang-jwt and FastAPI Users (PyJWT, which
+// writes JSON without spaces and the claims in the order sub, aud, exp)
+// issue, with the verdict and claims of golang-jwt's parser, and leaves
+// to golang-jwt the tokens outside its plain form.
+func TestPlainTokenReader(t *testing.T) {
+	t.Parallel()
+	s := newJWTStrategy(testSecret, time.Hour, nil)
+	ours, err := s.issue(t.Context(), User{ID: uuid.New()})
+	if err != nil {
+		t.Fatalf("issue: %v", err)
+	}
+	if _, valid, known := s.readPlain(ours, time.Now()); !valid || !known {
+		t.Errorf("readPlain(a token of ours) = valid %v, known %v; want both", valid, known)
+	}
+	comparePlainReader(t, s, ours)
+
+	sub := `"sub":"` + uuid.NewString() + `"`
+	now := time.Now().Unix()
+	exp := `"exp":` + strconv.FormatInt(now+3600, 10)
+	aud := `"aud":["fastapi-users:auth"]`
+	for _, tt := range []struct {
+		name, payload string
+		plain         bool // readPlain must tell
+	}{
+		{"FastAPI Users", "{" + sub + "," + aud + "," + exp + "}", true},
+		{"golang-jwt's MapClaims", "{" + aud + "," + exp + "," + sub + "}", true},
+		{"white space", " {\n\t" + sub + " , " + `"aud" : [ "fastapi-users:auth" ]` + ",\r" + exp + " }\n", true},
+		{"audience as a string", "{" + sub + `,"aud":"fastapi-users:auth",` + exp + "}", true},
+		{"audience among others", "{" + sub + `,"aud":["other","fastapi-users:auth"],` + exp + "}", true},
+		{"wrong audience", "{" + sub + `,"aud":["fastapi-users:reset"],` + exp + "}", true},
+		{"empty audience", "{" + sub + `,"aud":[],` + exp + "}", true},
+		{"audience the empty string", "{" + sub + `,"aud":"",` + exp + "}", true},
+		{"no audience", "{" + sub + "," + exp + "}", true},
+		{"expired", "{" + sub + "," + aud + `,"exp":` + strconv.FormatInt(now-60, 10) + "}", true},
+		{"exp with a fraction", "{" + sub + "," + aud + "," + exp + ".75}", true},
+		{"exp with an exponent", "{" + sub + "," + aud + `,"exp":4E9}`, true},
+		{"no exp", "{" + sub + "," + aud + "}", true},
+		{"nbf past", "{" + sub + "," + aud + "," + exp + `,"nbf":` + strconv.FormatInt(now-60, 10) + "}", true},
+		{"nbf future", "{" + sub + "," + aud + "," + exp + `,"nbf":` + strconv.FormatInt(now+60, 10) + "}", true},
+		{"iat to the microsecond", "{" + sub + "," + aud + "," + exp + `,"iat":` + strconv.FormatInt(now, 10) + ".123456}", true},
+		{"iss and jti", "{" + sub + "," + aud + "," + exp + `,"iss":"camelot","jti":"abc"}`, true},
+		{"other claims", "{" + sub + "," + aud + "," + exp + `,"name":"Arthur","n":-1.5e3,"t":true,"f":false,"z":null}`, true},
+		{"no sub", "{" + aud + "," + exp + "}", true},
+		{"empty object", "{}", true},
+		{"escape in a string", `{"sub":"\u0061",` + aud + "," + exp + "}", false},
+		{"claim name in capitals", `{"SUB":"a",` + aud + "," + exp + "}", false},
+		{"repeated claim", "{" + sub + "," + aud + "," + exp + "," + exp + "}", false},
+		{"exp as a string", "{" + sub + "," + aud + `,"exp":"` + strconv.FormatInt(now+3600, 10) + `"}`, false},
+		{"exp out of range", "{" + sub + "," + aud + `,"exp":1e400}`, false},
+		{"sub null", `{"sub":null,` + aud + "," + exp + "}", false},
+		{"object claim", "{" + sub + "," + aud + "," + exp + `,"x":{"a":1}}`, false},
+		{"array claim", "{" + sub + "," + aud + "," + exp + `,"x":[1]}`, false},
+		{"invalid UTF-8", `{"sub":"` + "\xff" + `",` + aud + "," + exp + "}", false},
+		{"text after the object", "{" + sub + "," + aud + "," + exp + "} x", false},
+		{"not an object", "[]", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if known := comparePlainReader(t, s, signedPayload(tt.payload)); known != tt.plain {
+				t.Errorf("readPlain could tell: %v, want %v", known, tt.plain)
+			}
+		})
+	}
+
+	// Tokens with the header of HS256, which readPlain refuses itself, and
+	// others, which it leaves to golang-jwt.
+	valid := signedPayload("{" + sub + "," + aud + "," + exp + "}")
+	header, rest, _ := strings.Cut(valid, ".")
+	payload, signature, _ := strings.Cut(rest, ".")
+	otherHeader := base64.RawURLEncoding.EncodeToString([]byte(`{"typ":"JWT","alg":"HS256"}`))
+	for _, tt := range []struct {
+		name, token string
+		plain       bool
+	}{
+		{"signature of another payload", header + "." + payload + "." + strings.Split(ours, ".")[2], true},
+		{"signature cut short", valid[:len(valid)-2], true},
+		{"signature not base64", header + "." + payload + ".!" + signature[1:], true},
+		{"four segments", valid + ".x", true},
+		{"payload not base64", header + ".!" + payload[1:] + "." + signature, true},
+		{"another secret", signToken(t, jwt.SigningMethodHS256, []byte("another-secret-of-at-least-32-bytes"), jwt.MapClaims{"aud": "fastapi-users:auth"}), true},
+		{"header in another order", otherHeader + "." + payload + "." + signature, false},
+		{"HS512", signToken(t, jwt.SigningMethodHS512, testSecret, jwt.MapClaims{"aud": "fastapi-users:auth"}), false},
+		{"not a JWT", "not-a-token", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if known := comparePlainReader(t, s, tt.token); known != tt.plain {
+				t.Errorf("readPlain could tell: %v, want %v", known, tt.plain)
+			}
+		})
+	}
+}
+
+// FuzzPlainTokenReader checks that the quick reader of access tokens
+// never disagrees with golang-jwt's parser on a signed payload.
+func FuzzPlainTokenReader(f *testing.F) {
+	exp := strconv.FormatInt(time.Now().Unix()+3600, 10)
+	for _, payload := range []string{
+		`{"sub":"3b241101-e2bb-4255-8caf-4136c566a962","aud":["fastapi-users:auth"],"exp":` + exp + `}`,
+		`{"aud":"fastapi-users:auth","exp":` + exp + `.5,"nbf":1,"iat":1.25,"jti":"x","iss":"y","z":[true]}`,
+		`{"Exp":1,"exp":2,"sub":"\u00e9"}`,
+	} {
+		f.Add(payload)
+	}
+	s := newJWTStrategy(testSecret, time.Hour, nil)
+	f.Fuzz(func(t *testing.T, payload string) {
+		comparePlainReader(t, s, signedPayload(payload))
+	})
 }
