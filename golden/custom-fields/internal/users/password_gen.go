@@ -52,10 +52,11 @@ type passwordHasher struct {
 	restFactor float64
 	// requests counts the service's requests in flight and served those
 	// done; hashing counts the holders of a slot and those waiting for
-	// one, and released the slots given back. Requests beyond the hashing
-	// ones, in flight or served while a slot was held, are the other
-	// traffic that hashing must leave CPU to.
-	requests, served, hashing, released atomic.Int64
+	// one, approaching the requests on their way to one (see approach),
+	// and released the slots given back. Requests beyond the hashing and
+	// approaching ones, in flight or served while a slot was held, are
+	// the other traffic that hashing must leave CPU to.
+	requests, served, hashing, approaching, released atomic.Int64
 	// dummy is verified against for unknown users, so that a login takes
 	// as long whether or not the account exists.
 	dummy string
@@ -138,7 +139,7 @@ func (h *passwordHasher) acquire(ctx context.Context) (hashSlot, error) {
 func (s hashSlot) release() {
 	h := s.h
 	// The holder's request still counts among the hashing ones here.
-	others := h.requests.Load() > h.hashing.Load() ||
+	others := h.requests.Load() > h.hashing.Load()+h.approaching.Load() ||
 		(h.served.Load()-s.served)-(h.released.Load()-s.released) > int64(cap(h.slots))
 	h.released.Add(1)
 	h.hashing.Add(-1)
@@ -148,6 +149,15 @@ func (s hashSlot) release() {
 	}
 	rest := time.Duration(float64(time.Since(s.taken)) * h.restFactor)
 	time.AfterFunc(rest, func() { <-h.slots })
+}
+
+// approach counts the request as a hashing one until the returned
+// function is called, just before it asks for a slot: a login checking its
+// limits, or waiting for the account's previous login to end, is not the
+// other traffic that slots rest for.
+func (h *passwordHasher) approach() (arrived func()) {
+	h.approaching.Add(1)
+	return func() { h.approaching.Add(-1) }
 }
 
 // requestStarted and requestDone count a request of the service in flight

@@ -516,3 +516,40 @@ func TestWaitingLoginsAreNotOtherTraffic(t *testing.T) {
 		t.Fatal("the waiting login got no slot: it counted as other traffic")
 	}
 }
+
+// TestApproachingLoginsAreNotOtherTraffic checks that a login still on its
+// way to a slot, checking its limits or waiting for the account's previous
+// login, does not make the held slot rest, and that it counts again as
+// other traffic once it has arrived and gone.
+func TestApproachingLoginsAreNotOtherTraffic(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig().Password
+	cfg.MaxConcurrentHashes = 1
+	h, err := newPasswordHasher(cfg)
+	if err != nil {
+		t.Fatalf("newPasswordHasher: %v", err)
+	}
+	// A rest, if any, would outlast the test.
+	h.restFactor = 1e6
+	h.requestStarted()
+	h.requestStarted()
+	arrived := h.approach()
+	slot, err := h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	slot.taken = time.Now().Add(-time.Millisecond)
+	slot.release()
+	slot, err = h.acquire(t.Context())
+	if err != nil {
+		t.Fatalf("the slot rested though the only other request was approaching: %v", err)
+	}
+	arrived()
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	slot.taken = time.Now().Add(-time.Millisecond)
+	slot.release()
+	if _, err := h.acquire(ctx); err == nil {
+		t.Error("the slot did not rest though another request was in flight")
+	}
+}

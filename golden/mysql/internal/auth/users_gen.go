@@ -286,7 +286,9 @@ var errWrongCurrentPassword = errors.New("wrong current password")
 // stolen token would otherwise make PATCH /users/me an oracle for the
 // password that no limit slows.
 func (s *Service) checkCurrentPassword(ctx context.Context, r *http.Request, user User, password string) error {
+	arrived := s.hasher.approach()
 	attempt, err := s.limits.beginLogin(ctx, r, user.Email)
+	arrived()
 	if err != nil {
 		return err
 	}

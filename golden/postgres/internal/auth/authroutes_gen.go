@@ -70,7 +70,9 @@ func (s *Service) logout(b backend) http.HandlerFunc {
 // the limits on failed logins; otherwise it answers the request and
 // returns false.
 func (s *Service) authenticateLimited(w http.ResponseWriter, r *http.Request, form loginForm) (User, bool) {
+	arrived := s.hasher.approach()
 	attempt, err := s.limits.beginLogin(r.Context(), r, form.username)
+	arrived()
 	if limited, ok := errors.AsType[limitedError](err); ok {
 		s.logger.InfoContext(r.Context(), "login refused: over a limit", "path", r.URL.Path, "retry_after", limited.wait)
 		writeLimited(w, limited)
