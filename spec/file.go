@@ -66,6 +66,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 	spec := DefaultSpec()
 	spec.Version = 0
 	d.root(doc.Content[0], &spec)
+	for _, fill := range d.defaults {
+		fill()
+	}
 	if _, ok := d.lines["version"]; !ok && len(d.problems) == 0 {
 		d.problems = append(d.problems, fmt.Sprintf("%s:%d: version: missing; add `version: %d` at the top", name, doc.Content[0].Line, FormatVersion))
 	}
@@ -114,6 +117,9 @@ type specDecoder struct {
 	file     string
 	problems []string
 	lines    map[string]int
+	// defaults fill in what depends on keys that may come later in the
+	// file, such as the backends an OAuth provider logs in through.
+	defaults []func()
 }
 
 func (d *specDecoder) errorf(n *yaml.Node, format string, args ...any) {
@@ -347,6 +353,59 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 				"secure": func(n *yaml.Node, p string) { d.bool(n, p, &s.Cookie.Secure) },
 			})
 		},
+		"oauth": func(n *yaml.Node, p string) {
+			s.OAuth = nil
+			d.sequence(n, p, func(n *yaml.Node, p string) {
+				i := len(s.OAuth)
+				s.OAuth = append(s.OAuth, OAuthProvider{})
+				var o OAuthProvider
+				var hasLogins, hasAssociate, hasScopes bool
+				d.mapping(n, p, map[string]func(*yaml.Node, string){
+					"name": func(n *yaml.Node, p string) { d.str(n, p, &o.Name) },
+					"kind": func(n *yaml.Node, p string) { d.str(n, p, &o.Kind) },
+					"logins": func(n *yaml.Node, p string) {
+						hasLogins = true
+						o.Logins = []OAuthLogin{}
+						d.sequence(n, p, func(n *yaml.Node, p string) {
+							var l OAuthLogin
+							d.mapping(n, p, map[string]func(*yaml.Node, string){
+								"backend": func(n *yaml.Node, p string) { d.str(n, p, &l.Backend) },
+								"prefix":  func(n *yaml.Node, p string) { d.str(n, p, &l.Prefix) },
+							})
+							o.Logins = append(o.Logins, l)
+						})
+					},
+					"associate_prefix": func(n *yaml.Node, p string) {
+						hasAssociate = true
+						if n.Tag != "!!null" {
+							d.str(n, p, &o.AssociatePrefix)
+						}
+					},
+					"associate_by_email":     func(n *yaml.Node, p string) { d.bool(n, p, &o.AssociateByEmail) },
+					"is_verified_by_default": func(n *yaml.Node, p string) { d.bool(n, p, &o.IsVerifiedByDefault) },
+					"scopes": func(n *yaml.Node, p string) {
+						hasScopes = true
+						d.strings(n, p, &o.Scopes)
+						if o.Scopes == nil {
+							o.Scopes = []string{}
+						}
+					},
+				})
+				d.defaults = append(d.defaults, func() {
+					def := NewOAuthProvider(o.Name, o.Kind, s.Backends)
+					if !hasLogins {
+						o.Logins = def.Logins
+					}
+					if !hasAssociate {
+						o.AssociatePrefix = def.AssociatePrefix
+					}
+					if !hasScopes {
+						o.Scopes = def.Scopes
+					}
+					s.OAuth[i] = o
+				})
+			})
+		},
 		"security": func(n *yaml.Node, p string) {
 			sec := &s.Security
 			d.mapping(n, p, map[string]func(*yaml.Node, string){
@@ -418,6 +477,33 @@ func format(s Spec) []byte {
 	if s.usesTransport("cookie") {
 		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)
+	}
+	w("\n# Providers users log in with: kind oidc (any OpenID Connect provider), github or google.\n")
+	w("# Each login router serves GET <prefix>/authorize and /callback and logs in through its backend;\n")
+	w("# the association router links a provider account to the logged-in user. `authgen init --oauth`\n")
+	w("# writes them; client ids and secrets come from the environment (see the README).\n")
+	if len(s.OAuth) == 0 {
+		w("oauth: []\n")
+	} else {
+		w("oauth:\n")
+		for _, o := range s.OAuth {
+			w("  - name: %s\n    kind: %s\n", o.Name, o.Kind)
+			if len(o.Logins) == 0 {
+				w("    logins: []\n")
+			} else {
+				w("    logins:\n")
+				for _, l := range o.Logins {
+					w("      - {backend: %s, prefix: %s}\n", l.Backend, l.Prefix)
+				}
+			}
+			w("    associate_prefix: %s\n", yamlScalar(o.AssociatePrefix, false, "!!str"))
+			w("    associate_by_email: %t\n    is_verified_by_default: %t\n", o.AssociateByEmail, o.IsVerifiedByDefault)
+			quoted := make([]string, len(o.Scopes))
+			for i, scope := range o.Scopes {
+				quoted[i] = yamlScalar(scope, true, "!!str")
+			}
+			w("    scopes: [%s]\n", strings.Join(quoted, ", "))
+		}
 	}
 	sec := s.Security
 	w("\n# Limits against password guessing and floods: a request over one gets 429 with Retry-After.\n")

@@ -50,6 +50,73 @@ type Spec struct {
 	DroppedFields []string
 	// Security sets the limits against password guessing and floods.
 	Security Security
+	// OAuth are the providers users may log in with.
+	OAuth []OAuthProvider
+}
+
+// OAuthProvider is a provider users log in with through OAuth 2.0, or
+// OpenID Connect, as FastAPI Users' OAuth routers serve it: a login router
+// per backend it logs in through, and an association router that links a
+// provider account to the current user. Its client id and secret, and
+// where an oidc provider is, come from the environment.
+type OAuthProvider struct {
+	// Name is stored as the accounts' oauth_name, and names the routers'
+	// default prefixes.
+	Name string
+	// Kind is oidc (any OpenID Connect provider, found through its
+	// discovery document), github or google.
+	Kind string
+	// Logins are the login routers, one per backend.
+	Logins []OAuthLogin
+	// AssociatePrefix is the prefix of the association router, "" for
+	// none.
+	AssociatePrefix string
+	// AssociateByEmail links a new provider account to the user with its
+	// email, when the provider asserts the email verified, instead of
+	// refusing it (OAUTH_USER_ALREADY_EXISTS).
+	AssociateByEmail bool
+	// IsVerifiedByDefault makes the users a provider creates verified,
+	// when the provider asserts their email verified.
+	IsVerifiedByDefault bool
+	// Scopes are asked for unless the authorize request names others.
+	Scopes []string
+}
+
+// OAuthLogin is a login router of a provider: GET Prefix/authorize and
+// Prefix/callback, which log in through Backend.
+type OAuthLogin struct {
+	Backend string
+	Prefix  string
+}
+
+// OAuthKinds are the kinds of provider: any OpenID Connect provider, and
+// the presets.
+var OAuthKinds = []string{"oidc", "github", "google"}
+
+// DefaultOAuthScopes returns the scopes a provider of kind asks for
+// unless authgen.yaml names others: what the login needs, an id and a
+// verified email.
+func DefaultOAuthScopes(kind string) []string {
+	if kind == "github" {
+		return []string{"read:user", "user:email"}
+	}
+	return []string{"openid", "email"}
+}
+
+// NewOAuthProvider returns a provider of kind with the defaults of
+// authgen.yaml: a login router for every backend, at /auth/<name> for the
+// first and /auth/<name>-<backend> for the others, and an association
+// router at /auth/associate/<name>.
+func NewOAuthProvider(name, kind string, backends []Backend) OAuthProvider {
+	p := OAuthProvider{Name: name, Kind: kind, AssociatePrefix: "/auth/associate/" + name, Scopes: DefaultOAuthScopes(kind)}
+	for i, b := range backends {
+		prefix := "/auth/" + name
+		if i > 0 {
+			prefix += "-" + b.Name
+		}
+		p.Logins = append(p.Logins, OAuthLogin{Backend: b.Name, Prefix: prefix})
+	}
+	return p
 }
 
 // Security holds the limits against password guessing and floods. A
@@ -711,6 +778,7 @@ func (s Spec) Validate() []Problem {
 			b, hashMemoryMiB, hashMemoryMiB, maxHashMemoryBudgetMiB)
 	}
 	validateSecurity(s.Security, add)
+	s.validateOAuth(add)
 	if s.usesTransport("cookie") && !cookieNamePattern.MatchString(s.Cookie.Name) {
 		add("cookie.name", "%q is not a valid cookie name (letters, digits, - and _)", s.Cookie.Name)
 	}
@@ -721,6 +789,65 @@ var (
 	cookieNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	headerNamePattern = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
 )
+
+// validateOAuth checks the providers and their routers, whose prefixes
+// must be clean paths apart from each other and from the backends'.
+func (s Spec) validateOAuth(add func(path, format string, args ...any)) {
+	providers := map[string]bool{}
+	prefixes := map[string]string{}
+	for _, b := range s.Backends {
+		prefixes["/auth/"+b.Name] = "backend " + b.Name
+	}
+	prefixes["/auth"], prefixes["/users"] = "the service's own routes", "the service's own routes"
+	claim := func(at, prefix, owner string) {
+		switch {
+		case !strings.HasPrefix(prefix, "/") || path.Clean(prefix) != prefix || prefix == "/" || !oauthPrefixPattern.MatchString(prefix):
+			add(at, "%q is not a route prefix: a clean path such as /auth/google, of lower-case letters, digits, - and /", prefix)
+		case prefixes[prefix] != "":
+			add(at, "%q is taken by %s; give each router a prefix of its own", prefix, prefixes[prefix])
+		default:
+			prefixes[prefix] = owner
+		}
+	}
+	for i, p := range s.OAuth {
+		at := fmt.Sprintf("oauth[%d]", i)
+		switch {
+		case !backendNamePattern.MatchString(p.Name) || len(p.Name) > 100:
+			add(at+".name", "%q must be lower-case letters, digits or -, such as google", p.Name)
+		case providers[p.Name]:
+			add(at+".name", "%q is used twice; each provider needs a name of its own", p.Name)
+		}
+		providers[p.Name] = true
+		if !slices.Contains(OAuthKinds, p.Kind) {
+			add(at+".kind", "%q is not supported (allowed: %s)", p.Kind, strings.Join(OAuthKinds, ", "))
+		}
+		backends := map[string]bool{}
+		for j, l := range p.Logins {
+			lat := fmt.Sprintf("%s.logins[%d]", at, j)
+			switch {
+			case !slices.ContainsFunc(s.Backends, func(b Backend) bool { return b.Name == l.Backend }):
+				add(lat+".backend", "%q is no backend of backends", l.Backend)
+			case backends[l.Backend]:
+				add(lat+".backend", "%q has two login routers; one is enough", l.Backend)
+			}
+			backends[l.Backend] = true
+			claim(lat+".prefix", l.Prefix, fmt.Sprintf("the %s login router of %s", l.Backend, p.Name))
+		}
+		if p.AssociatePrefix != "" {
+			claim(at+".associate_prefix", p.AssociatePrefix, "the association router of "+p.Name)
+		}
+		if len(p.Logins) == 0 && p.AssociatePrefix == "" {
+			add(at+".logins", "provider %q has no router; give it a login router or an associate_prefix", p.Name)
+		}
+		for j, scope := range p.Scopes {
+			if scope == "" || strings.ContainsFunc(scope, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r > '~' }) {
+				add(fmt.Sprintf("%s.scopes[%d]", at, j), "%q is not a scope: printable ASCII without spaces, quotes or backslashes", scope)
+			}
+		}
+	}
+}
+
+var oauthPrefixPattern = regexp.MustCompile(`^(/[a-z0-9][a-z0-9-]*)+$`)
 
 // validateSecurity checks the limits of the security section. The limits
 // are checked even when they are off, so that turning them on needs no

@@ -20,6 +20,11 @@ func TestParseSpecRoundTrip(t *testing.T) {
 		MailAddress:        RateLimit{Burst: 9, PerHour: 90},
 		TrustedProxyHeader: "X-Forwarded-For",
 	}
+	gh := NewOAuthProvider("github", "github", spec.Backends)
+	gh.AssociatePrefix, gh.AssociateByEmail = "", true
+	corp := NewOAuthProvider("corp", "oidc", spec.Backends[:1])
+	corp.IsVerifiedByDefault, corp.Scopes = true, []string{}
+	spec.OAuth = []OAuthProvider{NewOAuthProvider("google", "google", spec.Backends), gh, corp}
 	got, err := Parse(FileName, format(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
@@ -95,6 +100,14 @@ func TestParseSpecErrors(t *testing.T) {
 		{"no refill", "version: 1\nsecurity:\n  register_address: {burst: 5, per_hour: 0}\n", []string{"security.register_address.per_hour: 0 is out of range"}},
 		{"unknown limit key", "version: 1\nsecurity:\n  login_address: {burst: 5, per_minute: 1}\n", []string{`authgen.yaml:3: unknown key "per_minute" in security.login_address; allowed keys: burst, per_hour`}},
 		{"header with a colon", "version: 1\nsecurity:\n  trusted_proxy_header: 'X-Real-IP:'\n", []string{`authgen.yaml:3: security.trusted_proxy_header: "X-Real-IP:" is not a header name`}},
+		{"unknown oauth kind", "version: 1\noauth:\n  - name: fb\n    kind: facebook\n", []string{`authgen.yaml:4: oauth[0].kind: "facebook" is not supported (allowed: oidc, github, google)`}},
+		{"oauth name twice", "version: 1\noauth:\n  - {name: corp, kind: oidc}\n  - {name: corp, kind: google}\n", []string{`authgen.yaml:4: oauth[1].name: "corp" is used twice`}},
+		{"oauth login through no backend", "version: 1\noauth:\n  - name: corp\n    kind: oidc\n    logins: [{backend: db, prefix: /auth/corp}]\n", []string{`oauth[0].logins[0].backend: "db" is no backend of backends`}},
+		{"oauth prefix of a backend", "version: 1\noauth:\n  - name: corp\n    kind: oidc\n    logins: [{backend: jwt, prefix: /auth/jwt}]\n", []string{`oauth[0].logins[0].prefix: "/auth/jwt" is taken by backend jwt`}},
+		{"oauth prefixes shared", "version: 1\noauth:\n  - {name: corp, kind: oidc, associate_prefix: /auth/corp}\n", []string{`oauth[0].associate_prefix: "/auth/corp" is taken by the jwt login router of corp`}},
+		{"oauth prefix not clean", "version: 1\noauth:\n  - {name: corp, kind: oidc, associate_prefix: /auth//corp/}\n", []string{`oauth[0].associate_prefix: "/auth//corp/" is not a route prefix`}},
+		{"oauth without routers", "version: 1\noauth:\n  - {name: corp, kind: oidc, logins: [], associate_prefix: ''}\n", []string{`oauth[0].logins: provider "corp" has no router`}},
+		{"oauth scope with a space", "version: 1\noauth:\n  - {name: corp, kind: oidc, scopes: ['openid email']}\n", []string{`oauth[0].scopes[0]: "openid email" is not a scope`}},
 		{"enabled as a word", "version: 1\nsecurity:\n  enabled: off\n", []string{`authgen.yaml:3: security.enabled: "off" must be true or false`}},
 	}
 	for _, tt := range tests {
@@ -269,5 +282,24 @@ func TestFieldFlagForm(t *testing.T) {
 		if _, err := ParseField(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseField(%q) error = %v, want one containing %q", in, err, want)
 		}
+	}
+}
+
+// TestOAuthDefaults checks what a provider that names only itself and its
+// kind gets: a login router per backend, whichever comes first in the
+// file, the association router and the kind's scopes.
+func TestOAuthDefaults(t *testing.T) {
+	got, err := Parse(FileName, []byte("version: 1\noauth:\n  - {name: gh, kind: github}\nbackends:\n  - {name: jwt, transport: bearer, strategy: jwt}\n  - {name: db, transport: cookie, strategy: database}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []OAuthProvider{{
+		Name: "gh", Kind: "github",
+		Logins:          []OAuthLogin{{Backend: "jwt", Prefix: "/auth/gh"}, {Backend: "db", Prefix: "/auth/gh-db"}},
+		AssociatePrefix: "/auth/associate/gh",
+		Scopes:          []string{"read:user", "user:email"},
+	}}
+	if !reflect.DeepEqual(got.OAuth, want) {
+		t.Errorf("oauth = %+v, want %+v", got.OAuth, want)
 	}
 }
