@@ -384,6 +384,58 @@ func (d dialect) RateLimitsDDL() string {
 	return b.String()
 }
 
+// OAuthAccountsDDL returns the statements that create and index the
+// table of the provider accounts linked to users, as FastAPI Users'
+// oauth_account table holds them, but keyed: a provider account
+// (oauth_name, account_id) is linked to one user only, and goes with its
+// user. The provider's tokens are stored encrypted (see tokenCipher), so
+// their columns are text of any length; expires_at is in epoch seconds.
+func (d dialect) OAuthAccountsDDL() string {
+	const references = "REFERENCES users (id) ON DELETE CASCADE"
+	// bounded is a text column of at most n characters, which MySQL
+	// can index only as VARCHAR.
+	bounded := func(n int) string {
+		if !d.varchar {
+			return "TEXT"
+		}
+		return fmt.Sprintf("VARCHAR(%d)%s", n, d.textCollation)
+	}
+	text := d.columnType(spec.Field{Type: "text"})
+	var b strings.Builder
+	b.WriteString("-- The provider accounts linked to users: one user per (oauth_name, account_id).\n")
+	b.WriteString("CREATE TABLE oauth_accounts (\n")
+	fmt.Fprintf(&b, "    id %s NOT NULL PRIMARY KEY,\n", d.IDType)
+	if d.foreignKeyConstraints {
+		fmt.Fprintf(&b, "    user_id %s NOT NULL,\n", d.IDType)
+	} else {
+		fmt.Fprintf(&b, "    user_id %s NOT NULL %s,\n", d.IDType, references)
+	}
+	b.WriteString("    -- The provider's name in authgen.yaml, and its id of the account.\n")
+	fmt.Fprintf(&b, "    oauth_name %s NOT NULL,\n", bounded(100))
+	fmt.Fprintf(&b, "    account_id %s NOT NULL,\n", bounded(320))
+	fmt.Fprintf(&b, "    account_email %s NOT NULL,\n", bounded(320))
+	b.WriteString("    -- The provider's tokens, encrypted with a key derived from the service's secret.\n")
+	fmt.Fprintf(&b, "    access_token %s NOT NULL,\n", text)
+	fmt.Fprintf(&b, "    refresh_token %s NULL,\n", text)
+	b.WriteString("    -- Epoch seconds.\n")
+	b.WriteString("    expires_at BIGINT NULL,\n")
+	fmt.Fprintf(&b, "    created_at %s NOT NULL,\n", d.timestampType)
+	fmt.Fprintf(&b, "    updated_at %s NOT NULL", d.timestampType)
+	if d.foreignKeyConstraints {
+		fmt.Fprintf(&b, ",\n    CONSTRAINT oauth_accounts_user_id_fkey FOREIGN KEY (user_id) %s", references)
+	}
+	b.WriteString("\n)")
+	if d.TableOptions != "" {
+		b.WriteString(" " + d.TableOptions)
+	}
+	b.WriteString(";\n\n")
+	b.WriteString("CREATE UNIQUE INDEX oauth_accounts_oauth_name_account_id_key ON oauth_accounts (oauth_name, account_id);")
+	if !d.foreignKeyConstraints {
+		b.WriteString("\nCREATE INDEX oauth_accounts_user_id_idx ON oauth_accounts (user_id);")
+	}
+	return b.String()
+}
+
 // insertMissing returns the statement that inserts values into table's
 // columns, the first of which is its key, unless a row has the key.
 func (d dialect) insertMissing(table string, columns ...string) string {

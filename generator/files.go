@@ -42,6 +42,7 @@ func (f outputFile) templateFor(d dialect) string {
 func hasJWT(v view) bool              { return v.HasJWT }
 func hasDatabaseStrategy(v view) bool { return v.HasDatabaseStrategy }
 func hasRedis(v view) bool            { return v.HasRedis }
+func hasOAuth(v view) bool            { return v.HasOAuth }
 
 // outputFiles is the table of everything authgen can produce. Adding a
 // file is adding a row.
@@ -79,6 +80,8 @@ var outputFiles = []outputFile{
 	{template: "auth/migrate_gen.go.tmpl", path: "{pkg}/migrate_gen.go", owner: Generated},
 	{dialectTemplate: func(d dialect) string { return d.databaseTemplate }, path: "{pkg}/database_gen.go", owner: Generated},
 	{template: "auth/pool_gen.go.tmpl", path: "{pkg}/pool_gen.go", owner: Generated},
+	{template: "auth/oauth_gen.go.tmpl", path: "{pkg}/oauth_gen.go", owner: Generated, when: hasOAuth},
+	{template: "auth/oauthproviders_gen.go.tmpl", path: "{pkg}/oauthproviders_gen.go", owner: Generated, when: hasOAuth},
 	{template: "auth/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
 
 	{template: "auth/helpers_gen_test.go.tmpl", path: "{pkg}/helpers_gen_test.go", owner: Generated},
@@ -103,6 +106,7 @@ var outputFiles = []outputFile{
 	{template: "auth/service_gen_test.go.tmpl", path: "{pkg}/service_gen_test.go", owner: Generated},
 	{template: "auth/email_gen_test.go.tmpl", path: "{pkg}/email_gen_test.go", owner: Generated},
 	{template: "auth/password_gen_test.go.tmpl", path: "{pkg}/password_gen_test.go", owner: Generated},
+	{template: "auth/oauth_gen_test.go.tmpl", path: "{pkg}/oauth_gen_test.go", owner: Generated, when: hasOAuth},
 
 	{template: "server/main.go.tmpl", path: "{server}/main.go", owner: UserOwned},
 }

@@ -19,12 +19,15 @@ type Requirement struct {
 	// to specs with a backend with that strategy.
 	Driver   bool
 	Strategy string
+	// OAuth limits the requirement to specs with OAuth providers.
+	OAuth bool
 }
 
 // requirements is the one table of the generated code's dependencies.
 // Versions change only here, deliberately, and never by `go get -u`.
 var requirements = []Requirement{
 	// The generated tests deliver mail to a real SMTP server of this module.
+	{Path: "github.com/coreos/go-oidc/v3", Version: "v3.21.0", OAuth: true},
 	{Path: "github.com/emersion/go-smtp", Version: "v0.25.1"},
 	{Path: "github.com/golang-jwt/jwt/v5", Version: "v5.3.1"},
 	{Path: "github.com/go-sql-driver/mysql", Version: "v1.10.1", Driver: true},
@@ -34,6 +37,7 @@ var requirements = []Requirement{
 	{Path: "github.com/redis/go-redis/v9", Version: "v9.23.0", Strategy: "redis"},
 	{Path: "golang.org/x/crypto", Version: "v0.58.0"},
 	{Path: "golang.org/x/net", Version: "v0.62.0"},
+	{Path: "golang.org/x/oauth2", Version: "v0.38.0", OAuth: true},
 	{Path: "golang.org/x/term", Version: "v0.47.0"},
 	{Path: "golang.org/x/text", Version: "v0.43.0"},
 	// v1.61 requires a github.com/google/pprof version that the Go module
@@ -46,7 +50,7 @@ var requirements = []Requirement{
 func requirementsOf(s spec.Spec, d dialect) []Requirement {
 	var out []Requirement
 	for _, r := range requirements {
-		if (!r.Driver || r.Path == d.driver) && (r.Strategy == "" || s.UsesStrategy(r.Strategy)) {
+		if (!r.Driver || r.Path == d.driver) && (r.Strategy == "" || s.UsesStrategy(r.Strategy)) && (!r.OAuth || len(s.OAuth) > 0) {
 			out = append(out, r)
 		}
 	}

@@ -45,6 +45,9 @@ type Schema struct {
 	// RateLimits is set when the migrations create the table of the
 	// limits' counts.
 	RateLimits bool `json:"rate_limits,omitempty"`
+	// OAuthAccounts is set when the migrations create the table of the
+	// provider accounts linked to users.
+	OAuthAccounts bool `json:"oauth_accounts,omitempty"`
 }
 
 func schemaOf(s spec.Spec) Schema {

@@ -28,8 +28,11 @@ var serviceTables = []serviceTable{
 		recorded: func(s *Schema) *bool { return &s.AccessTokens },
 	},
 	{
+		// The deny-list of logout's JWTs also records the OAuth states
+		// that were used, each until it expires, so that none is used
+		// twice.
 		name:     "revoked_tokens",
-		needed:   func(s spec.Spec) bool { return s.UsesStrategy("jwt") },
+		needed:   func(s spec.Spec) bool { return s.UsesStrategy("jwt") || len(s.OAuth) > 0 },
 		ddl:      dialect.RevokedTokensDDL,
 		recorded: func(s *Schema) *bool { return &s.RevokedTokens },
 	},
@@ -44,6 +47,12 @@ var serviceTables = []serviceTable{
 		needed:   rateLimitsInDatabase,
 		ddl:      dialect.RateLimitsDDL,
 		recorded: func(s *Schema) *bool { return &s.RateLimits },
+	},
+	{
+		name:     "oauth_accounts",
+		needed:   func(s spec.Spec) bool { return len(s.OAuth) > 0 },
+		ddl:      dialect.OAuthAccountsDDL,
+		recorded: func(s *Schema) *bool { return &s.OAuthAccounts },
 	},
 }
 

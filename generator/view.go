@@ -63,7 +63,44 @@ type view struct {
 	Security             spec.Security
 	RateLimitsInDatabase bool
 
+	// OAuth are the providers users log in with; HasOAuth is set when
+	// there is one, HasOIDC when one is found through OpenID Connect
+	// discovery (kinds oidc and google), HasGitHub when one is GitHub.
+	OAuth     []oauthView
+	HasOAuth  bool
+	HasOIDC   bool
+	HasGitHub bool
+
 	SQL sqlView
+}
+
+// oauthView is a provider of authgen.yaml's oauth section.
+type oauthView struct {
+	Name string
+	Kind string
+	// EnvName is the name in the provider's environment variables:
+	// OAUTH_<EnvName>_CLIENT_ID.
+	EnvName             string
+	Logins              []oauthLoginView
+	AssociatePrefix     string
+	AssociateByEmail    bool
+	IsVerifiedByDefault bool
+	Scopes              []string
+}
+
+// oauthLoginView is a login router of a provider.
+type oauthLoginView struct {
+	Backend string
+	Prefix  string
+	// EnvName is the backend's name in the router's environment
+	// variable: OAUTH_<provider>_<EnvName>_REDIRECT_URL.
+	EnvName string
+}
+
+// envName returns name as it appears in an environment variable's
+// name: upper-cased, with - as _.
+func envName(name string) string {
+	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }
 
 type backendView struct {
@@ -133,6 +170,15 @@ type sqlView struct {
 	// with an id (1) end (2), and the digest of the one token that
 	// survives it (3), or null.
 	EndSessions string
+	// SelectOAuthAccount reads the id and user of the account of a
+	// provider (1) with an id (2); InsertOAuthAccount links one: id,
+	// user_id, oauth_name, account_id, account_email, access_token,
+	// refresh_token, expires_at, created_at, updated_at (1-10); and
+	// UpdateOAuthAccount sets its email, tokens, expiry and update time
+	// (1-5) by id (6).
+	SelectOAuthAccount string
+	InsertOAuthAccount string
+	UpdateOAuthAccount string
 	// InsertRateLimit makes the bucket named (1) empty (2, 3) unless it
 	// exists; LockRateLimit reads its fill and time of the bucket (1)
 	// and locks it until the transaction ends, UpdateRateLimit sets them
@@ -210,6 +256,20 @@ func buildView(s spec.Spec, module string) (view, error) {
 		}
 		v.Fields = append(v.Fields, fv)
 	}
+	for _, p := range s.OAuth {
+		ov := oauthView{
+			Name: p.Name, Kind: p.Kind, EnvName: envName(p.Name),
+			AssociatePrefix: p.AssociatePrefix, AssociateByEmail: p.AssociateByEmail,
+			IsVerifiedByDefault: p.IsVerifiedByDefault, Scopes: p.Scopes,
+		}
+		for _, l := range p.Logins {
+			ov.Logins = append(ov.Logins, oauthLoginView{Backend: l.Backend, Prefix: l.Prefix, EnvName: envName(l.Backend)})
+		}
+		v.OAuth = append(v.OAuth, ov)
+		v.HasOIDC = v.HasOIDC || p.Kind != "github"
+		v.HasGitHub = v.HasGitHub || p.Kind == "github"
+	}
+	v.HasOAuth = len(v.OAuth) > 0
 	v.SQL = buildSQL(d, v.Fields)
 	return v, nil
 }
@@ -221,6 +281,16 @@ func buildView(s spec.Spec, module string) (view, error) {
 func endedSession(d dialect, n int) string {
 	return fmt.Sprintf("EXISTS (SELECT 1 FROM user_sessions WHERE user_id = users.id AND not_before > %s AND (kept_token IS NULL OR kept_token <> %s))",
 		d.placeholder(n), d.placeholder(n+1))
+}
+
+// placeholders returns the parameter markers of the first n arguments,
+// separated by commas.
+func placeholders(d dialect, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = d.placeholder(i + 1)
+	}
+	return strings.Join(ph, ", ")
 }
 
 func buildSQL(d dialect, fields []fieldView) sqlView {
@@ -269,6 +339,13 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		EndSessions:                d.upsert("user_sessions", "user_id", "not_before", "kept_token"),
 		InsertRevokedToken:         fmt.Sprintf("INSERT INTO revoked_tokens (digest, expires_at) VALUES (%s, %s)", d.placeholder(1), d.placeholder(2)),
 		DeleteExpiredRevokedTokens: fmt.Sprintf("DELETE FROM revoked_tokens WHERE expires_at <= %s", d.placeholder(1)),
+
+		SelectOAuthAccount: fmt.Sprintf("SELECT id, user_id FROM oauth_accounts WHERE oauth_name = %s AND account_id = %s",
+			d.placeholder(1), d.placeholder(2)),
+		InsertOAuthAccount: fmt.Sprintf("INSERT INTO oauth_accounts (id, user_id, oauth_name, account_id, account_email, access_token, refresh_token, expires_at, created_at, updated_at) VALUES (%s)",
+			placeholders(d, 10)),
+		UpdateOAuthAccount: fmt.Sprintf("UPDATE oauth_accounts SET account_email = %s, access_token = %s, refresh_token = %s, expires_at = %s, updated_at = %s WHERE id = %s",
+			d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4), d.placeholder(5), d.placeholder(6)),
 
 		InsertRateLimit: d.insertMissing("rate_limits", "bucket", "fill", "updated_at"),
 		LockRateLimit:   fmt.Sprintf("SELECT fill, updated_at FROM rate_limits WHERE bucket = %s%s", d.placeholder(1), d.lockingRead),
