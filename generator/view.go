@@ -70,6 +70,10 @@ type view struct {
 	HasOAuth  bool
 	HasOIDC   bool
 	HasGitHub bool
+	// FirstOIDC and FirstGitHub name the first OpenID Connect and the
+	// first GitHub provider, "" for none: the providers the generated
+	// tests drive against fakes of them.
+	FirstOIDC, FirstGitHub string
 
 	SQL sqlView
 }
@@ -266,6 +270,12 @@ func buildView(s spec.Spec, module string) (view, error) {
 			ov.Logins = append(ov.Logins, oauthLoginView{Backend: l.Backend, Prefix: l.Prefix, EnvName: envName(l.Backend)})
 		}
 		v.OAuth = append(v.OAuth, ov)
+		if p.Kind == "github" && v.FirstGitHub == "" {
+			v.FirstGitHub = p.Name
+		}
+		if p.Kind != "github" && v.FirstOIDC == "" {
+			v.FirstOIDC = p.Name
+		}
 		v.HasOIDC = v.HasOIDC || p.Kind != "github"
 		v.HasGitHub = v.HasGitHub || p.Kind == "github"
 	}

@@ -190,30 +190,30 @@ func (s *Service) oauthAuthorize(p *oauthProvider, redirect string, w http.Respo
 		s.providerFailed(w, r, p, err)
 		return
 	}
-	csrf := randomToken()
-	claims := oauthStateClaims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Audience:  jwt.ClaimStrings{oauthStateAudience},
-			ExpiresAt: jwt.NewNumericDate(time.Now().Add(oauthStateLifetime)),
-			ID:        randomToken(),
-		},
-		CSRFToken: csrf,
+	csrf, id := randomToken(), randomToken()
+	// The audience is a string, as FastAPI Users writes it, which
+	// RegisteredClaims would write as a list.
+	claims := jwt.MapClaims{
+		"csrftoken": csrf,
+		"aud":       oauthStateAudience,
+		"exp":       time.Now().Add(oauthStateLifetime).Unix(),
+		"jti":       id,
 	}
 	if user != nil {
-		claims.Subject = user.ID.String()
+		claims["sub"] = user.ID.String()
 	}
 	state, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.cfg.Secret)
 	if err != nil {
 		s.internalError(w, r, "signing an OAuth state", err)
 		return
 	}
-	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(s.flowSecret(pkceKeyLabel, claims.ID))}
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(s.flowSecret(pkceKeyLabel, id))}
 	if p.isOIDC() {
-		opts = append(opts, oidc.Nonce(s.flowSecret(nonceKeyLabel, claims.ID)))
+		opts = append(opts, oidc.Nonce(s.flowSecret(nonceKeyLabel, id)))
 	}
 	authURL := p.oauth2Config(e, redirect, scopes).AuthCodeURL(state, opts...)
 	noStore(w)
-	w.Header().Add("Set-Cookie", s.csrfCookie(csrf, int(oauthStateLifetime/time.Second)))
+	w.Header().Add("Set-Cookie", s.csrfCookie(csrf))
 	writeJSON(w, http.StatusOK, map[string]string{"authorization_url": authURL})
 }
 
@@ -246,9 +246,10 @@ func containsString(list []string, v string) bool {
 }
 
 // csrfCookie returns the Set-Cookie header of the CSRF cookie, in the
-// attribute order of FastAPI Users; maxAge 0 clears it.
-func (s *Service) csrfCookie(value string, maxAge int) string {
-	h := fmt.Sprintf("%s=%s; HttpOnly; Max-Age=%d; Path=/; SameSite=lax", oauthCSRFCookie, value, maxAge)
+// attribute order of FastAPI Users. The callbacks leave it, as FastAPI
+// Users does: the state it matches serves once anyway.
+func (s *Service) csrfCookie(value string) string {
+	h := fmt.Sprintf("%s=%s; HttpOnly; Max-Age=%d; Path=/; SameSite=lax", oauthCSRFCookie, value, int(oauthStateLifetime/time.Second))
 	if s.cfg.OAuthCookieSecure {
 		h += "; Secure"
 	}
@@ -454,7 +455,6 @@ func (s *Service) oauthLoginCallback(p *oauthProvider, l oauthLogin) http.Handle
 			return
 		}
 		s.afterHook(r, "OnAfterLogin", func(ctx context.Context) error { return s.hooks.OnAfterLogin(ctx, *user, r) })
-		w.Header().Add("Set-Cookie", s.csrfCookie(`""`, 0))
 		if c, ok := l.backend.transport.(cookieTransport); ok && p.client.SuccessRedirectURL != "" {
 			noStore(w)
 			w.Header().Add("Set-Cookie", c.header(issued, c.maxAge))
@@ -633,7 +633,6 @@ func (s *Service) oauthAssociateCallback(p *oauthProvider) http.HandlerFunc {
 			return
 		}
 		s.afterHook(r, "OnAfterUpdate", func(ctx context.Context) error { return s.hooks.OnAfterUpdate(ctx, user, nil, r) })
-		w.Header().Add("Set-Cookie", s.csrfCookie(`""`, 0))
 		writeJSON(w, http.StatusOK, user)
 	}
 }
