@@ -5,7 +5,10 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -44,6 +47,109 @@ type Config struct {
 	// RedisKeyPrefix starts the Redis key of every access token of the
 	// Redis strategy.
 	RedisKeyPrefix string
+	// PublicURL is where browsers reach the service, such as
+	// https://auth.example.com: an OAuth router's redirect URL is
+	// PublicURL + its prefix + /callback unless its client names one. It
+	// is never taken from a request's Host header, which the client
+	// chooses.
+	PublicURL string
+	// OAuth are the clients of authgen.yaml's providers, one per Name;
+	// DefaultConfig lists every provider without credentials. A provider
+	// without a ClientID, or without a redirect URL, answers its routes
+	// with 503.
+	OAuth []OAuthClientConfig
+	// OAuthCookieSecure restricts the OAuth CSRF cookie to HTTPS, as
+	// Cookie.Secure does the auth cookie.
+	OAuthCookieSecure bool
+}
+
+// OAuthClientConfig is how the service reaches one OAuth provider.
+type OAuthClientConfig struct {
+	// Name is the provider's name in authgen.yaml.
+	Name string
+	// ClientID and ClientSecret are the client the provider registered.
+	ClientID, ClientSecret string
+	// Issuer is where an OpenID Connect provider (kinds oidc and google)
+	// is: its discovery document is Issuer/.well-known/openid-configuration
+	// unless DiscoveryURL names another, and its ID tokens must name it.
+	// Google's is https://accounts.google.com unless set.
+	Issuer, DiscoveryURL string
+	// AuthURL, TokenURL and APIURL are GitHub's endpoints (kind github):
+	// GitHub's own unless set.
+	AuthURL, TokenURL, APIURL string
+	// RedirectURLs are the login routers' redirect URLs, by backend name,
+	// and AssociateRedirectURL the association router's: the service's
+	// own callbacks under PublicURL unless set.
+	RedirectURLs         map[string]string
+	AssociateRedirectURL string
+	// SuccessRedirectURL and ErrorRedirectURL, when set, make the
+	// callbacks of the login routers on a cookie backend answer a
+	// browser: a 303 to SuccessRedirectURL with the cookie set, or to
+	// ErrorRedirectURL with ?error=<code>.
+	SuccessRedirectURL, ErrorRedirectURL string
+	// AllowInsecureIssuer accepts a plain http:// issuer or discovery URL
+	// on any host, for development; without it only loopback hosts may
+	// be reached without TLS.
+	AllowInsecureIssuer bool
+}
+
+// validate checks the client of a provider that has one.
+func (c OAuthClientConfig) validate() error {
+	if c.ClientID == "" {
+		return nil
+	}
+	var errs []error
+	for name, u := range map[string]string{"Issuer": c.Issuer, "DiscoveryURL": c.DiscoveryURL, "AuthURL": c.AuthURL, "TokenURL": c.TokenURL, "APIURL": c.APIURL} {
+		if u == "" {
+			continue
+		}
+		if err := checkProviderURL(u, c.AllowInsecureIssuer); err != nil {
+			errs = append(errs, fmt.Errorf("OAuth %s: %s: %w", c.Name, name, err))
+		}
+	}
+	redirects := map[string]string{"AssociateRedirectURL": c.AssociateRedirectURL, "SuccessRedirectURL": c.SuccessRedirectURL, "ErrorRedirectURL": c.ErrorRedirectURL}
+	for backend, u := range c.RedirectURLs {
+		redirects["RedirectURLs["+backend+"]"] = u
+	}
+	for name, u := range redirects {
+		if u == "" {
+			continue
+		}
+		if parsed, err := url.Parse(u); err != nil || !parsed.IsAbs() || parsed.Host == "" {
+			errs = append(errs, fmt.Errorf("OAuth %s: %s %q is not an absolute URL", c.Name, name, u))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkProviderURL accepts an https URL, or a plain http one on a
+// loopback host (a provider on the same machine, such as in tests) or
+// when insecure is set.
+func checkProviderURL(raw string, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if insecure || isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q is plain http on a host that is not loopback; use https", raw)
+	}
+	return fmt.Errorf("%q is neither https nor http", raw)
+}
+
+// isLoopback reports whether host is this machine: localhost or a
+// loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // CookieConfig configures the cookie that carries the access token. The
@@ -160,6 +266,10 @@ func DefaultConfig() Config {
 			RedisKeyPrefix:     "authgen_rate_limit:",
 		},
 		RedisKeyPrefix: "authgen_token:",
+		OAuth: []OAuthClientConfig{
+			{Name: "corp"},
+		},
+		OAuthCookieSecure: true,
 	}
 }
 
@@ -201,6 +311,19 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("RedisKeyPrefix is empty; the tokens' keys need a prefix of their own"))
 	}
 	errs = append(errs, c.Limits.validate())
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || !u.IsAbs() || u.Host == "" {
+			errs = append(errs, fmt.Errorf("PublicURL %q is not an absolute URL", c.PublicURL))
+		}
+	}
+	known := map[string]bool{"corp": true}
+	for _, o := range c.OAuth {
+		if !known[o.Name] {
+			errs = append(errs, fmt.Errorf("OAuth names %q, which is no provider of authgen.yaml", o.Name))
+		}
+		known[o.Name] = false
+		errs = append(errs, o.validate())
+	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("MaxBodyBytes is %d; it must be at least 1024", c.MaxBodyBytes))
 	}

@@ -64,9 +64,32 @@ Environment:
                            before they are cut off (default 10s)
   APP_URL                  front end that mailed links open (default http://localhost:8000)
   SMTP_URL                 smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
-  AUTH_COOKIE_SECURE       "false" lets browsers keep the cookie over plain HTTP
+  AUTH_COOKIE_SECURE       "false" lets browsers keep the cookies over plain HTTP
   AUTH_SUPERUSER_PASSWORD  createsuperuser: the password of the user it creates,
                            or the new password of the user it promotes
+
+OAuth providers (corp), NAME being the provider's name upper-cased
+with - as _; a provider without a client id answers its routes with 503:
+  OAUTH_NAME_CLIENT_ID, OAUTH_NAME_CLIENT_SECRET
+                           the client the provider registered
+  OAUTH_NAME_ISSUER        kind oidc: the issuer, whose discovery document is
+                           ISSUER/.well-known/openid-configuration (google:
+                           default https://accounts.google.com); plain http
+                           only on a loopback host, or any host outside
+                           production
+  OAUTH_NAME_DISCOVERY_URL kind oidc: the discovery document, if elsewhere
+  OAUTH_NAME_AUTH_URL, OAUTH_NAME_TOKEN_URL, OAUTH_NAME_API_URL
+                           kind github: GitHub's endpoints, if elsewhere
+  OAUTH_NAME_BACKEND_REDIRECT_URL
+                           redirect URL of the login router on BACKEND
+                           (default APP_URL + its prefix + /callback)
+  OAUTH_NAME_ASSOCIATE_REDIRECT_URL
+                           redirect URL of the association router (default
+                           APP_URL + its prefix + /callback)
+  OAUTH_NAME_SUCCESS_REDIRECT_URL, OAUTH_NAME_ERROR_REDIRECT_URL
+                           login routers on a cookie backend: where the
+                           callback sends the browser, with the cookie set,
+                           or with ?error=CODE
 `
 
 func main() {
@@ -166,8 +189,46 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 			return settings{}, fmt.Errorf("AUTH_COOKIE_SECURE=%q: want true or false", v)
 		}
 		s.auth.Cookie.Secure = secure
+		s.auth.OAuthCookieSecure = secure
+	}
+	s.auth.PublicURL = s.appURL
+	for i := range s.auth.OAuth {
+		loadOAuthClient(getenv, &s.auth.OAuth[i], production)
+		if s.auth.OAuth[i].ClientID == "" {
+			logger.Warn("OAuth provider has no client id: its routes answer 503", "provider", s.auth.OAuth[i].Name, "set", oauthEnvPrefix(s.auth.OAuth[i].Name)+"CLIENT_ID")
+		}
 	}
 	return s, nil
+}
+
+// oauthEnvPrefix starts the names of the variables of provider name:
+// OAUTH_<NAME>_, the name upper-cased with - as _.
+func oauthEnvPrefix(name string) string {
+	return "OAUTH_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + "_"
+}
+
+// loadOAuthClient reads the client of provider c.Name from the
+// environment (see usage). Outside production, a provider may be reached
+// over plain http on any host.
+func loadOAuthClient(getenv func(string) string, c *auth.OAuthClientConfig, production bool) {
+	prefix := oauthEnvPrefix(c.Name)
+	c.ClientID = getenv(prefix + "CLIENT_ID")
+	c.ClientSecret = getenv(prefix + "CLIENT_SECRET")
+	c.Issuer = getenv(prefix + "ISSUER")
+	c.DiscoveryURL = getenv(prefix + "DISCOVERY_URL")
+	c.AuthURL = getenv(prefix + "AUTH_URL")
+	c.TokenURL = getenv(prefix + "TOKEN_URL")
+	c.APIURL = getenv(prefix + "API_URL")
+	c.RedirectURLs = map[string]string{}
+	for _, backend := range []string{"jwt", "db", "cookie-db"} {
+		if u := getenv(prefix + strings.ToUpper(strings.ReplaceAll(backend, "-", "_")) + "_REDIRECT_URL"); u != "" {
+			c.RedirectURLs[backend] = u
+		}
+	}
+	c.AssociateRedirectURL = getenv(prefix + "ASSOCIATE_REDIRECT_URL")
+	c.SuccessRedirectURL = getenv(prefix + "SUCCESS_REDIRECT_URL")
+	c.ErrorRedirectURL = getenv(prefix + "ERROR_REDIRECT_URL")
+	c.AllowInsecureIssuer = !production
 }
 
 // loadPool sets what the environment sets of the database pool. Unless

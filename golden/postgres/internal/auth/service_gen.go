@@ -47,7 +47,11 @@ type Service struct {
 	hasher          *passwordHasher
 	limits          *limiter
 	backends        []backend
-	mux             *http.ServeMux
+	// oauth are the OAuth providers, and tokenCipher encrypts the tokens
+	// they issue before the database keeps them.
+	oauth       []*oauthProvider
+	tokenCipher tokenCipher
+	mux         *http.ServeMux
 }
 
 // Deps are what the service uses from outside.
@@ -124,6 +128,13 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s.limits = newLimiter(cfg.Limits, cfg.Secret)
 	s.limits.store = databaseLimits{db: deps.DB}
+	s.oauth = newOAuthProviders(cfg, s.backends)
+	if err := checkOAuthClients(s.oauth); err != nil {
+		return nil, fmt.Errorf("invalid auth config: %w", err)
+	}
+	if s.tokenCipher, err = newTokenCipher(cfg.Secret); err != nil {
+		return nil, err
+	}
 	s.mux = s.newMux()
 	return s, nil
 }
@@ -152,6 +163,16 @@ func (s *Service) newMux() *http.ServeMux {
 	mux.HandleFunc("DELETE /users/{id}", s.deleteUser)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	for _, p := range s.oauth {
+		for _, l := range p.logins {
+			mux.HandleFunc("GET "+l.prefix+"/authorize", s.oauthLoginAuthorize(p, l))
+			mux.HandleFunc("GET "+l.prefix+"/callback", s.oauthLoginCallback(p, l))
+		}
+		if p.associatePrefix != "" {
+			mux.HandleFunc("GET "+p.associatePrefix+"/authorize", s.oauthAssociateAuthorize(p))
+			mux.HandleFunc("GET "+p.associatePrefix+"/callback", s.oauthAssociateCallback(p))
+		}
+	}
 	return mux
 }
 

@@ -67,7 +67,28 @@ CREATE TABLE rate_limits (
 
 CREATE INDEX rate_limits_updated_at_idx ON rate_limits (updated_at);
 
+-- The provider accounts linked to users: one user per (oauth_name, account_id).
+CREATE TABLE oauth_accounts (
+    id UUID NOT NULL PRIMARY KEY,
+    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- The provider's name in authgen.yaml, and its id of the account.
+    oauth_name VARCHAR(100) NOT NULL,
+    account_id VARCHAR(320) NOT NULL,
+    account_email VARCHAR(320) NOT NULL,
+    -- The provider's tokens, encrypted with a key derived from the service's secret.
+    access_token TEXT NOT NULL,
+    refresh_token TEXT NULL,
+    -- Epoch seconds.
+    expires_at BIGINT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE UNIQUE INDEX oauth_accounts_oauth_name_account_id_key ON oauth_accounts (oauth_name, account_id);
+CREATE INDEX oauth_accounts_user_id_idx ON oauth_accounts (user_id);
+
 -- +goose Down
+DROP TABLE oauth_accounts;
 DROP TABLE rate_limits;
 DROP TABLE user_sessions;
 DROP TABLE revoked_tokens;

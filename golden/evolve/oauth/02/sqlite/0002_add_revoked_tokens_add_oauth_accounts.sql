@@ -1,0 +1,35 @@
+-- Migration 0002, written by authgen: add revoked tokens, add oauth accounts.
+-- A migration that has run must never change: authgen adds new ones when authgen.yaml does.
+
+-- +goose Up
+-- The JWTs that logout revoked, until they expire.
+CREATE TABLE revoked_tokens (
+    -- The token's SHA-256 in hex: the token itself is never stored.
+    digest TEXT NOT NULL PRIMARY KEY,
+    expires_at TIMESTAMP NOT NULL
+);
+
+CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);
+-- The provider accounts linked to users: one user per (oauth_name, account_id).
+CREATE TABLE oauth_accounts (
+    id TEXT NOT NULL PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- The provider's name in authgen.yaml, and its id of the account.
+    oauth_name TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    account_email TEXT NOT NULL,
+    -- The provider's tokens, encrypted with a key derived from the service's secret.
+    access_token TEXT NOT NULL,
+    refresh_token TEXT NULL,
+    -- Epoch seconds.
+    expires_at BIGINT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+
+CREATE UNIQUE INDEX oauth_accounts_oauth_name_account_id_key ON oauth_accounts (oauth_name, account_id);
+CREATE INDEX oauth_accounts_user_id_idx ON oauth_accounts (user_id);
+
+-- +goose Down
+DROP TABLE oauth_accounts;
+DROP TABLE revoked_tokens;
