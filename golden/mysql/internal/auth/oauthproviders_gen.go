@@ -29,6 +29,10 @@ const (
 	oauthHTTPTimeout = 10 * time.Second
 	// maxProviderAnswer bounds what is read of a provider's answer.
 	maxProviderAnswer = 1 << 20
+	// discoveryRetryDelay is how long a failed discovery is answered
+	// without trying again: requests that queued behind it fail at once
+	// instead of each waiting for the provider in turn.
+	discoveryRetryDelay = time.Second
 )
 
 // errProviderUnavailable is a provider that could not be reached, or
@@ -81,9 +85,12 @@ type oauthProvider struct {
 
 	// mu guards endpoints, which discovery fills on first use: a
 	// provider may come up after the service, and a failed discovery is
-	// tried again at the next request.
+	// tried again at a request that comes discoveryRetryDelay after it
+	// (failed, failedAt).
 	mu        sync.Mutex
 	endpoints *oauthEndpoints
+	failed    error
+	failedAt  time.Time
 }
 
 // oauthLogin is a login router of a provider.
@@ -116,11 +123,15 @@ func (p *oauthProvider) resolve(ctx context.Context) (*oauthEndpoints, error) {
 	if p.endpoints != nil {
 		return p.endpoints, nil
 	}
+	if p.failed != nil && time.Since(p.failedAt) < discoveryRetryDelay {
+		return nil, p.failed
+	}
 	e, err := p.discover(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%w: discovering %s: %w", errProviderUnavailable, p.name, err)
+		p.failed, p.failedAt = fmt.Errorf("%w: discovering %s: %w", errProviderUnavailable, p.name, err), time.Now()
+		return nil, p.failed
 	}
-	p.endpoints = e
+	p.endpoints, p.failed = e, nil
 	return e, nil
 }
 

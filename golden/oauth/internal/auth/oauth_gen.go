@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,7 +183,7 @@ func (s *Service) oauthAuthorize(p *oauthProvider, redirect string, w http.Respo
 		}
 		scopes = asked
 	}
-	if p.isOIDC() && !containsString(scopes, oidc.ScopeOpenID) {
+	if p.isOIDC() && !slices.Contains(scopes, oidc.ScopeOpenID) {
 		scopes = append([]string{oidc.ScopeOpenID}, scopes...)
 	}
 	e, err := p.resolve(r.Context())
@@ -234,15 +235,6 @@ func validScopes(scopes []string) bool {
 		}
 	}
 	return true
-}
-
-func containsString(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // csrfCookie returns the Set-Cookie header of the CSRF cookie, in the

@@ -650,6 +650,11 @@ func TestOAuthProviderUnavailable(t *testing.T) {
 	o.oidc.mu.Lock()
 	o.oidc.failDiscovery = false
 	o.oidc.mu.Unlock()
+	// A failure is remembered for a moment, then discovery is tried
+	// again.
+	p.mu.Lock()
+	p.failedAt = p.failedAt.Add(-discoveryRetryDelay)
+	p.mu.Unlock()
 	flow := o.authorize(t, l.prefix, noCredential)
 	code := o.oidc.mint(t, flow, fakeAccount{sub: "u", email: "u@example.com"})
 	o.oidc.srv.Close()
