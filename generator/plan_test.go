@@ -300,8 +300,8 @@ func restore(t *testing.T, dir string, plan Plan, p1, migration string, lock *Lo
 // TestGenerateAddsServiceTables checks, for each table of the service
 // beside users, that a project whose lock predates it gets exactly one
 // migration, which creates and drops it, on every database, and none
-// after; and that a table the lock records stays when no backend needs
-// it any more.
+// after; and that a table the lock records stays when no backend nor
+// OAuth provider needs it any more.
 func TestGenerateAddsServiceTables(t *testing.T) {
 	jwt := spec.Backend{Name: "jwt", Transport: "bearer", Strategy: "jwt"}
 	db := spec.Backend{Name: "db", Transport: "bearer", Strategy: "database"}
@@ -311,6 +311,7 @@ func TestGenerateAddsServiceTables(t *testing.T) {
 				sp := testSpec()
 				sp.Database = database
 				sp.Backends = []spec.Backend{jwt, db}
+				sp.OAuth = []spec.OAuthProvider{spec.NewOAuthProvider("corp", "oidc", sp.Backends)}
 				first, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Version: "test"})
 				if err != nil {
 					t.Fatal(err)
@@ -349,7 +350,9 @@ func TestGenerateAddsServiceTables(t *testing.T) {
 					t.Errorf("regenerating wrote migrations %v, want none", filePaths(m))
 				}
 
-				// Each backend alone: the table stays whichever goes.
+				// Each backend alone, without OAuth: the table stays
+				// whichever goes.
+				sp.OAuth = nil
 				for _, b := range sp.Backends {
 					sp.Backends = []spec.Backend{b}
 					without, err := Generate(Input{Spec: specFile(t, sp), Module: "example.com/app", Lock: &next.Lock, Version: "test"})
@@ -361,6 +364,31 @@ func TestGenerateAddsServiceTables(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestOAuthRequirements checks that only a spec with OAuth providers
+// requires the OAuth and OpenID Connect modules.
+func TestOAuthRequirements(t *testing.T) {
+	d, err := dialectOf("sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oauthModules := []string{"github.com/coreos/go-oidc/v3", "golang.org/x/oauth2"}
+	has := func(reqs []Requirement, path string) bool {
+		return slices.ContainsFunc(reqs, func(r Requirement) bool { return r.Path == path })
+	}
+	sp := testSpec()
+	for _, m := range oauthModules {
+		if has(requirementsOf(sp, d), m) {
+			t.Errorf("a spec without OAuth requires %s", m)
+		}
+	}
+	sp.OAuth = []spec.OAuthProvider{spec.NewOAuthProvider("corp", "oidc", sp.Backends)}
+	for _, m := range oauthModules {
+		if !has(requirementsOf(sp, d), m) {
+			t.Errorf("a spec with an OAuth provider does not require %s", m)
 		}
 	}
 }
