@@ -7,6 +7,13 @@
 //
 // Without AUTH_SECRET, outside production, the server makes a random secret
 // at start-up: it works at once, and its tokens die when it stops.
+//
+// Each OAuth provider's client comes from OAUTH_<NAME>_CLIENT_ID and
+// OAUTH_<NAME>_CLIENT_SECRET, an oidc provider's whereabouts from
+// OAUTH_<NAME>_ISSUER or OAUTH_<NAME>_DISCOVERY_URL, and its routers'
+// redirect URLs default to APP_URL + prefix + /callback (the other
+// variables are in usage). A provider without a client id answers its
+// routes with 503.
 package main
 
 import (
