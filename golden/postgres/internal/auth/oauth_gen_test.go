@@ -401,6 +401,62 @@ func TestOAuthNotConfigured(t *testing.T) {
 	}
 }
 
+// TestOAuthConfig checks what New accepts of the providers' clients:
+// plain http only on loopback hosts unless allowed, an OpenID Connect
+// provider that says where it is, and only providers of authgen.yaml; and
+// where the presets are by default.
+func TestOAuthConfig(t *testing.T) {
+	base := testConfig()
+	name := base.OAuth[0].Name
+	tests := []struct {
+		name   string
+		client OAuthClientConfig
+		ok     bool
+	}{
+		{"https issuer", OAuthClientConfig{Issuer: "https://idp.example.com"}, true},
+		{"loopback http", OAuthClientConfig{Issuer: "http://127.0.0.1:9000", DiscoveryURL: "http://localhost:9000/.well-known/openid-configuration"}, true},
+		{"ipv6 loopback", OAuthClientConfig{Issuer: "http://[::1]:9000"}, true},
+		{"plain http elsewhere", OAuthClientConfig{Issuer: "http://idp.example.com"}, false},
+		{"plain http allowed", OAuthClientConfig{Issuer: "http://idp.example.com", AllowInsecureIssuer: true}, true},
+		{"not a URL", OAuthClientConfig{Issuer: "idp.example.com"}, false},
+		{"relative redirect", OAuthClientConfig{Issuer: "https://idp.example.com", AssociateRedirectURL: "/callback"}, false},
+	}
+	for _, tt := range tests {
+		cfg := base
+		cfg.OAuth = []OAuthClientConfig{tt.client}
+		cfg.OAuth[0].Name, cfg.OAuth[0].ClientID = name, testClientID
+		_, err := New(cfg, testDeps(t, &cfg))
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: New error %v, want ok %t", tt.name, err, tt.ok)
+		}
+	}
+	cfg := base
+	cfg.OAuth = []OAuthClientConfig{{Name: "no-such-provider"}}
+	if _, err := New(cfg, testDeps(t, &cfg)); err == nil {
+		t.Error("New accepted a client of no provider of authgen.yaml")
+	}
+	s := newTestServer(t)
+	for _, p := range s.svc.oauth {
+		switch p.kind {
+		case "google":
+			if got := p.issuer(); got != googleIssuer {
+				t.Errorf("%s: issuer %q, want %q", p.name, got, googleIssuer)
+			}
+		case "github":
+			e, err := p.resolve(t.Context())
+			if err != nil || e.oauth2.AuthURL != githubAuthURL || e.oauth2.TokenURL != githubTokenURL {
+				t.Errorf("%s: endpoints %+v (%v), want GitHub's", p.name, e, err)
+			}
+		case "oidc":
+			cfg := base
+			cfg.OAuth = []OAuthClientConfig{{Name: p.name, ClientID: testClientID}}
+			if _, err := New(cfg, testDeps(t, &cfg)); err == nil {
+				t.Errorf("%s: New accepted an oidc client without issuer nor discovery URL", p.name)
+			}
+		}
+	}
+}
+
 // TestOAuthAuthorize checks the authorize answer: FastAPI Users'
 // authorization URL, state and CSRF cookie, with PKCE and a nonce.
 func TestOAuthAuthorize(t *testing.T) {
