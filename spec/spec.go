@@ -839,6 +839,16 @@ func (s Spec) validateOAuth(add func(path, format string, args ...any)) {
 		if len(p.Logins) == 0 && p.AssociatePrefix == "" {
 			add(at+".logins", "provider %q has no router; give it a login router or an associate_prefix", p.Name)
 		}
+		if len(p.Logins) > 0 {
+			// A login creates users with the fields' defaults; a unique
+			// field has none, so a required one would hold the same
+			// empty value in every such user.
+			for _, f := range s.Fields {
+				if f.Required && f.Unique {
+					add(at+".logins", "provider %q creates users at login, but user field %q is required and unique, which no created user can fill; make the field optional, or leave the provider only an associate_prefix", p.Name, f.Name)
+				}
+			}
+		}
 		for j, scope := range p.Scopes {
 			if scope == "" || strings.ContainsFunc(scope, func(r rune) bool { return r <= ' ' || r == '"' || r == '\\' || r > '~' }) {
 				add(fmt.Sprintf("%s.scopes[%d]", at, j), "%q is not a scope: printable ASCII without spaces, quotes or backslashes", scope)

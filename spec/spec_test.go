@@ -107,6 +107,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"oauth prefixes shared", "version: 1\noauth:\n  - {name: corp, kind: oidc, associate_prefix: /auth/corp}\n", []string{`oauth[0].associate_prefix: "/auth/corp" is taken by the jwt login router of corp`}},
 		{"oauth prefix not clean", "version: 1\noauth:\n  - {name: corp, kind: oidc, associate_prefix: /auth//corp/}\n", []string{`oauth[0].associate_prefix: "/auth//corp/" is not a route prefix`}},
 		{"oauth without routers", "version: 1\noauth:\n  - {name: corp, kind: oidc, logins: [], associate_prefix: ''}\n", []string{`oauth[0].logins: provider "corp" has no router`}},
+		{"oauth login with a required unique field", "version: 1\nuser:\n  fields:\n    - {name: handle, type: string, required: true, unique: true}\noauth:\n  - {name: corp, kind: oidc}\n", []string{`provider "corp" creates users at login, but user field "handle" is required and unique`}},
 		{"oauth scope with a space", "version: 1\noauth:\n  - {name: corp, kind: oidc, scopes: ['openid email']}\n", []string{`oauth[0].scopes[0]: "openid email" is not a scope`}},
 		{"enabled as a word", "version: 1\nsecurity:\n  enabled: off\n", []string{`authgen.yaml:3: security.enabled: "off" must be true or false`}},
 	}
