@@ -319,11 +319,13 @@ func (s *Service) oauthCallback(w http.ResponseWriter, r *http.Request, p *oauth
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return nil, oauthProfile{}, badRequest(codeAccessTokenAlreadyExpired)
-	case err != nil, claims.ID == "":
+	case err != nil:
 		return nil, oauthProfile{}, badRequest(codeAccessTokenDecodeError)
 	}
 	cookie, err := r.Cookie(oauthCSRFCookie)
-	if err != nil || !equalSecret(claims.CSRFToken, cookie.Value) {
+	if err != nil || !equalSecret(claims.CSRFToken, cookie.Value) || claims.ID == "" {
+		// A state without jti was not issued by authorize, which derives
+		// the flow's PKCE verifier and nonce from it.
 		return nil, oauthProfile{}, badRequest(codeOAuthInvalidState)
 	}
 	if user != nil {

@@ -627,6 +627,7 @@ func TestOAuthStateChecks(t *testing.T) {
 		{"no exp", url.Values{"code": {code}, "state": {signState(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { delete(c, "exp") }))}}, flow.csrf, codeAccessTokenDecodeError},
 		{"other secret", url.Values{"code": {code}, "state": {signState(t, jwt.SigningMethodHS256, []byte("another-secret-of-at-least-32-bytes!"), claims(nil))}}, flow.csrf, codeAccessTokenDecodeError},
 		{"expired", url.Values{"code": {code}, "state": {signState(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Minute).Unix() }))}}, flow.csrf, codeAccessTokenAlreadyExpired},
+		{"no jti", url.Values{"code": {code}, "state": {signState(t, jwt.SigningMethodHS256, testSecret, claims(func(c jwt.MapClaims) { delete(c, "jti") }))}}, flow.csrf, codeOAuthInvalidState},
 		{"no cookie", url.Values{"code": {code}, "state": {flow.state()}}, "", codeOAuthInvalidState},
 		{"other cookie", url.Values{"code": {code}, "state": {flow.state()}}, randomToken(), codeOAuthInvalidState},
 	}
