@@ -1342,7 +1342,6 @@ func (w *oauthWalker) wantError(step string, status int, body []byte, wantStatus
 // account, and a provider account that logs in to the user it was linked
 // to.
 func walkOAuth(t *testing.T, base string, provider *oidcprovider.Provider) {
-	t.Helper()
 	w := &oauthWalker{t: t, base: base, provider: provider, client: &http.Client{
 		Transport:     &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 3)}}).DialContext},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
