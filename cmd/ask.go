@@ -125,7 +125,7 @@ func askMissing(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 		for i, o := range sp.OAuth {
 			sp.OAuth[i] = spec.NewOAuthProvider(o.Name, o.Kind, sp.Backends)
 		}
-		if err := oauthFlagProblem(*sp, flags); err != nil {
+		if err := checkOAuthFlags(*sp, flags); err != nil {
 			return err
 		}
 	}
@@ -228,15 +228,14 @@ func askOAuth(p Prompter, sp *spec.Spec) error {
 	return nil
 }
 
-// oauthFlagProblem checks the providers of --oauth once the backends are
+// checkOAuthFlags checks the providers of --oauth once the backends are
 // answered: their routes follow the backends' names, which may now clash
 // with them.
-func oauthFlagProblem(sp spec.Spec, flags *pflag.FlagSet) error {
+func checkOAuthFlags(sp spec.Spec, flags *pflag.FlagSet) error {
 	values, _ := flags.GetStringArray("oauth")
 	for _, p := range sp.Validate() {
-		var i int
-		if _, err := fmt.Sscanf(p.Path, "oauth[%d]", &i); err == nil && i < len(values) {
-			return usageError("%s", oauthProblem(values[i], p))
+		if strings.HasPrefix(p.Path, "oauth[") {
+			return flagProblem(p, values)
 		}
 	}
 	return nil

@@ -152,27 +152,27 @@ func specFromFlags(f initFlags) (spec.Spec, error) {
 		sp.OAuth = append(sp.OAuth, p)
 	}
 	if problems := sp.Validate(); len(problems) > 0 {
-		p := problems[0]
-		var i int
-		if _, err := fmt.Sscanf(p.Path, "oauth[%d]", &i); err == nil && i < len(f.oauth) {
-			return sp, usageError("%s", oauthProblem(f.oauth[i], p))
-		}
-		return sp, usageError("%s: %s", flagOf(p.Path), p.Message)
+		return sp, flagProblem(problems[0], f.oauth)
 	}
 	return sp, nil
 }
 
-// oauthProblem words a problem of the provider an --oauth value made,
-// naming the value: with several providers, the flag alone does not say
-// which one. Its routes' prefixes follow its name, so a prefix taken is
-// fixed by another name.
-func oauthProblem(value string, p spec.Problem) string {
-	msg := "--oauth " + value + ": " + p.Message
+// flagProblem is the usage error of a problem of the spec init's flags
+// made, naming the flag. A provider's problem names the --oauth value
+// too, as with several providers the flag alone does not say which; its
+// routes' prefixes follow its name, so a prefix taken is fixed by another
+// name.
+func flagProblem(p spec.Problem, oauthValues []string) error {
+	var i int
+	if _, err := fmt.Sscanf(p.Path, "oauth[%d]", &i); err != nil || i >= len(oauthValues) {
+		return usageError("%s: %s", flagOf(p.Path), p.Message)
+	}
+	msg := "--oauth " + oauthValues[i] + ": " + p.Message
 	if strings.HasSuffix(p.Path, "prefix") {
-		kind, _, _ := strings.Cut(value, ":")
+		kind, _, _ := strings.Cut(oauthValues[i], ":")
 		msg += fmt.Sprintf("; the routes are named after the provider, so name it otherwise: --oauth %s:NAME", kind)
 	}
-	return msg
+	return usageError("%s", msg)
 }
 
 // oauthFromFlag returns the provider an --oauth value KIND[:NAME] names,
