@@ -33,6 +33,23 @@ Strategy, what the token is:
             logout deletes it
   redis     as database, kept in Redis (REDIS_URL) with an expiry`
 
+	oauthHelp = `Providers users may log in with instead of a password, as FastAPI Users'
+OAuth routers serve them: for each, GET /auth/<name>/authorize and
+/callback log in through every backend (/auth/<name>-<backend>/... for all
+but the first), and /auth/associate/<name>/... links a provider account to
+the logged-in user. Mark any with space, or none; enter accepts.
+  oidc    any OpenID Connect provider (Keycloak, Auth0, Authentik, Dex,
+          Okta, ...), found through its issuer's discovery document
+  github  GitHub
+  google  Google
+The client id and secret come from the environment at start-up:
+OAUTH_<NAME>_CLIENT_ID, OAUTH_<NAME>_CLIENT_SECRET (see the README).`
+
+	oidcNameHelp = `The provider's name: its routes are /auth/<name>/authorize and so on, its
+environment variables OAUTH_<NAME>_CLIENT_ID and so on, and the name is
+stored with each account it links. Lower-case letters, digits or -, such as
+corp or keycloak.`
+
 	addFieldHelp = `Custom fields extend the user beyond email, password and the is_* flags:
 each is a column, and a key in the JSON of register, read and update.
 ` + "`authgen field add`" + ` adds fields later.`
@@ -96,11 +113,24 @@ func askMissing(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 		for _, b := range sp.Backends {
 			defs = append(defs, b.Transport+"-"+b.Strategy)
 		}
-		kinds, err := p.MultiSelect("Auth backends", backendsHelp, spec.BackendKinds(), defs)
+		kinds, err := p.MultiSelect("Auth backends", backendsHelp, spec.BackendKinds(), defs, 1)
 		if err != nil {
 			return err
 		}
 		if sp.Backends, err = backendsFromKinds(kinds); err != nil {
+			return err
+		}
+		// Providers from --oauth log in through every backend: the
+		// backends answered replace those they were made with.
+		for i, o := range sp.OAuth {
+			sp.OAuth[i] = spec.NewOAuthProvider(o.Name, o.Kind, sp.Backends)
+		}
+		if err := checkOAuthFlags(*sp, flags); err != nil {
+			return err
+		}
+	}
+	if !flags.Changed("oauth") {
+		if err := askOAuth(p, sp); err != nil {
 			return err
 		}
 	}
@@ -146,6 +176,67 @@ func askMissing(p Prompter, flags *pflag.FlagSet, sp *spec.Spec) error {
 			return err
 		}
 		sp.Server = dir
+	}
+	return nil
+}
+
+// oauthOptions returns the choices of the OAuth question, in the order of
+// spec.OAuthKinds; each starts with its kind.
+func oauthOptions() []string {
+	return []string{"oidc (any OpenID Connect provider)", "github", "google"}
+}
+
+// askOAuth asks which providers users may log in with, none by default,
+// and adds them to sp with the routers authgen.yaml gives them by
+// default. GitHub's and Google's are named after their kind; an OpenID
+// Connect provider's name is asked, and checked against the others', as it
+// names its routes and environment.
+func askOAuth(p Prompter, sp *spec.Spec) error {
+	chosen, err := p.MultiSelect("OAuth providers users may log in with", oauthHelp, oauthOptions(), nil, 0)
+	if err != nil {
+		return err
+	}
+	var providers []spec.OAuthProvider
+	oidc := false
+	for _, c := range chosen {
+		kind, _, _ := strings.Cut(c, " ")
+		if kind == "oidc" {
+			oidc = true
+			continue
+		}
+		providers = append(providers, spec.NewOAuthProvider(kind, kind, sp.Backends))
+	}
+	if oidc {
+		name, err := p.Input("Name of the OpenID Connect provider", oidcNameHelp, "oidc", func(s string) error {
+			g := *sp
+			g.OAuth = append(slices.Clip(g.OAuth), providers...)
+			g.OAuth = append(g.OAuth, spec.NewOAuthProvider(s, "oidc", sp.Backends))
+			for _, p := range g.Validate() {
+				if strings.HasPrefix(p.Path, "oauth[") {
+					return errors.New(p.Message)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		// First, as the options list it.
+		providers = append([]spec.OAuthProvider{spec.NewOAuthProvider(name, "oidc", sp.Backends)}, providers...)
+	}
+	sp.OAuth = append(sp.OAuth, providers...)
+	return nil
+}
+
+// checkOAuthFlags checks the providers of --oauth once the backends are
+// answered: their routes follow the backends' names, which may now clash
+// with them.
+func checkOAuthFlags(sp spec.Spec, flags *pflag.FlagSet) error {
+	values, _ := flags.GetStringArray("oauth")
+	for _, p := range sp.Validate() {
+		if strings.HasPrefix(p.Path, "oauth[") {
+			return flagProblem(p, values)
+		}
 	}
 	return nil
 }
@@ -313,6 +404,9 @@ func equivalentCommand(sp spec.Spec) string {
 	args := []string{"authgen", "init", "--db", sp.Database}
 	for _, b := range sp.Backends {
 		args = append(args, "--backend", b.Transport+"-"+b.Strategy)
+	}
+	for _, o := range sp.OAuth {
+		args = append(args, "--oauth", oauthFlag(o))
 	}
 	for _, f := range sp.Fields {
 		args = append(args, "--field", f.String())

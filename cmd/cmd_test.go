@@ -60,11 +60,14 @@ func (p *scriptedPrompter) Select(q, help string, options []string, def string) 
 	return a.(string), nil
 }
 
-func (p *scriptedPrompter) MultiSelect(q, help string, options, defs []string) ([]string, error) {
+func (p *scriptedPrompter) MultiSelect(q, help string, options, defs []string, min int) ([]string, error) {
 	p.t.Helper()
 	a, err := p.next(q, help)
 	if err != nil {
 		return nil, err
+	}
+	if len(a.([]string)) < min {
+		p.t.Fatalf("scripted answer %q to %q chooses fewer than %d", a, q, min)
 	}
 	for _, o := range a.([]string) {
 		if !slices.Contains(options, o) {
@@ -155,6 +158,8 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	p := &scriptedPrompter{t: t, answers: []any{
 		"sqlite",
 		[]string{"bearer-jwt"},
+		[]string{"oidc (any OpenID Connect provider)", "github"},
+		refused{"github", `"github" is used twice`}, refused{"Corp", "lower-case letters"}, refused{"jwt", `"/auth/jwt" is taken by backend jwt`}, "corp",
 		true, "first_name", "string", "100", true, true, "",
 		true, "age", "int", false, "18",
 		true, "plan", "enum", "free, pro", true, "free",
@@ -172,7 +177,7 @@ func TestInitPromptsMatchFlags(t *testing.T) {
 	if len(p.answers) != 0 {
 		t.Errorf("%d scripted answers were not asked for", len(p.answers))
 	}
-	const want = "authgen init --db sqlite --backend bearer-jwt" +
+	const want = "authgen init --db sqlite --backend bearer-jwt --oauth oidc:corp --oauth github" +
 		" --field first_name:string:required:max_length=100:default= --field age:int:default=18" +
 		" --field 'plan:enum[free,pro]:required:default=free' --field nick:string:unique" +
 		" --field born:datetime:default=2024-01-02T01:04:05Z --field 'motto:text:default=it'\\''s $HOME: *'" +
@@ -243,6 +248,7 @@ func TestEquivalentCommandPastes(t *testing.T) {
 		{Name: "seen", Type: "datetime", Default: text("2024-01-02T01:04:05.123456Z")},
 		{Name: "ref", Type: "uuid", Unique: true},
 	}
+	sp.OAuth = []spec.OAuthProvider{spec.NewOAuthProvider("corp-sso", "oidc", sp.Backends), spec.NewOAuthProvider("google", "google", sp.Backends)}
 	line := equivalentCommand(sp)
 	for _, shell := range []string{"bash", "zsh"} {
 		t.Run(shell, func(t *testing.T) {
@@ -267,6 +273,7 @@ func TestEquivalentCommandPastes(t *testing.T) {
 func TestInitFieldAnswersChecked(t *testing.T) {
 	dir := newModule(t)
 	p := &scriptedPrompter{t: t, answers: []any{
+		[]string{},
 		true, refused{"Age", "must be snake_case"}, refused{"email", "reserved"}, "age", "int", false,
 		refused{"x", `"x" is not a whole number`}, "", false,
 		true, refused{"age", "declared twice"}, refused{"age_", "both become the Go field Age"}, "nick", "string",
@@ -347,6 +354,11 @@ func TestInitErrors(t *testing.T) {
 		{"bad field", newModule, []string{"--field", "Age:int"}, []string{"--field: field name \"Age\" must be snake_case"}},
 		{"bad field type", newModule, []string{"--field", "age:integer"}, []string{"--field: field \"age\": unknown type \"integer\""}},
 		{"bad package", newModule, []string{"--package", "../x"}, []string{"--package: directory \"../x\""}},
+		{"bad oauth kind", newModule, []string{"--oauth", "facebook"}, []string{`--oauth facebook: kind "facebook" is not supported (allowed: oidc, github, google)`}},
+		{"oauth name empty", newModule, []string{"--oauth", "oidc:"}, []string{"--oauth oidc:: the name after the colon is empty", "--oauth oidc:corp"}},
+		{"bad oauth name", newModule, []string{"--oauth", "oidc:Corp"}, []string{`--oauth oidc:Corp: "Corp" must be lower-case letters, digits or -`}},
+		{"oauth twice", newModule, []string{"--oauth", "github", "--oauth", "oidc:github"}, []string{`--oauth oidc:github: "github" is used twice`}},
+		{"oauth named as a backend", newModule, []string{"--oauth", "oidc:cookie"}, []string{`--oauth oidc:cookie: "/auth/cookie" is taken by backend cookie`, "name it otherwise: --oauth oidc:NAME"}},
 		{"no go.mod", func(t *testing.T) string { return t.TempDir() }, nil, []string{"no go.mod in", "--module"}},
 		{"bad module", func(t *testing.T) string { return t.TempDir() }, []string{"--module", "not a path"}, []string{"--module:"}},
 		{"module mismatch", newModule, []string{"--module", "example.com/other"}, []string{"already declares module example.com/app"}},
@@ -464,5 +476,68 @@ func TestGenerateCheckAndDryRun(t *testing.T) {
 	}
 	if code, out := run(t, Env{}, "generate", t.TempDir()); code != ExitError || !strings.Contains(out, "run `authgen init`") {
 		t.Errorf("generate without authgen.yaml: exit %d:\n%s", code, out)
+	}
+}
+
+// TestInitOAuth checks the providers init writes from --oauth, from the
+// OAuth question, and from both with the backends answered after --oauth
+// made its providers: each provider logs in through every backend there
+// is in the end, and one whose routes then clash is refused, naming the
+// flag.
+func TestInitOAuth(t *testing.T) {
+	jwtAndDB := []spec.Backend{{Name: "jwt", Transport: "bearer", Strategy: "jwt"}, {Name: "db", Transport: "bearer", Strategy: "database"}}
+	tests := []struct {
+		name        string
+		interactive bool
+		args        []string
+		answers     []any
+		want        []spec.OAuthProvider
+		wantErr     string
+	}{
+		{"no flag, no terminal", false, nil, nil, nil, ""},
+		{"kinds named after themselves", false, []string{"--oauth", "github", "--oauth", "google"}, nil,
+			[]spec.OAuthProvider{spec.NewOAuthProvider("github", "github", spec.DefaultSpec().Backends), spec.NewOAuthProvider("google", "google", spec.DefaultSpec().Backends)}, ""},
+		{"two oidc providers", false, []string{"--oauth", "oidc", "--oauth", "oidc:corp-2"}, nil,
+			[]spec.OAuthProvider{spec.NewOAuthProvider("oidc", "oidc", spec.DefaultSpec().Backends), spec.NewOAuthProvider("corp-2", "oidc", spec.DefaultSpec().Backends)}, ""},
+		{"asked: none", true, []string{"--db", "sqlite", "--backend", "bearer-jwt", "--field", "age:int", "--package", "internal/auth", "--server", "cmd/authserver"},
+			[]any{[]string{}}, nil, ""},
+		{"asked: all, oidc named by default", true, []string{"--db", "sqlite", "--backend", "bearer-jwt", "--field", "age:int", "--package", "internal/auth", "--server", "cmd/authserver"},
+			[]any{[]string{"oidc (any OpenID Connect provider)", "github", "google"}, ""},
+			[]spec.OAuthProvider{
+				spec.NewOAuthProvider("oidc", "oidc", jwtAndDB[:1]),
+				spec.NewOAuthProvider("github", "github", jwtAndDB[:1]),
+				spec.NewOAuthProvider("google", "google", jwtAndDB[:1]),
+			}, ""},
+		{"flag over backends asked", true, []string{"--db", "sqlite", "--oauth", "oidc:corp", "--field", "age:int", "--package", "internal/auth", "--server", "cmd/authserver"},
+			[]any{[]string{"bearer-jwt", "bearer-database"}},
+			[]spec.OAuthProvider{spec.NewOAuthProvider("corp", "oidc", jwtAndDB)}, ""},
+		{"flag clashing with a backend asked", true, []string{"--db", "sqlite", "--oauth", "oidc:db", "--field", "age:int", "--package", "internal/auth", "--server", "cmd/authserver"},
+			[]any{[]string{"bearer-jwt", "bearer-database"}},
+			nil, `authgen: asking: --oauth oidc:db: "/auth/db" is taken by backend db`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := newModule(t)
+			p := &scriptedPrompter{t: t, answers: tt.answers}
+			code, out := run(t, Env{Interactive: tt.interactive, Prompter: p}, append([]string{"init", dir, "--no-tidy"}, tt.args...)...)
+			if tt.wantErr != "" {
+				if code != ExitError || !strings.Contains(out, tt.wantErr) {
+					t.Fatalf("exit %d, want %d and %q:\n%s", code, ExitError, tt.wantErr, out)
+				}
+				if _, err := os.Stat(filepath.Join(dir, spec.FileName)); err == nil {
+					t.Error("a refused init wrote authgen.yaml")
+				}
+				return
+			}
+			if code != ExitOK {
+				t.Fatalf("exit %d:\n%s", code, out)
+			}
+			if len(p.answers) != 0 {
+				t.Errorf("%d scripted answers were not asked for", len(p.answers))
+			}
+			if got := readSpec(t, dir).OAuth; !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("oauth = %+v\nwant %+v", got, tt.want)
+			}
+		})
 	}
 }

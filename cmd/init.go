@@ -24,6 +24,7 @@ type initFlags struct {
 	database string
 	backends []string
 	fields   []string
+	oauth    []string
 	pkg      string
 	server   string
 	yes      bool
@@ -41,7 +42,8 @@ the current directory). On a terminal it asks for what no flag answers; with
 The answers are saved in authgen.yaml for later runs of authgen generate.`,
 		Example: `  authgen init --yes
   authgen init --db sqlite --backend bearer-jwt --backend cookie-jwt \
-      --field first_name:string:required --field age:int`,
+      --field first_name:string:required --field age:int
+  authgen init --yes --oauth github --oauth oidc:corp`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runInit(cmd, env, dirArg(args), f)
@@ -52,12 +54,15 @@ The answers are saved in authgen.yaml for later runs of authgen generate.`,
 	fl.StringVar(&f.database, "db", spec.DefaultDatabase, "database: "+strings.Join(spec.Databases, ", "))
 	fl.StringArrayVar(&f.backends, "backend", []string{"bearer-jwt", "cookie-jwt"}, "auth backend, repeatable: "+strings.Join(spec.BackendKinds(), ", "))
 	fl.StringArrayVar(&f.fields, "field", nil, fieldFlagUsage())
+	fl.StringArrayVar(&f.oauth, "oauth", nil, "OAuth provider users may log in with, repeatable: KIND[:NAME], such as github or oidc:corp; kinds: "+strings.Join(spec.OAuthKinds, ", ")+
+		"; NAME (default: the kind) names its routes /auth/NAME/... and its OAUTH_NAME_* environment variables")
 	fl.StringVar(&f.pkg, "package", spec.DefaultPackage, "directory of the generated package")
 	fl.StringVar(&f.server, "server", spec.DefaultServer, "directory of the server's main package")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "ask nothing: take flags and defaults")
 	addNoTidyFlag(c, &f.noTidy)
 	_ = c.RegisterFlagCompletionFunc("db", cobra.FixedCompletions(spec.Databases, cobra.ShellCompDirectiveNoFileComp))
 	_ = c.RegisterFlagCompletionFunc("backend", cobra.FixedCompletions(spec.BackendKinds(), cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("oauth", cobra.FixedCompletions(spec.OAuthKinds, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 
@@ -109,7 +114,10 @@ func runInit(cmd *cobra.Command, env *Env, dir string, f initFlags) error {
 	return nil
 }
 
-// answeredByFlags reports whether flags answer every question init asks.
+// answeredByFlags reports whether flags answer every question init asks
+// whose default may not be what the user wants. The OAuth question is left
+// out: its default, no provider, adds nothing the user did not ask for,
+// and no flag could say "none".
 func answeredByFlags(flags *pflag.FlagSet) bool {
 	for _, name := range []string{"db", "backend", "field", "package", "server"} {
 		if !flags.Changed(name) {
@@ -136,18 +144,68 @@ func specFromFlags(f initFlags) (spec.Spec, error) {
 		}
 		sp.Fields = append(sp.Fields, field)
 	}
+	for _, s := range f.oauth {
+		p, err := oauthFromFlag(s, sp.Backends)
+		if err != nil {
+			return sp, usageError("--oauth %s: %v", s, err)
+		}
+		sp.OAuth = append(sp.OAuth, p)
+	}
 	if problems := sp.Validate(); len(problems) > 0 {
-		p := problems[0]
-		return sp, usageError("%s: %s", flagOf(p.Path), p.Message)
+		return sp, flagProblem(problems[0], f.oauth)
 	}
 	return sp, nil
+}
+
+// flagProblem is the usage error of a problem of the spec init's flags
+// made, naming the flag. A provider's problem names the --oauth value
+// too, as with several providers the flag alone does not say which; its
+// routes' prefixes follow its name, so a prefix taken is fixed by another
+// name.
+func flagProblem(p spec.Problem, oauthValues []string) error {
+	var i int
+	if _, err := fmt.Sscanf(p.Path, "oauth[%d]", &i); err != nil || i >= len(oauthValues) {
+		return usageError("%s: %s", flagOf(p.Path), p.Message)
+	}
+	msg := "--oauth " + oauthValues[i] + ": " + p.Message
+	if strings.HasSuffix(p.Path, "prefix") {
+		kind, _, _ := strings.Cut(oauthValues[i], ":")
+		msg += fmt.Sprintf("; the routes are named after the provider, so name it otherwise: --oauth %s:NAME", kind)
+	}
+	return usageError("%s", msg)
+}
+
+// oauthFromFlag returns the provider an --oauth value KIND[:NAME] names,
+// with the routers authgen.yaml gives it by default over backends. The
+// name, checked with the rest of the spec, defaults to the kind, as a
+// project has seldom two providers of one kind.
+func oauthFromFlag(value string, backends []spec.Backend) (spec.OAuthProvider, error) {
+	kind, name, named := strings.Cut(value, ":")
+	if !slices.Contains(spec.OAuthKinds, kind) {
+		return spec.OAuthProvider{}, fmt.Errorf("kind %q is not supported (allowed: %s), as in --oauth github or --oauth oidc:corp", kind, strings.Join(spec.OAuthKinds, ", "))
+	}
+	if !named {
+		name = kind
+	} else if name == "" {
+		return spec.OAuthProvider{}, fmt.Errorf("the name after the colon is empty: give one, as in --oauth %s:corp, or leave out the colon", kind)
+	}
+	return spec.NewOAuthProvider(name, kind, backends), nil
+}
+
+// oauthFlag is the --oauth value that gives p, when p has the routers
+// init gives it: the kind alone when the name is the kind's.
+func oauthFlag(p spec.OAuthProvider) string {
+	if p.Name == p.Kind {
+		return p.Kind
+	}
+	return p.Kind + ":" + p.Name
 }
 
 // flagOf names the init flag that sets the authgen.yaml key at path.
 func flagOf(path string) string {
 	for _, f := range []struct{ prefix, flag string }{
 		{"database", "--db"}, {"backends", "--backend"}, {"user.fields", "--field"},
-		{"output.package", "--package"}, {"output.server", "--server"},
+		{"output.package", "--package"}, {"output.server", "--server"}, {"oauth", "--oauth"},
 	} {
 		if strings.HasPrefix(path, f.prefix) {
 			return f.flag

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/AlecAivazis/survey/v2"
@@ -16,9 +17,9 @@ import (
 type Prompter interface {
 	// Select asks for one of options; def is the one chosen at first.
 	Select(question, help string, options []string, def string) (string, error)
-	// MultiSelect asks for one or more of options; defs are chosen at
-	// first.
-	MultiSelect(question, help string, options, defs []string) ([]string, error)
+	// MultiSelect asks for at least min of options; defs are chosen at
+	// first. A min of 0 lets the user choose none, for what is optional.
+	MultiSelect(question, help string, options, defs []string, min int) ([]string, error)
 	// Input asks for a line of text, asking again while validate refuses
 	// it; an empty answer takes def.
 	Input(question, help, def string, validate func(string) error) (string, error)
@@ -68,13 +69,16 @@ func (p *TerminalPrompter) Select(question, help string, options []string, def s
 	return answer, err
 }
 
-func (p *TerminalPrompter) MultiSelect(question, help string, options, defs []string) ([]string, error) {
+func (p *TerminalPrompter) MultiSelect(question, help string, options, defs []string, min int) ([]string, error) {
 	var answer []string
 	err := p.ask(&survey.MultiSelect{Message: question, Help: help, Options: options, Default: defs}, &answer,
 		survey.WithPageSize(len(options)),
 		survey.WithValidator(func(ans any) error {
-			if chosen, ok := ans.([]core.OptionAnswer); ok && len(chosen) == 0 {
-				return errors.New("choose at least one: space marks the option under the cursor")
+			if chosen, ok := ans.([]core.OptionAnswer); ok && len(chosen) < min {
+				if min == 1 {
+					return errors.New("choose at least one: space marks the option under the cursor")
+				}
+				return fmt.Errorf("choose at least %d: space marks the option under the cursor", min)
 			}
 			return nil
 		}))

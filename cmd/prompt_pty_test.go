@@ -32,6 +32,14 @@ func TestInitOnTerminal(t *testing.T) {
 		c.keys("?")
 		c.expect("Transport, how the client carries the token:")
 		c.keys(" \x1b[B \r") // bearer-jwt off, bearer-database on; cookie-jwt stays
+		c.expect("OAuth providers users may log in with")
+		c.keys("?")
+		c.expect("any OpenID Connect provider (Keycloak")
+		c.keys(" \r") // oidc; none is chosen at first
+		c.expect("Name of the OpenID Connect provider")
+		c.line("db")
+		c.expect(`"/auth/db" is taken by backend db`)
+		c.line("corp")
 		c.expect("Add a custom user field?")
 		c.line("y")
 		c.expect("Name of the field")
@@ -63,10 +71,11 @@ func TestInitOnTerminal(t *testing.T) {
 		want.Backends = []spec.Backend{{Name: "db", Transport: "bearer", Strategy: "database"}, {Name: "cookie", Transport: "cookie", Strategy: "jwt"}}
 		free := "free"
 		want.Fields = []spec.Field{{Name: "plan", Type: "enum", Values: []string{"free", "pro"}, Required: true, Default: &free}}
+		want.OAuth = []spec.OAuthProvider{spec.NewOAuthProvider("corp", "oidc", want.Backends)}
 		if got := readSpec(t, dir); !reflect.DeepEqual(got, want) {
 			t.Errorf("spec = %+v\nwant %+v", got, want)
 		}
-		c.expect("authgen init --db postgres --backend bearer-database --backend cookie-jwt --field 'plan:enum[free,pro]:required:default=free' --package internal/auth --server cmd/authserver --yes")
+		c.expect("authgen init --db postgres --backend bearer-database --backend cookie-jwt --oauth oidc:corp --field 'plan:enum[free,pro]:required:default=free' --package internal/auth --server cmd/authserver --yes")
 	})
 	t.Run("ctrl-c", func(t *testing.T) {
 		dir := newModule(t)

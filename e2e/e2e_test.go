@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +30,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/authgen/authgen/internal/testservers"
+	"github.com/authgen/authgen/internal/testservers/oidcprovider"
 )
 
 // e2eDatabase is a database the end-to-end test runs the generated
@@ -51,12 +53,30 @@ var e2eDatabases = []e2eDatabase{
 // strategy.
 var e2eBackends = []string{"bearer-jwt", "cookie-jwt", "bearer-database", "bearer-redis"}
 
+// e2eOAuth makes the end-to-end module log in with an OpenID Connect
+// provider, named corp (`authgen init --oauth oidc:corp`), against the fake
+// provider of internal/testservers/oidcprovider, and walks its routes. Off
+// while the generator writes no OAuth routes: authgen.yaml then holds the
+// provider and nothing serves it. Turn it on with them.
+const e2eOAuth = false
+
+// The client the end-to-end service is registered as at the fake
+// provider, and the front-end page its association router sends the
+// browser back to: set through the environment, as it would be in
+// production, so that the variable is tested along with the default.
+const (
+	e2eOAuthClientID        = "authgen-e2e"
+	e2eOAuthAssociateReturn = "https://app.camelot.bt/settings/linked"
+)
+
 // TestEndToEnd does what a new user does, on each database: it builds
 // authgen, runs `authgen init` in a new module, vets, builds and tests the
 // generated code, starts the server (mailing through a real SMTP server)
 // and walks the flow of FastAPI Users' documentation over real HTTP, then
 // logs in and out with database and Redis tokens, resets a password and
-// verifies an email from the mailed links. On PostgreSQL and MySQL it
+// verifies an email from the mailed links; with e2eOAuth, it logs in with
+// a fake OpenID Connect provider through each kind of OAuth router. On
+// PostgreSQL and MySQL it
 // cuts the server off its database and back; on SQLite it checks
 // `authgen generate --check`.
 func TestEndToEnd(t *testing.T) {
@@ -79,6 +99,22 @@ func TestEndToEnd(t *testing.T) {
 			for _, b := range e2eBackends {
 				initArgs = append(initArgs, "--backend", b)
 			}
+			// The provider is up before the server's first start, as it
+			// may read the discovery document then; every start of the
+			// server gets its variables.
+			var provider *oidcprovider.Provider
+			var oauthEnv []string
+			if e2eOAuth {
+				clientSecret := rand.Text()
+				provider = oidcprovider.Start(t, map[string]string{e2eOAuthClientID: clientSecret})
+				initArgs = append(initArgs, "--oauth", "oidc:corp")
+				oauthEnv = []string{
+					"OAUTH_CORP_CLIENT_ID=" + e2eOAuthClientID,
+					"OAUTH_CORP_CLIENT_SECRET=" + clientSecret,
+					"OAUTH_CORP_ISSUER=" + provider.URL(),
+					"OAUTH_CORP_ASSOCIATE_REDIRECT_URL=" + e2eOAuthAssociateReturn,
+				}
+			}
 			runIn(t, app, authgen, initArgs...)
 			runIn(t, app, "go", "vet", "./...")
 			runIn(t, app, "go", "test", "-count=1", "./...")
@@ -89,7 +125,7 @@ func TestEndToEnd(t *testing.T) {
 			// shared Redis are named with it, so that no earlier run's
 			// counts are met.
 			secret := rand.Text() + rand.Text()
-			env := []string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + secret}
+			env := append([]string{"DATABASE_URL=" + dbURL, "REDIS_URL=" + redisURL, "AUTH_SECRET=" + secret}, oauthEnv...)
 			checkStartupError(t, server, db.name, env)
 			checkCommandLine(t, server, env)
 			checkEnvironment(t, server, env)
@@ -113,6 +149,9 @@ func TestEndToEnd(t *testing.T) {
 			walkRevocableTokens(t, base)
 			walkGuesser(t, base)
 			walkMailFlow(t, base, mail)
+			if e2eOAuth {
+				walkOAuth(t, base, provider)
+			}
 			walkEvolution(t, app, authgen, server, env, base, stop)
 			if db.name == "sqlite" {
 				checkDrift(t, app, authgen)
@@ -127,7 +166,7 @@ func TestEndToEnd(t *testing.T) {
 			}
 			proxy := startProxy(t, u.Host)
 			u.Host = proxy.addr
-			proxied := startServer(t, server, "DATABASE_URL="+u.String(), "REDIS_URL="+redisURL, "AUTH_SECRET="+secret)
+			proxied := startServer(t, server, append([]string{"DATABASE_URL=" + u.String(), "REDIS_URL=" + redisURL, "AUTH_SECRET=" + secret}, oauthEnv...)...)
 			walkOutage(t, proxied, proxy)
 		})
 	}
@@ -1108,4 +1147,340 @@ func walkMailFlow(t *testing.T, base string, mail *smtpSink) {
 	if status, body := post("/auth/verify", verify); status != http.StatusBadRequest || !bytes.Contains(body, []byte("VERIFY_USER_ALREADY_VERIFIED")) {
 		t.Errorf("verify again: %d %s", status, body)
 	}
+}
+
+// oauthWalker is a client of the service's OAuth routes that plays the
+// browser too: it takes the authorization URL to the fake provider,
+// reads the code and state from the redirect back, and brings them to the
+// callback with the CSRF cookie, following no redirect itself. It
+// connects from 127.0.0.3, so that the walk's failures count against no
+// limit of the other walks' address.
+type oauthWalker struct {
+	t        *testing.T
+	base     string
+	provider *oidcprovider.Provider
+	client   *http.Client
+}
+
+// oauthAttempt is one round at the provider: the callback query it sent
+// back and the CSRF cookie of the authorize request that began it.
+type oauthAttempt struct {
+	query url.Values
+	csrf  string
+}
+
+var apiErrorCode = regexp.MustCompile(`^[A-Z][A-Z_]+$`)
+
+func (w *oauthWalker) do(method, u string, header map[string]string) (int, http.Header, []byte) {
+	w.t.Helper()
+	return w.send(method, u, header, nil)
+}
+
+func (w *oauthWalker) send(method, u string, header map[string]string, body io.Reader) (int, http.Header, []byte) {
+	w.t.Helper()
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		w.t.Fatalf("%s %s: %v", method, u, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, data
+}
+
+// authorize asks prefix/authorize for an authorization URL and checks it
+// against FastAPI Users' answer and the hardening beyond it: the provider's
+// endpoint with the client, redirectURI, state and scopes, a PKCE S256
+// challenge and a nonce, and the CSRF cookie. query is added to the
+// request, such as scopes.
+func (w *oauthWalker) authorize(prefix string, header map[string]string, query url.Values, redirectURI string) (*url.URL, string) {
+	w.t.Helper()
+	u := w.base + prefix + "/authorize"
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	status, h, body := w.do("GET", u, header)
+	var answer map[string]any
+	if status != http.StatusOK || json.Unmarshal(body, &answer) != nil || len(answer) != 1 {
+		w.t.Fatalf("GET %s/authorize: %d %s, want 200 with only authorization_url", prefix, status, body)
+	}
+	authURL, err := url.Parse(fmt.Sprint(answer["authorization_url"]))
+	if err != nil {
+		w.t.Fatalf("GET %s/authorize: authorization_url: %v", prefix, err)
+	}
+	var csrf *http.Cookie
+	for _, c := range (&http.Response{Header: h}).Cookies() {
+		if c.Name == "fastapiusersoauthcsrf" {
+			csrf = c
+		}
+	}
+	if csrf == nil || csrf.Value == "" || !csrf.HttpOnly || csrf.MaxAge <= 0 {
+		w.t.Fatalf("GET %s/authorize: Set-Cookie %q, want an HttpOnly fastapiusersoauthcsrf with a Max-Age", prefix, h.Values("Set-Cookie"))
+	}
+	q := authURL.Query()
+	if endpoint := authURL.Scheme + "://" + authURL.Host + authURL.Path; endpoint != w.provider.URL()+"/authorize" {
+		w.t.Errorf("GET %s/authorize: authorization_url at %s, want the provider's %s/authorize", prefix, endpoint, w.provider.URL())
+	}
+	for k, want := range map[string]string{"response_type": "code", "client_id": e2eOAuthClientID, "redirect_uri": redirectURI, "code_challenge_method": "S256"} {
+		if got := q.Get(k); got != want {
+			w.t.Errorf("GET %s/authorize: authorization_url has %s=%q, want %q", prefix, k, got, want)
+		}
+	}
+	for _, k := range []string{"state", "code_challenge", "nonce"} {
+		if q.Get(k) == "" {
+			w.t.Errorf("GET %s/authorize: authorization_url %s lacks %s", prefix, authURL, k)
+		}
+	}
+	if scopes := oidcprovider.Scopes(q.Get("scope")); !slices.Contains(scopes, "openid") || !slices.Contains(scopes, "email") {
+		w.t.Errorf("GET %s/authorize: authorization_url asks for the scopes %q, want openid and email among them", prefix, scopes)
+	}
+	return authURL, csrf.Value
+}
+
+// approve takes the authorization URL to the provider, which logs in its
+// current user at once, and returns the query of its redirect back.
+func (w *oauthWalker) approve(authURL *url.URL) url.Values {
+	w.t.Helper()
+	status, h, body := w.do("GET", authURL.String(), nil)
+	loc, err := url.Parse(h.Get("Location"))
+	if status != http.StatusFound || err != nil {
+		w.t.Fatalf("the provider's authorize: %d %s, Location %q", status, body, h.Get("Location"))
+	}
+	back := loc.Query()
+	if back.Get("error") != "" || back.Get("code") == "" || back.Get("state") != authURL.Query().Get("state") {
+		w.t.Fatalf("the provider sent the browser back to %s, want a code and the state", loc)
+	}
+	if to := loc.Scheme + "://" + loc.Host + loc.Path; to != authURL.Query().Get("redirect_uri") {
+		w.t.Errorf("the provider sent the browser back to %s, want the redirect_uri", to)
+	}
+	return back
+}
+
+// start logs the provider in as (sub, email) and runs authorize and
+// approve: what the browser does up to the callback.
+func (w *oauthWalker) start(prefix, sub, email string, header map[string]string, redirectURI string) oauthAttempt {
+	w.t.Helper()
+	w.provider.Login(sub, email, true)
+	authURL, csrf := w.authorize(prefix, header, nil, redirectURI)
+	return oauthAttempt{query: w.approve(authURL), csrf: csrf}
+}
+
+// callback brings an attempt to prefix/callback with its CSRF cookie and
+// header.
+func (w *oauthWalker) callback(prefix string, a oauthAttempt, header map[string]string) (int, http.Header, []byte) {
+	w.t.Helper()
+	h := map[string]string{}
+	for k, v := range header {
+		h[k] = v
+	}
+	if a.csrf != "" {
+		h["Cookie"] = "fastapiusersoauthcsrf=" + a.csrf
+	}
+	return w.do("GET", w.base+prefix+"/callback?"+a.query.Encode(), h)
+}
+
+// loginBearer logs (sub, email) in through the bearer login router at
+// prefix and returns the access token.
+func (w *oauthWalker) loginBearer(prefix, sub, email string) string {
+	w.t.Helper()
+	status, _, body := w.callback(prefix, w.start(prefix, sub, email, nil, "https://app.camelot.bt"+prefix+"/callback"), nil)
+	var login struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &login) != nil || login.AccessToken == "" || login.TokenType != "bearer" {
+		w.t.Fatalf("GET %s/callback as %s: %d %s, want 200 with a bearer token", prefix, email, status, body)
+	}
+	return login.AccessToken
+}
+
+// me returns the user a header authenticates, failing unless it is email.
+func (w *oauthWalker) me(step string, header map[string]string, email string) string {
+	w.t.Helper()
+	status, _, body := w.do("GET", w.base+"/users/me", header)
+	if status != http.StatusOK {
+		w.t.Fatalf("%s: GET /users/me: %d %s", step, status, body)
+	}
+	return expectUser(w.t, step, body, email, false)
+}
+
+// wantError checks a 4xx answer: the status, and a detail that is code,
+// or when code is "" any code, or FastAPI Users' "Bad Request" (its
+// answer to a callback without a code); never a 500.
+func (w *oauthWalker) wantError(step string, status int, body []byte, wantStatus int, code string) {
+	w.t.Helper()
+	var answer struct {
+		Detail any `json:"detail"`
+	}
+	err := json.Unmarshal(body, &answer)
+	detail, _ := answer.Detail.(string)
+	switch {
+	case status != wantStatus || err != nil:
+		w.t.Errorf("%s: %d %s, want %d", step, status, body, wantStatus)
+	case code != "" && detail != code:
+		w.t.Errorf("%s: %d %s, want detail %s", step, status, body, code)
+	case code == "" && !apiErrorCode.MatchString(detail) && detail != "Bad Request":
+		w.t.Errorf("%s: %d %s, want an error code as detail", step, status, body)
+	}
+}
+
+// walkOAuth logs in with the OpenID Connect provider corp, as a single-page
+// app does, through each kind of router: a bearer and a cookie login
+// router, and the association router. Beyond FastAPI Users' answers, it
+// checks what the hardened routes promise: PKCE and a nonce in every
+// authorization URL, a callback that works once, a bad state answered 400
+// with a code (FastAPI Users answers some with 500), one user per provider
+// account, and a provider account that logs in to the user it was linked
+// to.
+func walkOAuth(t *testing.T, base string, provider *oidcprovider.Provider) {
+	w := &oauthWalker{t: t, base: base, provider: provider, client: &http.Client{
+		Transport:     &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 3)}}).DialContext},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+	bearer := func(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+	const (
+		elaine   = "elaine@astolat.bt"
+		lancelot = "lancelot.du.lac@camelot.bt"
+		loginCB  = "https://app.camelot.bt/auth/corp/callback"
+	)
+
+	// A first login makes the user; the same provider account logs in
+	// to the same user again.
+	first := w.start("/auth/corp", "corp-1001", elaine, nil, loginCB)
+	status, _, body := w.callback("/auth/corp", first, nil)
+	var login struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &login) != nil || login.AccessToken == "" || login.TokenType != "bearer" {
+		t.Fatalf("GET /auth/corp/callback: %d %s, want 200 with a bearer token", status, body)
+	}
+	status, _, body = w.do("GET", base+"/users/me", bearer(login.AccessToken))
+	if status != http.StatusOK || !bytes.Contains(body, []byte(`"is_verified":false`)) {
+		t.Errorf("GET /users/me after the first OAuth login: %d %s, want the new user, not verified (is_verified_by_default is off)", status, body)
+	}
+	elaineID := expectUser(t, "GET /users/me after the first OAuth login", body, elaine, false)
+	if id := w.me("the second OAuth login", bearer(w.loginBearer("/auth/corp", "corp-1001", elaine)), elaine); id != elaineID {
+		t.Errorf("the same provider account logged in to user %s, then %s", elaineID, id)
+	}
+
+	// The callback works once: the same code, state and cookie again.
+	status, _, body = w.callback("/auth/corp", first, nil)
+	w.wantError("the first callback replayed", status, body, http.StatusBadRequest, "")
+
+	// The scopes query replaces the default scopes, as in FastAPI Users.
+	authURL, _ := w.authorize("/auth/corp", nil, url.Values{"scopes": {"openid", "email", "profile"}}, loginCB)
+	if got := authURL.Query().Get("scope"); got != "openid email profile" {
+		t.Errorf("GET /auth/corp/authorize?scopes=...: scope %q, want \"openid email profile\"", got)
+	}
+
+	// The cookie router answers 204 and sets the auth cookie, which
+	// authenticates the same user.
+	status, h, body := w.callback("/auth/corp-cookie", w.start("/auth/corp-cookie", "corp-1001", elaine, nil, "https://app.camelot.bt/auth/corp-cookie/callback"), nil)
+	cookie := h.Get("Set-Cookie")
+	if status != http.StatusNoContent || len(body) != 0 || !strings.HasPrefix(cookie, "fastapiusersauth=") || !strings.Contains(cookie, "HttpOnly") {
+		t.Fatalf("GET /auth/corp-cookie/callback: %d %q, Set-Cookie %q; want 204 and the auth cookie", status, body, cookie)
+	}
+	authCookie, _, _ := strings.Cut(cookie, ";")
+	if id := w.me("the cookie router's login", map[string]string{"Cookie": authCookie}, elaine); id != elaineID {
+		t.Errorf("the cookie router logged in user %s, want %s", id, elaineID)
+	}
+
+	// A provider account whose email a password user has is refused: no
+	// association by email unless authgen.yaml says so.
+	status, _, body = w.send("POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"},
+		strings.NewReader(`{"email": "`+lancelot+`", "password": "joyous gard"}`))
+	if status != http.StatusCreated {
+		t.Fatalf("register %s: %d %s", lancelot, status, body)
+	}
+	lancelotID := expectUser(t, "register "+lancelot, body, lancelot, false)
+	status, _, body = w.callback("/auth/corp", w.start("/auth/corp", "corp-2002", lancelot, nil, loginCB), nil)
+	w.wantError("an OAuth login with a password user's email", status, body, http.StatusBadRequest, "OAUTH_USER_ALREADY_EXISTS")
+
+	// The password user links the provider account; it then logs in to
+	// that user.
+	ct, f := form(t, "username", lancelot, "password", "joyous gard")
+	status, _, body = w.send("POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	if status != http.StatusOK || json.Unmarshal(body, &login) != nil {
+		t.Fatalf("password login of %s: %d %s", lancelot, status, body)
+	}
+	lancelotAuth := bearer(login.AccessToken)
+	status, _, body = w.do("GET", base+"/auth/associate/corp/authorize", nil)
+	w.wantError("GET /auth/associate/corp/authorize without a user", status, body, http.StatusUnauthorized, "Unauthorized")
+	link := w.start("/auth/associate/corp", "corp-2002", lancelot, lancelotAuth, e2eOAuthAssociateReturn)
+	status, _, body = w.callback("/auth/associate/corp", link, nil)
+	w.wantError("GET /auth/associate/corp/callback without a user", status, body, http.StatusUnauthorized, "Unauthorized")
+	status, _, body = w.callback("/auth/associate/corp", w.start("/auth/associate/corp", "corp-2002", lancelot, lancelotAuth, e2eOAuthAssociateReturn), lancelotAuth)
+	if status != http.StatusOK {
+		t.Fatalf("GET /auth/associate/corp/callback: %d %s, want 200 and the user", status, body)
+	}
+	if id := expectUser(t, "GET /auth/associate/corp/callback", body, lancelot, false); id != lancelotID {
+		t.Errorf("the association answered user %s, want %s", id, lancelotID)
+	}
+	if id := w.me("an OAuth login after the association", bearer(w.loginBearer("/auth/corp", "corp-2002", lancelot)), lancelot); id != lancelotID {
+		t.Errorf("the linked provider account logged in to user %s, want %s", id, lancelotID)
+	}
+	// One user per provider account: Elaine's cannot be linked to him.
+	status, _, body = w.callback("/auth/associate/corp", w.start("/auth/associate/corp", "corp-1001", elaine, lancelotAuth, e2eOAuthAssociateReturn), lancelotAuth)
+	w.wantError("linking a provider account of another user", status, body, http.StatusBadRequest, "")
+	if id := w.me("an OAuth login after a refused link", bearer(w.loginBearer("/auth/corp", "corp-1001", elaine)), elaine); id != elaineID {
+		t.Errorf("after a refused link, Elaine's provider account logged in to user %s, want %s", id, elaineID)
+	}
+
+	// A token from a login router on a revocable backend ends at logout.
+	dbAuth := bearer(w.loginBearer("/auth/corp-db", "corp-1001", elaine))
+	w.me("the database backend's OAuth login", dbAuth, elaine)
+	if status, _, body := w.do("POST", base+"/auth/db/logout", dbAuth); status != http.StatusNoContent {
+		t.Errorf("POST /auth/db/logout: %d %s", status, body)
+	}
+	if status, _, body := w.do("GET", base+"/users/me", dbAuth); status != http.StatusUnauthorized {
+		t.Errorf("GET /users/me after logout: %d %s, want 401", status, body)
+	}
+
+	// Bad states and provider errors: 400 with a code, never a 500.
+	a := w.start("/auth/corp", "corp-1001", elaine, nil, loginCB)
+	_, otherCSRF := w.authorize("/auth/corp", nil, nil, loginCB)
+	for _, bad := range []struct {
+		step   string
+		change func(a oauthAttempt) oauthAttempt
+		code   string
+	}{
+		{"the CSRF cookie of another authorize", func(a oauthAttempt) oauthAttempt { a.csrf = otherCSRF; return a }, "OAUTH_INVALID_STATE"},
+		{"a state that is no token", func(a oauthAttempt) oauthAttempt { a.query.Set("state", "not-a-state"); return a }, ""},
+		{"no state", func(a oauthAttempt) oauthAttempt { a.query.Del("state"); return a }, ""},
+		{"no code", func(a oauthAttempt) oauthAttempt { a.query.Del("code"); return a }, ""},
+		{"no CSRF cookie", func(a oauthAttempt) oauthAttempt { a.csrf = ""; return a }, ""},
+		{"the provider's error", func(a oauthAttempt) oauthAttempt {
+			a.query = url.Values{"error": {"access_denied"}, "state": {a.query.Get("state")}}
+			return a
+		}, ""},
+	} {
+		changed := bad.change(oauthAttempt{query: cloneQuery(a.query), csrf: a.csrf})
+		status, _, body := w.callback("/auth/corp", changed, nil)
+		if bad.step == "the provider's error" {
+			// FastAPI Users echoes the provider's error as the detail.
+			if status != http.StatusBadRequest || !bytes.Contains(body, []byte(`"detail":`)) {
+				t.Errorf("GET /auth/corp/callback with %s: %d %s, want 400", bad.step, status, body)
+			}
+			continue
+		}
+		w.wantError("GET /auth/corp/callback with "+bad.step, status, body, http.StatusBadRequest, bad.code)
+	}
+}
+
+func cloneQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
 }
