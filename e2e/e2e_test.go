@@ -53,13 +53,6 @@ var e2eDatabases = []e2eDatabase{
 // strategy.
 var e2eBackends = []string{"bearer-jwt", "cookie-jwt", "bearer-database", "bearer-redis"}
 
-// e2eOAuth makes the end-to-end module log in with an OpenID Connect
-// provider, named corp (`authgen init --oauth oidc:corp`), against the fake
-// provider of internal/testservers/oidcprovider, and walks its routes. Off
-// while the generator writes no OAuth routes: authgen.yaml then holds the
-// provider and nothing serves it. Turn it on with them.
-const e2eOAuth = false
-
 // The client the end-to-end service is registered as at the fake
 // provider, and the front-end page its association router sends the
 // browser back to: set through the environment, as it would be in
@@ -74,8 +67,10 @@ const (
 // generated code, starts the server (mailing through a real SMTP server)
 // and walks the flow of FastAPI Users' documentation over real HTTP, then
 // logs in and out with database and Redis tokens, resets a password and
-// verifies an email from the mailed links; with e2eOAuth, it logs in with
-// a fake OpenID Connect provider through each kind of OAuth router. On
+// verifies an email from the mailed links; it logs in with an OpenID
+// Connect provider, named corp (`authgen init --oauth oidc:corp`), the fake
+// one of internal/testservers/oidcprovider, through each kind of OAuth
+// router. On
 // PostgreSQL and MySQL it
 // cuts the server off its database and back; on SQLite it checks
 // `authgen generate --check`.
@@ -102,18 +97,14 @@ func TestEndToEnd(t *testing.T) {
 			// The provider is up before the server's first start, as it
 			// may read the discovery document then; every start of the
 			// server gets its variables.
-			var provider *oidcprovider.Provider
-			var oauthEnv []string
-			if e2eOAuth {
-				clientSecret := rand.Text()
-				provider = oidcprovider.Start(t, map[string]string{e2eOAuthClientID: clientSecret})
-				initArgs = append(initArgs, "--oauth", "oidc:corp")
-				oauthEnv = []string{
-					"OAUTH_CORP_CLIENT_ID=" + e2eOAuthClientID,
-					"OAUTH_CORP_CLIENT_SECRET=" + clientSecret,
-					"OAUTH_CORP_ISSUER=" + provider.URL(),
-					"OAUTH_CORP_ASSOCIATE_REDIRECT_URL=" + e2eOAuthAssociateReturn,
-				}
+			clientSecret := rand.Text()
+			provider := oidcprovider.Start(t, map[string]string{e2eOAuthClientID: clientSecret})
+			initArgs = append(initArgs, "--oauth", "oidc:corp")
+			oauthEnv := []string{
+				"OAUTH_CORP_CLIENT_ID=" + e2eOAuthClientID,
+				"OAUTH_CORP_CLIENT_SECRET=" + clientSecret,
+				"OAUTH_CORP_ISSUER=" + provider.URL(),
+				"OAUTH_CORP_ASSOCIATE_REDIRECT_URL=" + e2eOAuthAssociateReturn,
 			}
 			runIn(t, app, authgen, initArgs...)
 			runIn(t, app, "go", "vet", "./...")
@@ -149,9 +140,7 @@ func TestEndToEnd(t *testing.T) {
 			walkRevocableTokens(t, base)
 			walkGuesser(t, base)
 			walkMailFlow(t, base, mail)
-			if e2eOAuth {
-				walkOAuth(t, base, provider)
-			}
+			walkOAuth(t, base, provider)
 			walkEvolution(t, app, authgen, server, env, base, stop)
 			if db.name == "sqlite" {
 				checkDrift(t, app, authgen)
