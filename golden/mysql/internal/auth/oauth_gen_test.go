@@ -567,10 +567,22 @@ func TestOAuthUserResolution(t *testing.T) {
 	if n := o.accountsOf(t, existing.ID); n != 0 {
 		t.Fatalf("refused logins linked %d accounts", n)
 	}
+	// Whoever registered bob@example.com unverified may not own it: the
+	// provider's verified login takes the account from them.
+	squatter := o.signIn(t, existing.Email)
 	cred := o.oauthLogin(t, o.oidc, l, fakeAccount{sub: "bob-1", email: "BOB@example.com", emailVerified: true})
 	if u := o.me(t, cred); u.ID != existing.ID || u.IsVerified {
 		t.Errorf("associate_by_email logged in %+v, want %s, still unverified", u, existing.ID)
 	}
+	o.call(t, http.MethodGet, "/users/me", "", squatter).wantUnauthorized(t)
+	o.postForm(t, testBackends[0].prefix+"/login", credentialsForm(existing.Email, testPassword)).
+		wantDetail(t, http.StatusBadRequest, codeLoginBadCredentials)
+	// A verified user keeps password and sessions.
+	kept := o.newUser(t, "kay@example.com")
+	o.editUser(t, kept.ID, func(u *User) { u.IsVerified = true })
+	keptCred := o.signIn(t, kept.Email)
+	o.oauthLogin(t, o.oidc, l, fakeAccount{sub: "kay-1", email: "kay@example.com", emailVerified: true})
+	o.call(t, http.MethodGet, "/users/me", "", keptCred).wantStatus(t, http.StatusOK)
 	if n := o.accountsOf(t, existing.ID); n != 1 {
 		t.Errorf("associate_by_email linked %d accounts, want 1", n)
 	}
@@ -860,5 +872,109 @@ func TestOAuthBrowserRedirects(t *testing.T) {
 		if want := "https://app.example.test/oops?error=" + codeOAuthInvalidState + "&from=oauth"; res.header.Get("Location") != want {
 			t.Errorf("error: Location %q, want %q", res.header.Get("Location"), want)
 		}
+	}
+}
+
+// TestOAuthStateBoundToRouter checks that a state serves only the
+// callback of the router that issued it: another router's client would
+// otherwise exchange the code.
+func TestOAuthStateBoundToRouter(t *testing.T) {
+	o := newOAuthTest(t)
+	p := o.provider(t, "corp")
+	if len(p.logins) == 0 || p.associatePrefix == "" {
+		t.Skip("the provider needs a login and an association router")
+	}
+	user := o.newUser(t, "lancelot@example.com")
+	cred := o.signIn(t, user.Email)
+	flow := o.authorize(t, p.associatePrefix, cred)
+	o.finish(t, o.oidc, p.logins[0].prefix, flow, fakeAccount{sub: "l-1", email: "lancelot@example.com", emailVerified: true}, noCredential).
+		wantDetail(t, http.StatusBadRequest, codeOAuthInvalidState)
+	if len(p.logins) > 1 {
+		flow = o.authorize(t, p.logins[0].prefix, noCredential)
+		o.finish(t, o.oidc, p.logins[1].prefix, flow, fakeAccount{sub: "l-2", email: "l2@example.com"}, noCredential).
+			wantDetail(t, http.StatusBadRequest, codeOAuthInvalidState)
+	}
+}
+
+// TestOAuthAssociateBadEmail checks that an association whose provider
+// email is no address is refused, not stored.
+func TestOAuthAssociateBadEmail(t *testing.T) {
+	o := newOAuthTest(t)
+	p := o.provider(t, "corp")
+	if p.associatePrefix == "" {
+		t.Skip("the provider has no association router")
+	}
+	user := o.newUser(t, "galahad@example.com")
+	cred := o.signIn(t, user.Email)
+	for _, email := range []string{"not an email", strings.Repeat("x", 400) + "@example.com", "nul\x00@example.com"} {
+		o.finish(t, o.oidc, p.associatePrefix, o.authorize(t, p.associatePrefix, cred), fakeAccount{sub: "g-1", email: email}, cred).
+			wantDetail(t, http.StatusBadRequest, codeOAuthNotAvailableEmail)
+	}
+	if n := o.accountsOf(t, user.ID); n != 0 {
+		t.Errorf("%d accounts linked with bad emails", n)
+	}
+}
+
+// TestOAuthConcurrentFirstLogins logs the same new provider account in
+// from several callbacks at once: every one logs in, to one user.
+func TestOAuthConcurrentFirstLogins(t *testing.T) {
+	o := newOAuthTest(t)
+	p := o.provider(t, "corp")
+	if len(p.logins) == 0 {
+		t.Skip("the provider has no login router")
+	}
+	l := p.logins[0]
+	// Hashing the new user's random password takes long enough for every
+	// callback to look the account up before the first stores it.
+	o.svc.hasher.params = Argon2Params{MemoryKiB: 16 * 1024, Iterations: 2, Parallelism: 1}
+	const n = 8
+	var requests []*http.Request
+	for range n {
+		flow := o.authorize(t, l.prefix, noCredential)
+		code := o.oidc.mint(t, flow, fakeAccount{sub: "twin", email: "twin@example.com"})
+		req := o.newRequest(t, http.MethodGet, l.prefix+"/callback?"+url.Values{"code": {code}, "state": {flow.state()}}.Encode(), "", nil)
+		req.Header.Add("Cookie", oauthCSRFCookie+"="+flow.csrf)
+		requests = append(requests, req)
+	}
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for _, req := range requests {
+		wg.Go(func() {
+			res, err := responseOf(o.client.Do(req))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses <- res.status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	for status := range statuses {
+		if status >= 300 {
+			t.Errorf("a concurrent first login answered %d, want success", status)
+		}
+	}
+	var users int
+	if err := o.svc.store.queryRow(t.Context(), "SELECT COUNT(DISTINCT user_id) FROM oauth_accounts WHERE account_id = "+placeholder(1), []any{"twin"}, &users); err != nil {
+		t.Fatal(err)
+	}
+	if users != 1 {
+		t.Errorf("the account is linked to %d users, want 1", users)
+	}
+}
+
+// TestOAuthAccountIDBounds checks that an account id the accounts table
+// cannot hold is the provider's error, not a database failure.
+func TestOAuthAccountIDBounds(t *testing.T) {
+	o := newOAuthTest(t)
+	p := o.provider(t, "corp")
+	if len(p.logins) == 0 {
+		t.Skip("the provider has no login router")
+	}
+	l := p.logins[0]
+	for _, sub := range []string{strings.Repeat("s", maxAccountIDLength+1), "nul\x00sub"} {
+		o.finish(t, o.oidc, l.prefix, o.authorize(t, l.prefix, noCredential), fakeAccount{sub: sub, email: "long@example.com"}, noCredential).
+			wantDetail(t, http.StatusBadRequest, codeOAuthProviderError)
 	}
 }

@@ -45,6 +45,9 @@ const (
 	// oauthStateAudience and oauthStateLifetime are those of FastAPI
 	// Users' state tokens.
 	oauthStateAudience = "fastapi-users:oauth-state"
+	// maxAccountIDLength bounds a provider's account id to what the
+	// account_id column holds; OpenID Connect allows 255.
+	maxAccountIDLength = 320
 	oauthStateLifetime = time.Hour
 	// oauthCSRFCookie is FastAPI Users' CSRF cookie, which binds a state
 	// to the browser that asked for it.
@@ -161,6 +164,15 @@ func redirectURL(publicURL, configured, prefix string) string {
 type oauthStateClaims struct {
 	jwt.RegisteredClaims
 	CSRFToken string `json:"csrftoken"`
+	// Router names the provider and redirect URL of the router that
+	// issued the state, whose callback alone takes it.
+	Router string `json:"router"`
+}
+
+// stateRouter names the router of a provider that redirects to redirect,
+// as a state's router claim holds it.
+func stateRouter(p *oauthProvider, redirect string) string {
+	return p.name + " " + redirect
 }
 
 // oauthAuthorize serves GET <prefix>/authorize of a login router, and of
@@ -199,6 +211,7 @@ func (s *Service) oauthAuthorize(p *oauthProvider, redirect string, w http.Respo
 		"aud":       oauthStateAudience,
 		"exp":       time.Now().Add(oauthStateLifetime).Unix(),
 		"jti":       id,
+		"router":    stateRouter(p, redirect),
 	}
 	if user != nil {
 		claims["sub"] = user.ID.String()
@@ -323,9 +336,10 @@ func (s *Service) oauthCallback(w http.ResponseWriter, r *http.Request, p *oauth
 		return nil, oauthProfile{}, badRequest(codeAccessTokenDecodeError)
 	}
 	cookie, err := r.Cookie(oauthCSRFCookie)
-	if err != nil || !equalSecret(claims.CSRFToken, cookie.Value) || claims.ID == "" {
+	if err != nil || !equalSecret(claims.CSRFToken, cookie.Value) || claims.ID == "" || claims.Router != stateRouter(p, redirect) {
 		// A state without jti was not issued by authorize, which derives
-		// the flow's PKCE verifier and nonce from it.
+		// the flow's PKCE verifier and nonce from it; one of another
+		// router would have its code exchanged by the wrong client.
 		return nil, oauthProfile{}, badRequest(codeOAuthInvalidState)
 	}
 	if user != nil {
@@ -350,6 +364,9 @@ func (s *Service) oauthCallback(w http.ResponseWriter, r *http.Request, p *oauth
 		var token *oauth2.Token
 		var profile oauthProfile
 		token, profile, err = p.exchange(r.Context(), e, redirect, code, s.flowSecret(pkceKeyLabel, claims.ID), s.flowSecret(nonceKeyLabel, claims.ID))
+		if err == nil && (profile.accountID == "" || len(profile.accountID) > maxAccountIDLength || !storableText(profile.accountID)) {
+			err = fmt.Errorf("%w: an account id that is empty, longer than %d bytes or not text", errProviderRefused, maxAccountIDLength)
+		}
 		if err == nil {
 			return token, profile, nil
 		}
@@ -485,9 +502,11 @@ func redirectWithError(w http.ResponseWriter, target, code string) {
 // oauthLoginCallback), and whether it was created.
 func (s *Service) oauthUser(w http.ResponseWriter, r *http.Request, p *oauthProvider, token *oauth2.Token, profile oauthProfile) (*User, bool, *callbackFailure) {
 	ctx := r.Context()
-	if profile.email == "" {
+	email, ok := providerEmail(profile)
+	if !ok {
 		return nil, false, badRequest(codeOAuthNotAvailableEmail)
 	}
+	profile.email = email
 	account := s.newOAuthAccount(p, token, profile)
 	linked, err := s.store.oauthAccount(ctx, p.name, profile.accountID)
 	switch {
@@ -509,19 +528,24 @@ func (s *Service) oauthUser(w http.ResponseWriter, r *http.Request, p *oauthProv
 		s.internalError(w, r, "looking up an OAuth account", err)
 		return nil, false, nil
 	}
-	email, err := normalizeEmail(profile.email)
-	if err != nil || !storableText(email) {
-		return nil, false, badRequest(codeOAuthNotAvailableEmail)
-	}
 	existing, err := s.store.userByEmail(ctx, email)
 	switch {
 	case err == nil:
 		if !p.associateByEmail || !profile.emailVerified {
 			return nil, false, badRequest(codeOAuthUserAlreadyExists)
 		}
+		if !existing.IsVerified {
+			// Whoever registered the address unverified may not be its
+			// owner, whom the provider vouches for: their password and
+			// sessions end before the account is linked, or they would
+			// share the owner's account.
+			if ok, f := s.dispossess(w, r, &existing); !ok {
+				return nil, false, f
+			}
+		}
 		account.userID = existing.ID
 		if err := s.store.linkOAuthAccount(ctx, account); err != nil {
-			return nil, false, s.linkFailed(w, r, err)
+			return s.linkedMeanwhile(w, r, p, profile, err)
 		}
 		return &existing, false, nil
 	case !errors.Is(err, errNotFound):
@@ -534,22 +558,82 @@ func (s *Service) oauthUser(w http.ResponseWriter, r *http.Request, p *oauthProv
 		return nil, false, nil
 	}
 	account.userID = user.ID
-	err = s.store.createOAuthUser(ctx, s.db, user, account)
-	switch {
-	case errors.Is(err, errDuplicateEmail):
-		// A registration of the same email won the race.
-		return nil, false, badRequest(codeOAuthUserAlreadyExists)
-	case err != nil:
-		return nil, false, s.linkFailed(w, r, err)
+	if err := s.store.createOAuthUser(ctx, s.db, user, account); err != nil {
+		return s.linkedMeanwhile(w, r, p, profile, err)
 	}
 	return &user, true, nil
 }
 
+// providerEmail returns the provider's email of a profile validated and
+// normalised as a registered one is, and false when there is none or it
+// is no address: it is stored, and may become a user's email.
+func providerEmail(profile oauthProfile) (string, bool) {
+	if profile.email == "" {
+		return "", false
+	}
+	email, err := normalizeEmail(profile.email)
+	if err != nil || !storableText(email) {
+		return "", false
+	}
+	return email, true
+}
+
+// dispossess gives an unverified user, whose email a provider is about to
+// link by, a random password and ends their sessions, so that whoever
+// registered the address before its owner keeps no way in. It reports
+// whether it did; if not, it returns the refusal to answer, or nil when it
+// answered already.
+func (s *Service) dispossess(w http.ResponseWriter, r *http.Request, user *User) (bool, *callbackFailure) {
+	hash, err := s.hasher.hash(r.Context(), randomToken())
+	if err != nil {
+		s.internalError(w, r, "hashing a random password", err)
+		return false, nil
+	}
+	switch err := s.store.replacePasswordHash(r.Context(), user.ID, user.HashedPassword, hash); {
+	case errors.Is(err, errNotFound):
+		// The user changed the password, or was deleted, meanwhile.
+		return false, badRequest(codeOAuthUserAlreadyExists)
+	case err != nil:
+		s.internalError(w, r, "replacing an unverified user's password", err)
+		return false, nil
+	}
+	user.HashedPassword = hash
+	if err := s.store.endSessions(r.Context(), user.ID, ""); err != nil && !errors.Is(err, errNotFound) {
+		s.internalError(w, r, "ending an unverified user's sessions", err)
+		return false, nil
+	}
+	s.logger.InfoContext(r.Context(), "unverified user's password and sessions ended: a provider linked their email", "user", user.ID)
+	return true, nil
+}
+
+// linkedMeanwhile answers a login whose account could not be linked or
+// created because of err: when a concurrent callback of the same
+// provider account linked it meanwhile, the login goes to its user, as
+// it would a moment later; else the refusal err calls for.
+func (s *Service) linkedMeanwhile(w http.ResponseWriter, r *http.Request, p *oauthProvider, profile oauthProfile, err error) (*User, bool, *callbackFailure) {
+	if errors.Is(err, errAccountLinked) || errors.Is(err, errDuplicateEmail) {
+		if linked, lookErr := s.store.oauthAccount(r.Context(), p.name, profile.accountID); lookErr == nil {
+			if user, userErr := s.store.userByID(r.Context(), linked.userID); userErr == nil {
+				return &user, false, nil
+			}
+		}
+	}
+	if errors.Is(err, errDuplicateEmail) {
+		// A registration of the same email won the race.
+		return nil, false, badRequest(codeOAuthUserAlreadyExists)
+	}
+	return nil, false, s.linkFailed(w, r, err)
+}
+
 // linkFailed answers a failure to link an account: one linked meanwhile,
-// by a concurrent callback, is refused.
+// by a concurrent callback, is refused, as is a user deleted meanwhile.
 func (s *Service) linkFailed(w http.ResponseWriter, r *http.Request, err error) *callbackFailure {
-	if errors.Is(err, errAccountLinked) {
+	switch {
+	case errors.Is(err, errAccountLinked):
 		return badRequest(codeOAuthAccountAlreadyLinked)
+	case errors.Is(err, errNotFound):
+		// The user was deleted meanwhile.
+		return badRequest(codeLoginBadCredentials)
 	}
 	s.internalError(w, r, "linking an OAuth account", err)
 	return nil
@@ -604,10 +688,12 @@ func (s *Service) oauthAssociateCallback(p *oauthProvider) http.HandlerFunc {
 			}
 			return
 		}
-		if profile.email == "" {
+		email, ok := providerEmail(profile)
+		if !ok {
 			writeDetail(w, http.StatusBadRequest, codeOAuthNotAvailableEmail)
 			return
 		}
+		profile.email = email
 		account := s.newOAuthAccount(p, token, profile)
 		account.userID = user.ID
 		linked, err := s.store.oauthAccount(r.Context(), p.name, profile.accountID)
@@ -619,6 +705,12 @@ func (s *Service) oauthAssociateCallback(p *oauthProvider) http.HandlerFunc {
 			err = s.store.updateOAuthAccount(r.Context(), linked.id, account)
 		case errors.Is(err, errNotFound):
 			err = s.store.linkOAuthAccount(r.Context(), account)
+		}
+		if errors.Is(err, errNotFound) {
+			// The user was deleted meanwhile: the token authenticates
+			// nobody.
+			writeDetail(w, http.StatusUnauthorized, "Unauthorized")
+			return
 		}
 		if err != nil {
 			if failure := s.linkFailed(w, r, err); failure != nil {
