@@ -42,9 +42,10 @@ Commands:
                                  none, create it with the password in
                                  AUTH_SUPERUSER_PASSWORD (asked on a terminal
                                  when the variable is unset)
+  openapi                        print the service's OpenAPI document, and exit
   help                           print this help (also -h, --help)
 
-Every command first brings the database schema up to date.
+Every command but openapi first brings the database schema up to date.
 
 Environment:
   AUTH_ADDR                listen address (default :8000)
@@ -66,6 +67,10 @@ Environment:
   SMTP_URL                 smtp://user:password@host:587?from=ADDRESS; unset, mail is printed
   AUTH_SUPERUSER_PASSWORD  createsuperuser: the password of the user it creates,
                            or the new password of the user it promotes
+  AUTH_DOCS_ASSETS_URL     base URL /docs loads Swagger UI's files from (default
+                           https://cdn.jsdelivr.net/npm/swagger-ui-dist@5)
+  AUTH_REDOC_ASSETS_URL    the script /redoc loads ReDoc from (default https://
+                           cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js)
 `
 
 func main() {
@@ -77,6 +82,14 @@ func main() {
 	case err != nil:
 		fmt.Fprintf(os.Stderr, "authserver: %v\n\n%s", err, usage)
 		os.Exit(2)
+	}
+	if command.Name == "openapi" {
+		// The document needs no settings and no database.
+		if err := users.WriteOpenAPI(os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "authserver: %v\n", err)
+			os.Exit(1)
+		}
+		return
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := run(context.Background(), logger, command, os.Getenv, os.Stdin); err != nil {
@@ -107,6 +120,8 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 		mailer:      &users.ConsoleMailer{W: os.Stderr},
 		auth:        users.DefaultConfig(),
 	}
+	s.auth.Docs.SwaggerUIURL = envOr(getenv, "AUTH_DOCS_ASSETS_URL", s.auth.Docs.SwaggerUIURL)
+	s.auth.Docs.RedocURL = envOr(getenv, "AUTH_REDOC_ASSETS_URL", s.auth.Docs.RedocURL)
 	if err := loadPool(getenv, &s.pool); err != nil {
 		return settings{}, err
 	}

@@ -12,7 +12,8 @@ import (
 // Command is a command line of the server authgen scaffolds, parsed by
 // ParseCommand.
 type Command struct {
-	// Name is "serve" (the default), "migrate" or "createsuperuser".
+	// Name is "serve" (the default), "migrate", "createsuperuser" or
+	// "openapi".
 	Name string
 	// Email names the user createsuperuser promotes or creates.
 	Email string
@@ -33,7 +34,7 @@ func ParseCommand(args []string) (Command, error) {
 	switch cmd.Name {
 	case "help", "-h", "-help", "--help":
 		return Command{}, flag.ErrHelp
-	case "serve", "migrate":
+	case "serve", "migrate", "openapi":
 	case "createsuperuser":
 		flags.StringVar(&cmd.Email, "email", "", "")
 	default:
