@@ -234,6 +234,12 @@ func head(tag string, op operation) object {
 	return object{{"tags", []string{tag}}, {"summary", op.summary()}, {"operationId", op.id()}}
 }
 
+// describedHead is head with a description, where FastAPI writes it:
+// before the operationId.
+func describedHead(tag string, op operation, description string) object {
+	return object{{"tags", []string{tag}}, {"summary", op.summary()}, {"description", description}, {"operationId", op.id()}}
+}
+
 func jsonContent(schema any) object {
 	return object{{"application/json", object{{"schema", schema}}}}
 }
@@ -275,6 +281,18 @@ func badRequest(examples ...errorExample) object {
 	return object{{"description", "Bad Request"}, {"content", object{{"application/json", object{{"schema", ref("ErrorModel")}, {"examples", ex}}}}}}
 }
 
+// reordered returns a 400 of badRequest in the key order FastAPI writes
+// for the routes of FastAPI Users that declare it beside other
+// dependencies (PATCH /users/{id}, the OAuth callbacks): content before
+// description, examples before schema.
+func reordered(badRequest object) object {
+	media := badRequest.get("content").(object).get("application/json").(object)
+	return object{
+		{"content", object{{"application/json", object{{"examples", media.get("examples")}, {"schema", media.get("schema")}}}}},
+		{"description", badRequest.get("description")},
+	}
+}
+
 // retryAfter is the Retry-After header of a 429 or 503.
 func retryAfter() object {
 	return object{{"Retry-After", object{
@@ -299,7 +317,7 @@ func tooManyRequests() object {
 // a hashing slot, a hook slot or a provider.
 func unavailable() object {
 	return object{
-		{"description", "Service Unavailable: a database, Redis or provider did not answer in time, or the service is saturated."},
+		{"description", "Service Unavailable: what the service depends on did not answer in time, or it is saturated."},
 		{"headers", retryAfter()},
 		{"content", object{{"application/json", object{{"schema", ref("ErrorModel")}, {"example", object{{"detail", "Service Unavailable"}}}}}}},
 		extensionMark,
@@ -402,8 +420,15 @@ func loginForm(title string) object {
 func (b *openAPIBuilder) logout(be backendView) {
 	op := operation{name: "auth:" + be.Name + ".logout", path: be.Prefix + "/logout", method: "post"}
 	o := head("auth", op)
-	responses := object{{"204", noContent()}}
-	responses = append(b.authenticated(responses), member{"503", unavailable()})
+	// FastAPI Users documents a 200 first, and a cookie transport's 204
+	// after the 401: the 204 takes the place of whichever it documents.
+	var responses object
+	if be.Transport == "cookie" {
+		responses = append(b.authenticated(object{}), member{"204", noContent()})
+	} else {
+		responses = b.authenticated(object{{"204", noContent()}})
+	}
+	responses = append(responses, member{"503", unavailable()})
 	o = append(o, member{"responses", responses}, member{"security", b.security})
 	b.add(op.path, op.method, o)
 }
@@ -547,8 +572,9 @@ func (b *openAPIBuilder) users() {
 
 	patch := operation{name: "users:patch_user", path: "/users/{id}", method: "patch"}
 	o = head("users", patch)
-	o = append(o, member{"security", b.security}, member{"parameters", idParameter()}, member{"requestBody", jsonBody("UserUpdate")}, member{"responses", append(superuser(object{{"200", successful(ref("UserRead"))}}),
-		member{"400", b.updateErrors()}, member{"422", validationError()}, member{"503", unavailable()})})
+	body := object{{"required", true}, {"content", jsonContent(ref("UserUpdate"))}}
+	o = append(o, member{"security", b.security}, member{"parameters", idParameter()}, member{"requestBody", body}, member{"responses", append(superuser(object{{"200", successful(ref("UserRead"))}}),
+		member{"400", reordered(b.updateErrors())}, member{"422", validationError()}, member{"503", unavailable()})})
 	b.add(patch.path, patch.method, o)
 
 	del := operation{name: "users:delete_user", path: "/users/{id}", method: "delete"}
@@ -619,8 +645,7 @@ func (b *openAPIBuilder) oauthLogin(p oauthView, l oauthLoginView) {
 	b.authorize(operation{name: name + ".authorize", path: l.Prefix + "/authorize", method: "get"}, false)
 
 	op := operation{name: name + ".callback", path: l.Prefix + "/callback", method: "get"}
-	o := head("auth", op)
-	o = append(o, member{"description", "The response varies based on the authentication backend used."})
+	o := describedHead("auth", op, "The response varies based on the authentication backend used.")
 	responses := object{}
 	transport := ""
 	for _, be := range b.v.Backends {
@@ -631,7 +656,7 @@ func (b *openAPIBuilder) oauthLogin(p oauthView, l oauthLoginView) {
 	if transport == "bearer" {
 		responses = append(responses, member{"200", bearerSuccess()})
 	}
-	responses = append(responses, member{"400", badRequest(b.oauthCallbackErrors(false)...)})
+	responses = append(responses, member{"400", reordered(badRequest(b.oauthCallbackErrors(false)...))})
 	if transport == "cookie" {
 		responses = append(responses, member{"204", cookieSet()}, member{"303", object{
 			{"description", "With the provider's success and error redirect URLs set: to the success URL with the cookie set, or to the error URL with ?error=CODE."},
@@ -649,10 +674,10 @@ func (b *openAPIBuilder) oauthAssociate(p oauthView) {
 	b.authorize(operation{name: name + ".authorize", path: p.AssociatePrefix + "/authorize", method: "get"}, true)
 
 	op := operation{name: name + ".callback", path: p.AssociatePrefix + "/callback", method: "get"}
-	o := head("auth", op)
+	o := describedHead("auth", op, "Links the provider account to the logged-in user, and answers the user.")
 	o = append(o, member{"security", b.security}, member{"parameters", callbackParameters()})
 	responses := b.authenticated(object{{"200", successful(ref("UserRead"))}})
-	responses = append(responses, member{"400", badRequest(b.oauthCallbackErrors(true)...)}, member{"422", validationError()}, member{"503", unavailable()})
+	responses = append(responses, member{"400", reordered(badRequest(b.oauthCallbackErrors(true)...))}, member{"422", validationError()}, member{"503", unavailable()})
 	o = append(o, member{"responses", responses})
 	b.add(op.path, op.method, o)
 }
@@ -660,8 +685,8 @@ func (b *openAPIBuilder) oauthAssociate(p oauthView) {
 // extensions adds the routes FastAPI Users does not have.
 func (b *openAPIBuilder) extensions() {
 	list := operation{name: "users:list_users", path: "/users/", method: "get"}
-	o := head("users", list)
-	o = append(o, member{"description", "Superusers: the users in email order, a page at a time."}, member{"security", b.security})
+	o := describedHead("users", list, "Superusers: the users in email order, a page at a time.")
+	o = append(o, member{"security", b.security})
 	intParam := func(name, title, description string, minimum, maximum, def int) object {
 		schema := object{{"type", "integer"}, {"minimum", minimum}, {"maximum", maximum}}
 		if def >= 0 {
@@ -687,25 +712,36 @@ func (b *openAPIBuilder) extensions() {
 	b.add(list.path, list.method, o)
 
 	sessions := operation{name: "users:delete_current_user_sessions", path: "/users/me/sessions", method: "delete"}
-	o = head("users", sessions)
-	o = append(o, member{"description", "Logs the user out everywhere: every token of the user ends, this one included."})
+	o = describedHead("users", sessions, "Logs the user out everywhere: every token of the user ends, this one included.")
 	responses = b.authenticated(object{{"204", noContent()}})
 	responses = append(responses, member{"503", unavailable()})
 	o = append(o, member{"responses", responses}, member{"security", b.security}, extensionMark)
 	b.add(sessions.path, sessions.method, o)
 
 	healthz := operation{name: "health:healthz", path: "/healthz", method: "get"}
-	o = head("health", healthz)
-	o = append(o, member{"description", "200 while the process serves."}, member{"responses", object{{"200", object{{"description", "Successful Response"}}}}}, extensionMark)
+	o = describedHead("health", healthz, "200 while the process serves.")
+	o = append(o, member{"responses", object{{"200", successful(healthStatus("ok"))}}}, extensionMark)
 	b.add(healthz.path, healthz.method, o)
 
 	readyz := operation{name: "health:readyz", path: "/readyz", method: "get"}
-	o = head("health", readyz)
-	o = append(o, member{"description", "200 when the database and Redis answer within 2 s."}, member{"responses", object{
-		{"200", object{{"description", "Successful Response"}}},
-		{"503", object{{"description", "The database or Redis did not answer."}, {"headers", retryAfter()}}},
+	ready := "200 when the database answers within 2 s."
+	if b.v.HasRedis {
+		ready = "200 when the database and Redis answer, each within 2 s."
+	}
+	o = describedHead("health", readyz, ready)
+	o = append(o, member{"responses", object{
+		{"200", successful(healthStatus("ready"))},
+		{"503", unavailable()},
 	}}, extensionMark)
 	b.add(readyz.path, readyz.method, o)
+}
+
+// healthStatus is the schema of a health route's 200: {"status": status}.
+func healthStatus(status string) object {
+	return object{
+		{"properties", object{{"status", object{{"type", "string"}, {"enum", []string{status}}}}}},
+		{"type", "object"}, {"required", []string{"status"}},
+	}
 }
 
 // commonSchemas are FastAPI's and FastAPI Users' schemas that do not
