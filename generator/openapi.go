@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -452,12 +453,7 @@ func (b *openAPIBuilder) register() {
 // passwordReason is the reason the service gives for a password too
 // short.
 func (b *openAPIBuilder) passwordReason() string {
-	return "Password should be at least " + itoa(b.v.Password.MinLength) + " characters"
-}
-
-func itoa(n int) string {
-	out, _ := json.Marshal(n)
-	return string(out)
+	return "Password should be at least " + strconv.Itoa(b.v.Password.MinLength) + " characters"
 }
 
 // emailBody is the body of forgot-password and request-verify-token.

@@ -31,8 +31,8 @@ import (
 	"example.com/default/internal/auth"
 )
 
-// usage is what --help prints: the commands auth.ParseCommand parses
-// and the environment loadSettings reads.
+// usage is what --help prints: the commands auth.ParseCommand parses,
+// openapi, and the environment loadSettings reads.
 const usage = `Usage: authserver [command]
 
 Commands:
@@ -75,6 +75,16 @@ Environment:
 `
 
 func main() {
+	// openapi needs no settings and no database; it is not one of
+	// ParseCommand's commands, so that a server whose main.go predates it
+	// refuses it rather than serve.
+	if len(os.Args) == 2 && os.Args[1] == "openapi" {
+		if err := auth.WriteOpenAPI(os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "authserver: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	command, err := auth.ParseCommand(os.Args[1:])
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -83,14 +93,6 @@ func main() {
 	case err != nil:
 		fmt.Fprintf(os.Stderr, "authserver: %v\n\n%s", err, usage)
 		os.Exit(2)
-	}
-	if command.Name == "openapi" {
-		// The document needs no settings and no database.
-		if err := auth.WriteOpenAPI(os.Stdout); err != nil {
-			fmt.Fprintf(os.Stderr, "authserver: %v\n", err)
-			os.Exit(1)
-		}
-		return
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := run(context.Background(), logger, command, os.Getenv, os.Stdin); err != nil {

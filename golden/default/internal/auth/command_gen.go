@@ -12,8 +12,7 @@ import (
 // Command is a command line of the server authgen scaffolds, parsed by
 // ParseCommand.
 type Command struct {
-	// Name is "serve" (the default), "migrate", "createsuperuser" or
-	// "openapi".
+	// Name is "serve" (the default), "migrate" or "createsuperuser".
 	Name string
 	// Email names the user createsuperuser promotes or creates.
 	Email string
@@ -34,7 +33,7 @@ func ParseCommand(args []string) (Command, error) {
 	switch cmd.Name {
 	case "help", "-h", "-help", "--help":
 		return Command{}, flag.ErrHelp
-	case "serve", "migrate", "openapi":
+	case "serve", "migrate":
 	case "createsuperuser":
 		flags.StringVar(&cmd.Email, "email", "", "")
 	default:

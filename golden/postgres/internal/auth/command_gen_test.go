@@ -19,7 +19,6 @@ func TestParseCommand(t *testing.T) {
 		{nil, Command{Name: "serve"}},
 		{[]string{"serve"}, Command{Name: "serve"}},
 		{[]string{"migrate"}, Command{Name: "migrate"}},
-		{[]string{"openapi"}, Command{Name: "openapi"}},
 		{[]string{"createsuperuser", "--email", "arthur@camelot.bt"}, Command{Name: "createsuperuser", Email: "arthur@camelot.bt"}},
 		{[]string{"createsuperuser", "-email=arthur@camelot.bt"}, Command{Name: "createsuperuser", Email: "arthur@camelot.bt"}},
 	} {
