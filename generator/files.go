@@ -29,6 +29,9 @@ type outputFile struct {
 	owner Owner
 	// when, if set, says whether the spec behind a view needs the file.
 	when func(view) bool
+	// build, set instead of a template, makes the file's content in Go:
+	// for a file that is data, such as the OpenAPI document, not code.
+	build func(view) ([]byte, error)
 }
 
 // templateFor returns the template of the file for dialect d.
@@ -80,6 +83,8 @@ var outputFiles = []outputFile{
 	{template: "auth/migrate_gen.go.tmpl", path: "{pkg}/migrate_gen.go", owner: Generated},
 	{dialectTemplate: func(d dialect) string { return d.databaseTemplate }, path: "{pkg}/database_gen.go", owner: Generated},
 	{template: "auth/pool_gen.go.tmpl", path: "{pkg}/pool_gen.go", owner: Generated},
+	{build: openAPIDocument, path: "{pkg}/openapi_gen.json", owner: Generated},
+	{template: "auth/openapi_gen.go.tmpl", path: "{pkg}/openapi_gen.go", owner: Generated},
 	{template: "auth/oauth_gen.go.tmpl", path: "{pkg}/oauth_gen.go", owner: Generated, when: hasOAuth},
 	{template: "auth/oauthproviders_gen.go.tmpl", path: "{pkg}/oauthproviders_gen.go", owner: Generated, when: hasOAuth},
 	{template: "auth/0001_init.sql.tmpl", path: "{pkg}/migrations/0001_init.sql", owner: Migration},
@@ -106,6 +111,7 @@ var outputFiles = []outputFile{
 	{template: "auth/service_gen_test.go.tmpl", path: "{pkg}/service_gen_test.go", owner: Generated},
 	{template: "auth/email_gen_test.go.tmpl", path: "{pkg}/email_gen_test.go", owner: Generated},
 	{template: "auth/password_gen_test.go.tmpl", path: "{pkg}/password_gen_test.go", owner: Generated},
+	{template: "auth/openapi_gen_test.go.tmpl", path: "{pkg}/openapi_gen_test.go", owner: Generated},
 	{template: "auth/oauth_gen_test.go.tmpl", path: "{pkg}/oauth_gen_test.go", owner: Generated, when: hasOAuth},
 
 	{template: "server/main.go.tmpl", path: "{server}/main.go", owner: UserOwned},

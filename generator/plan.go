@@ -143,13 +143,20 @@ func renderAll(tmpls *template.Template, rows []outputFile, v view, s spec.Spec)
 
 // render renders the file of row from its parsed template.
 func render(tmpls *template.Template, row outputFile, v view, s spec.Spec) (File, error) {
+	p := strings.NewReplacer("{pkg}", s.Package, "{server}", s.Server).Replace(row.path)
+	if row.build != nil {
+		content, err := row.build(v)
+		if err != nil {
+			return File{}, fmt.Errorf("building %s: %w", p, err)
+		}
+		return File{Path: p, Content: content, Owner: row.owner}, nil
+	}
 	name := row.templateFor(v.Dialect)
 	var out bytes.Buffer
 	if err := tmpls.ExecuteTemplate(&out, name, v); err != nil {
 		return File{}, fmt.Errorf("rendering template %s: %w", name, err)
 	}
 	content := out.Bytes()
-	p := strings.NewReplacer("{pkg}", s.Package, "{server}", s.Server).Replace(row.path)
 	if strings.HasSuffix(p, ".go") {
 		formatted, err := formatGo(content, v.Module)
 		if err != nil {

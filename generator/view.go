@@ -62,6 +62,9 @@ type view struct {
 	// (RateLimitsInDatabase).
 	Security             spec.Security
 	RateLimitsInDatabase bool
+	// DocsEnabled is the default of Config.Docs.Enabled: whether the
+	// service serves its OpenAPI document and its pages.
+	DocsEnabled bool
 
 	// OAuth are the providers users log in with; HasOAuth is set when
 	// there is one, HasOIDC when one is found through OpenID Connect
@@ -232,6 +235,7 @@ func buildView(s spec.Spec, module string) (view, error) {
 		VerifyLifetime:        s.VerifyLifetime,
 		Security:              s.Security,
 		RateLimitsInDatabase:  rateLimitsInDatabase(s),
+		DocsEnabled:           s.Docs.Enabled,
 	}
 	for _, b := range s.Backends {
 		bv := backendView{Name: b.Name, Prefix: "/auth/" + b.Name, Transport: b.Transport, Strategy: b.Strategy}

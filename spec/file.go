@@ -347,6 +347,11 @@ func (d *specDecoder) root(n *yaml.Node, s *Spec) {
 				},
 			})
 		},
+		"docs": func(n *yaml.Node, p string) {
+			d.mapping(n, p, map[string]func(*yaml.Node, string){
+				"enabled": func(n *yaml.Node, p string) { d.bool(n, p, &s.Docs.Enabled) },
+			})
+		},
 		"cookie": func(n *yaml.Node, p string) {
 			d.mapping(n, p, map[string]func(*yaml.Node, string){
 				"name":   func(n *yaml.Node, p string) { d.str(n, p, &s.Cookie.Name) },
@@ -478,6 +483,8 @@ func format(s Spec) []byte {
 		w("\n# secure: false only for plain-HTTP development; browsers drop Secure cookies over http.\n")
 		w("cookie:\n  name: %s\n  secure: %t\n", s.Cookie.Name, s.Cookie.Secure)
 	}
+	w("\n# enabled: serve the OpenAPI document at /openapi.json, Swagger UI at /docs and ReDoc at /redoc.\n")
+	w("docs:\n  enabled: %t\n", s.Docs.Enabled)
 	w("\n# Providers users log in with: kind oidc (any OpenID Connect provider), github or google.\n")
 	w("# Each login router serves GET <prefix>/authorize and /callback and logs in through its backend;\n")
 	w("# the association router links a provider account to the logged-in user. `authgen init --oauth`\n")

@@ -52,6 +52,16 @@ type Spec struct {
 	Security Security
 	// OAuth are the providers users may log in with.
 	OAuth []OAuthProvider
+	// Docs says whether the service serves its OpenAPI document and the
+	// pages that show it.
+	Docs Docs
+}
+
+// Docs configures GET /openapi.json, /docs (Swagger UI) and /redoc
+// (ReDoc). The document is generated either way: `authserver openapi`
+// prints it.
+type Docs struct {
+	Enabled bool
 }
 
 // OAuthProvider is a provider users log in with through OAuth 2.0, or
@@ -294,6 +304,7 @@ func DefaultSpec() Spec {
 		ResetPasswordLifetime: DefaultTokenLifetime,
 		VerifyLifetime:        DefaultTokenLifetime,
 		Security:              DefaultSecurity(),
+		Docs:                  Docs{Enabled: true},
 	}
 }
 

@@ -25,12 +25,27 @@ func TestParseSpecRoundTrip(t *testing.T) {
 	corp := NewOAuthProvider("corp", "oidc", spec.Backends[:1])
 	corp.IsVerifiedByDefault, corp.Scopes = true, []string{}
 	spec.OAuth = []OAuthProvider{NewOAuthProvider("google", "google", spec.Backends), gh, corp}
+	spec.Docs.Enabled = false
 	got, err := Parse(FileName, format(spec))
 	if err != nil {
 		t.Fatalf("parsing the formatted spec: %v", err)
 	}
 	if !reflect.DeepEqual(got, spec) {
 		t.Errorf("round trip changed the spec:\n got %+v\nwant %+v", got, spec)
+	}
+}
+
+// TestDocsDefault checks that the documentation routes are on unless
+// authgen.yaml turns them off.
+func TestDocsDefault(t *testing.T) {
+	for text, want := range map[string]bool{"version: 1\n": true, "version: 1\ndocs:\n  enabled: false\n": false, "version: 1\ndocs: {enabled: true}\n": true} {
+		got, err := Parse(FileName, []byte(text))
+		if err != nil {
+			t.Fatalf("%q: %v", text, err)
+		}
+		if got.Docs.Enabled != want {
+			t.Errorf("%q: Docs.Enabled = %t, want %t", text, got.Docs.Enabled, want)
+		}
 	}
 }
 
@@ -83,6 +98,8 @@ func TestParseSpecErrors(t *testing.T) {
 		{"same dirs", "version: 1\noutput:\n  package: a/b\n  server: a/b\n", []string{"authgen.yaml:4: output.server: must differ from output.package"}},
 		{"lifetime", "version: 1\ntokens:\n  lifetime_seconds: 5\n", []string{"authgen.yaml:3: tokens.lifetime_seconds: 5 is out of range"}},
 		{"lifetime not a number", "version: 1\ntokens:\n  lifetime_seconds: soon\n", []string{`authgen.yaml:3: tokens.lifetime_seconds: "soon" is not a whole number`}},
+		{"docs not a bool", "version: 1\ndocs:\n  enabled: maybe\n", []string{`authgen.yaml:3: docs.enabled:`}},
+		{"docs unknown key", "version: 1\ndocs:\n  swagger: true\n", []string{`authgen.yaml:3: unknown key "swagger" in docs; allowed keys: enabled`}},
 		{"cookie name", "version: 1\ncookie:\n  name: a b\n", []string{`authgen.yaml:3: cookie.name: "a b" is not a valid cookie name`}},
 		{"password lengths", "version: 1\npassword:\n  min_length: 12\n  max_length: 10\n", []string{"authgen.yaml:3: password.min_length: 12 must be at least 1 and at most password.max_length (10)"}},
 		{"password too long", "version: 1\npassword:\n  max_length: 5000\n", []string{"authgen.yaml:3: password.max_length: 5000 is over 1024"}},

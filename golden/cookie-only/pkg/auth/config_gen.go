@@ -41,6 +41,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Limits are the limits against password guessing and floods.
 	Limits LimitsConfig
+	// Docs configures GET /openapi.json, /docs and /redoc.
+	Docs DocsConfig
 }
 
 // CookieConfig configures the cookie that carries the access token. The
@@ -153,6 +155,7 @@ func DefaultConfig() Config {
 			MailAddress:        RateLimit{Burst: 5, PerHour: 20},
 			TrustedProxyHeader: "",
 		},
+		Docs: DocsConfig{Enabled: true, SwaggerUIURL: DefaultSwaggerUIURL, RedocURL: DefaultRedocURL},
 	}
 }
 
@@ -190,7 +193,7 @@ func (c Config) validate() error {
 	if p.MinLength < 1 || p.MaxLength < p.MinLength {
 		errs = append(errs, fmt.Errorf("Password.MinLength %d and MaxLength %d must satisfy 1 <= MinLength <= MaxLength", p.MinLength, p.MaxLength))
 	}
-	errs = append(errs, c.Limits.validate())
+	errs = append(errs, c.Limits.validate(), c.Docs.validate())
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("MaxBodyBytes is %d; it must be at least 1024", c.MaxBodyBytes))
 	}

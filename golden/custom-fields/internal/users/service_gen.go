@@ -47,7 +47,9 @@ type Service struct {
 	hasher          *passwordHasher
 	limits          *limiter
 	backends        []backend
-	mux             *http.ServeMux
+	// docs are the documentation pages, when Config.Docs enables them.
+	docs docsPages
+	mux  *http.ServeMux
 }
 
 // Deps are what the service uses from outside.
@@ -113,6 +115,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	}
 	s.limits = newLimiter(cfg.Limits, cfg.Secret)
 	s.limits.store = databaseLimits{db: deps.DB}
+	if s.docs, err = newDocsPages(cfg.Docs); err != nil {
+		return nil, err
+	}
 	s.mux = s.newMux()
 	return s, nil
 }
@@ -141,6 +146,11 @@ func (s *Service) newMux() *http.ServeMux {
 	mux.HandleFunc("DELETE /users/{id}", s.deleteUser)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.cfg.Docs.Enabled {
+		mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+		mux.HandleFunc("GET /docs", serveDocsPage(s.docs.swaggerUI, s.docs.swaggerUICSP))
+		mux.HandleFunc("GET /redoc", serveDocsPage(s.docs.redoc, s.docs.redocCSP))
+	}
 	return mux
 }
 

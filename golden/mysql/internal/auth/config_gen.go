@@ -44,6 +44,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Limits are the limits against password guessing and floods.
 	Limits LimitsConfig
+	// Docs configures GET /openapi.json, /docs and /redoc.
+	Docs DocsConfig
 	// RedisKeyPrefix starts the Redis key of every access token of the
 	// Redis strategy.
 	RedisKeyPrefix string
@@ -265,6 +267,7 @@ func DefaultConfig() Config {
 			TrustedProxyHeader: "",
 			RedisKeyPrefix:     "authgen_rate_limit:",
 		},
+		Docs:           DocsConfig{Enabled: true, SwaggerUIURL: DefaultSwaggerUIURL, RedocURL: DefaultRedocURL},
 		RedisKeyPrefix: "authgen_token:",
 		OAuth: []OAuthClientConfig{
 			{Name: "corp"},
@@ -310,7 +313,7 @@ func (c Config) validate() error {
 	if c.RedisKeyPrefix == "" {
 		errs = append(errs, errors.New("RedisKeyPrefix is empty; the tokens' keys need a prefix of their own"))
 	}
-	errs = append(errs, c.Limits.validate())
+	errs = append(errs, c.Limits.validate(), c.Docs.validate())
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || !u.IsAbs() || u.Host == "" {
 			errs = append(errs, fmt.Errorf("PublicURL %q is not an absolute URL", c.PublicURL))

@@ -50,6 +50,8 @@ type Service struct {
 	hasher          *passwordHasher
 	limits          *limiter
 	backends        []backend
+	// docs are the documentation pages, when Config.Docs enables them.
+	docs docsPages
 	// oauth are the OAuth providers, and tokenCipher encrypts the tokens
 	// they issue before the database keeps them.
 	oauth       []*oauthProvider
@@ -138,6 +140,9 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if s.tokenCipher, err = newTokenCipher(cfg.Secret); err != nil {
 		return nil, err
 	}
+	if s.docs, err = newDocsPages(cfg.Docs); err != nil {
+		return nil, err
+	}
 	s.mux = s.newMux()
 	return s, nil
 }
@@ -166,6 +171,11 @@ func (s *Service) newMux() *http.ServeMux {
 	mux.HandleFunc("DELETE /users/{id}", s.deleteUser)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.cfg.Docs.Enabled {
+		mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+		mux.HandleFunc("GET /docs", serveDocsPage(s.docs.swaggerUI, s.docs.swaggerUICSP))
+		mux.HandleFunc("GET /redoc", serveDocsPage(s.docs.redoc, s.docs.redocCSP))
+	}
 	for _, p := range s.oauth {
 		for _, l := range p.logins {
 			mux.HandleFunc("GET "+l.prefix+"/authorize", s.oauthLoginAuthorize(p, l))

@@ -38,8 +38,8 @@ import (
 	"example.com/oauth/internal/auth"
 )
 
-// usage is what --help prints: the commands auth.ParseCommand parses
-// and the environment loadSettings reads.
+// usage is what --help prints: the commands auth.ParseCommand parses,
+// openapi, and the environment loadSettings reads.
 const usage = `Usage: authserver [command]
 
 Commands:
@@ -49,9 +49,10 @@ Commands:
                                  none, create it with the password in
                                  AUTH_SUPERUSER_PASSWORD (asked on a terminal
                                  when the variable is unset)
+  openapi                        print the service's OpenAPI document, and exit
   help                           print this help (also -h, --help)
 
-Every command first brings the database schema up to date.
+Every command but openapi first brings the database schema up to date.
 
 Environment:
   AUTH_ADDR                listen address (default :8000)
@@ -74,6 +75,10 @@ Environment:
   AUTH_COOKIE_SECURE       "false" lets browsers keep the cookies over plain HTTP
   AUTH_SUPERUSER_PASSWORD  createsuperuser: the password of the user it creates,
                            or the new password of the user it promotes
+  AUTH_DOCS_ASSETS_URL     base URL /docs loads Swagger UI's files from (default
+                           https://cdn.jsdelivr.net/npm/swagger-ui-dist@5)
+  AUTH_REDOC_ASSETS_URL    the script /redoc loads ReDoc from (default https://
+                           cdn.jsdelivr.net/npm/redoc@2/bundles/redoc.standalone.js)
 
 OAuth providers (corp, github, google), NAME being the provider's name upper-cased
 with - as _; a provider without a client id answers its routes with 503:
@@ -100,6 +105,16 @@ with - as _; a provider without a client id answers its routes with 503:
 `
 
 func main() {
+	// openapi needs no settings and no database; it is not one of
+	// ParseCommand's commands, so that a server whose main.go predates it
+	// refuses it rather than serve.
+	if len(os.Args) == 2 && os.Args[1] == "openapi" {
+		if err := auth.WriteOpenAPI(os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "authserver: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	command, err := auth.ParseCommand(os.Args[1:])
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -138,6 +153,8 @@ func loadSettings(getenv func(string) string, logger *slog.Logger) (settings, er
 		mailer:      &auth.ConsoleMailer{W: os.Stderr},
 		auth:        auth.DefaultConfig(),
 	}
+	s.auth.Docs.SwaggerUIURL = envOr(getenv, "AUTH_DOCS_ASSETS_URL", s.auth.Docs.SwaggerUIURL)
+	s.auth.Docs.RedocURL = envOr(getenv, "AUTH_REDOC_ASSETS_URL", s.auth.Docs.RedocURL)
 	if err := loadPool(getenv, &s.pool); err != nil {
 		return settings{}, err
 	}

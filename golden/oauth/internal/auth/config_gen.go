@@ -44,6 +44,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Limits are the limits against password guessing and floods.
 	Limits LimitsConfig
+	// Docs configures GET /openapi.json, /docs and /redoc.
+	Docs DocsConfig
 	// PublicURL is where browsers reach the service, such as
 	// https://auth.example.com: an OAuth router's redirect URL is
 	// PublicURL + its prefix + /callback unless its client names one. It
@@ -259,6 +261,7 @@ func DefaultConfig() Config {
 			MailAddress:        RateLimit{Burst: 5, PerHour: 20},
 			TrustedProxyHeader: "",
 		},
+		Docs: DocsConfig{Enabled: true, SwaggerUIURL: DefaultSwaggerUIURL, RedocURL: DefaultRedocURL},
 		OAuth: []OAuthClientConfig{
 			{Name: "corp"},
 			{Name: "github"},
@@ -302,7 +305,7 @@ func (c Config) validate() error {
 	if p.MinLength < 1 || p.MaxLength < p.MinLength {
 		errs = append(errs, fmt.Errorf("Password.MinLength %d and MaxLength %d must satisfy 1 <= MinLength <= MaxLength", p.MinLength, p.MaxLength))
 	}
-	errs = append(errs, c.Limits.validate())
+	errs = append(errs, c.Limits.validate(), c.Docs.validate())
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || !u.IsAbs() || u.Host == "" {
 			errs = append(errs, fmt.Errorf("PublicURL %q is not an absolute URL", c.PublicURL))
