@@ -531,6 +531,11 @@ func (s *Service) oauthUser(w http.ResponseWriter, r *http.Request, p *oauthProv
 	existing, err := s.store.userByEmail(ctx, email)
 	switch {
 	case err == nil:
+		if user, ok := s.linkedNow(ctx, p, profile); ok {
+			// A concurrent first login of the account created the user
+			// after this one looked the account up.
+			return user, false, nil
+		}
 		if !p.associateByEmail || !profile.emailVerified {
 			return nil, false, badRequest(codeOAuthUserAlreadyExists)
 		}
@@ -606,16 +611,28 @@ func (s *Service) dispossess(w http.ResponseWriter, r *http.Request, user *User)
 	return true, nil
 }
 
+// linkedNow returns the user the profile's account is linked to, if it
+// is by now.
+func (s *Service) linkedNow(ctx context.Context, p *oauthProvider, profile oauthProfile) (*User, bool) {
+	linked, err := s.store.oauthAccount(ctx, p.name, profile.accountID)
+	if err != nil {
+		return nil, false
+	}
+	user, err := s.store.userByID(ctx, linked.userID)
+	if err != nil {
+		return nil, false
+	}
+	return &user, true
+}
+
 // linkedMeanwhile answers a login whose account could not be linked or
 // created because of err: when a concurrent callback of the same
 // provider account linked it meanwhile, the login goes to its user, as
 // it would a moment later; else the refusal err calls for.
 func (s *Service) linkedMeanwhile(w http.ResponseWriter, r *http.Request, p *oauthProvider, profile oauthProfile, err error) (*User, bool, *callbackFailure) {
 	if errors.Is(err, errAccountLinked) || errors.Is(err, errDuplicateEmail) {
-		if linked, lookErr := s.store.oauthAccount(r.Context(), p.name, profile.accountID); lookErr == nil {
-			if user, userErr := s.store.userByID(r.Context(), linked.userID); userErr == nil {
-				return &user, false, nil
-			}
+		if user, ok := s.linkedNow(r.Context(), p, profile); ok {
+			return user, false, nil
 		}
 	}
 	if errors.Is(err, errDuplicateEmail) {
