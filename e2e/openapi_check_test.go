@@ -35,6 +35,12 @@ const checkTestDoc = `{
     "/users/{id}": {"delete": {
       "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
       "responses": {"204": {"description": "deleted"}, "202": {"description": "deletion queued"}}
+    }, "get": {
+      "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+      "responses": {
+        "200": {"description": "the user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UserRead"}}}},
+        "401": {"description": "no user, documented without content as FastAPI does"}
+      }
     }}
   },
   "components": {"schemas": {
@@ -134,6 +140,13 @@ func TestAPIChecksExchanges(t *testing.T) {
 			wantErrors: []string{"DELETE /users/{id} answered 202", "declares none"}},
 		{name: "an empty answer as documented", method: "DELETE", url: service.URL + "/users/u1",
 			header: map[string]string{"X-Answer-Status": "204"}},
+		{name: "an error with a body where the document declares no content", method: "GET", url: service.URL + "/users/u1",
+			header: map[string]string{"X-Answer-Status": "401", "X-Answer-Body": `{"detail": "Unauthorized"}`}},
+		{name: "the listing route beside a path parameter", method: "GET", url: service.URL + "/users/",
+			header: map[string]string{"X-Answer-Status": "200", "X-Answer-Body": `[]`}},
+		{name: "a path parameter filled", method: "GET", url: service.URL + "/users/u1",
+			header:     map[string]string{"X-Answer-Status": "200", "X-Answer-Body": `[]`},
+			wantErrors: []string{"GET /users/{id} answered 200", "array"}},
 		{name: "a route the document does not describe", method: "GET", url: service.URL + "/healthz",
 			header: map[string]string{"X-Answer-Status": "200", "X-Answer-Body": `{"status": "ok"}`}},
 		{name: "another host", method: "GET", url: other.URL + "/auth/register"},
@@ -217,4 +230,24 @@ func TestGeneratedClientBuilds(t *testing.T) {
 		t.Fatal(err)
 	}
 	buildGeneratedClient(t, spec)
+}
+
+// TestTemplateMatches checks which request paths a path template takes.
+func TestTemplateMatches(t *testing.T) {
+	for _, tc := range []struct {
+		template, path string
+		want           bool
+	}{
+		{"/users/{id}", "/users/u1", true},
+		{"/users/{id}", "/users/", false},
+		{"/users/{id}", "/users/u1/x", false},
+		{"/users/me", "/users/me", true},
+		{"/users/me", "/api/users/me", true},
+		{"/users/me", "/xusers/me", false},
+		{"/auth/{name}/authorize", "/auth/corp/authorize", true},
+	} {
+		if got := templateMatches(tc.template, tc.path); got != tc.want {
+			t.Errorf("templateMatches(%q, %q) = %v, want %v", tc.template, tc.path, got, tc.want)
+		}
+	}
 }
