@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -250,4 +251,33 @@ func TestTemplateMatches(t *testing.T) {
 			t.Errorf("templateMatches(%q, %q) = %v, want %v", tc.template, tc.path, got, tc.want)
 		}
 	}
+}
+
+// TestOpenAPIChecksOnAStandIn runs the checks e2eOpenAPI switches on
+// against a stand-in for the server, which serves FastAPI Users' document
+// with the end-to-end service's OAuth prefixes: the document fetched, the
+// `openapi` command compared with it and a client built from it, and the
+// documentation pages in Chromium with Try it out on register. It is what
+// can be tried of them until the service serves its document.
+func TestOpenAPIChecksOnAStandIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a client with oapi-codegen and runs Chromium; run without -short")
+	}
+	spec, err := os.ReadFile(filepath.Join("testdata", "fastapi-users-openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec = bytes.ReplaceAll(spec, []byte("/oidc"), []byte("/corp"))
+	specPath := filepath.Join(t.TempDir(), "openapi.json")
+	if err := os.WriteFile(specPath, spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	standin := filepath.Join(t.TempDir(), "standin")
+	runIn(t, ".", "go", "build", "-o", standin, "./testdata/standin")
+	env := []string{"STANDIN_OPENAPI=" + specPath}
+
+	base := startServer(t, standin, env...)
+	doc := fetchAPIDoc(t, base)
+	checkOpenAPICommand(t, standin, env, doc.spec)
+	checkDocsPages(t, doc, standin, env)
 }

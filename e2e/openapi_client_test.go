@@ -135,6 +135,7 @@ func checkDocsPages(t *testing.T, doc *apiDoc, server string, env []string) {
 	if status != http.StatusCreated {
 		t.Errorf("Try it out on POST /auth/register with %s: %d %s, want 201", reqBody, status, body)
 	}
+	c.doc.requireChecked(t, "POST /auth/register")
 }
 
 // at returns the document checking exchanges with the same service
