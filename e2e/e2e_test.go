@@ -128,20 +128,35 @@ func TestEndToEnd(t *testing.T) {
 			}
 			mail := startSMTPSink(t)
 			base, stop := startStoppableServer(t, server, append(env, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")...)
+			// With the OpenAPI checks on, every exchange of the walks is
+			// checked against the document the server serves.
+			c := &api{}
+			if e2eOpenAPI {
+				c.doc = fetchAPIDoc(t, base)
+				checkOpenAPICommand(t, server, env, c.doc.spec)
+			}
 			// The first superuser is made with the server's own command,
 			// while the server runs: no database session needed.
-			walkSeedFlow(t, base, func(email string) {
+			walkSeedFlow(t, c, base, func(email string) {
 				cmd := exec.Command(server, "createsuperuser", "--email", email)
 				cmd.Env = append(os.Environ(), env...)
 				if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "user promoted to superuser") {
 					t.Fatalf("authserver createsuperuser --email %s: %v\n%s", email, err, out)
 				}
 			})
-			walkRevocableTokens(t, base)
-			walkGuesser(t, base)
-			walkMailFlow(t, base, mail)
-			walkOAuth(t, base, provider)
-			walkEvolution(t, app, authgen, server, env, base, stop)
+			walkRevocableTokens(t, c, base)
+			walkGuesser(t, c, base)
+			walkMailFlow(t, c, base, mail)
+			walkOAuth(t, c, base, provider)
+			if e2eOpenAPI {
+				c.doc.requireChecked(t, walkedOperations()...)
+				// After the walks, which count the users: Try it out
+				// registers one. Only the browser may be missing on a
+				// developer's machine: its skip ends this subtest, not
+				// the database's.
+				t.Run("docs", func(t *testing.T) { checkDocsPages(t, c.doc, server, env) })
+			}
+			walkEvolution(t, c, app, authgen, server, env, base, stop)
 			if db.name == "sqlite" {
 				checkDrift(t, app, authgen)
 				return
@@ -156,7 +171,9 @@ func TestEndToEnd(t *testing.T) {
 			proxy := startProxy(t, u.Host)
 			u.Host = proxy.addr
 			proxied := startServer(t, server, append([]string{"DATABASE_URL=" + u.String(), "REDIS_URL=" + redisURL, "AUTH_SECRET=" + secret}, oauthEnv...)...)
-			walkOutage(t, proxied, proxy)
+			// An outage's 503 is the server's answer on any route, which
+			// the document need not list for each: not checked.
+			walkOutage(t, &api{}, proxied, proxy)
 		})
 	}
 }
@@ -168,13 +185,13 @@ func TestEndToEnd(t *testing.T) {
 // still logs in, and the new fields round-trip through the API. Then
 // `authgen generate --check` catches a past migration edited and an
 // authgen.yaml edited without regenerating.
-func walkEvolution(t *testing.T, app, authgen, server string, env []string, base string, stop func()) {
+func walkEvolution(t *testing.T, c *api, app, authgen, server string, env []string, base string, stop func()) {
 	t.Helper()
 	jsonHeader := map[string]string{"Content-Type": "application/json"}
 	const users = 100
 	for i := range users {
 		body := fmt.Sprintf(`{"email": "knight%03d@camelot.bt", "password": "round table"}`, i)
-		if status, _, resp := request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(body)); status != http.StatusCreated {
+		if status, _, resp := c.request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(body)); status != http.StatusCreated {
 			t.Fatalf("register knight%03d: %d %s", i, status, resp)
 		}
 	}
@@ -208,16 +225,20 @@ func walkEvolution(t *testing.T, app, authgen, server string, env []string, base
 	runIn(t, app, "go", "vet", "./...")
 	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
 
-	// The server applies the new migrations as it starts.
+	// The server applies the new migrations as it starts, and its
+	// document now has the new fields.
 	base = startServer(t, server, env...)
+	if c.doc != nil {
+		c = &api{doc: fetchAPIDoc(t, base)}
+	}
 	for i := range users {
 		ct, f := form(t, "username", fmt.Sprintf("knight%03d@camelot.bt", i), "password", "round table")
-		if status, _, resp := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusOK {
+		if status, _, resp := c.request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusOK {
 			t.Fatalf("knight%03d logs in after the migration: %d %s", i, status, resp)
 		}
 	}
 	ct, f := form(t, "username", "knight000@camelot.bt", "password", "round table")
-	_, _, body := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	_, _, body := c.request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
 	var login struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -232,21 +253,21 @@ func walkEvolution(t *testing.T, app, authgen, server string, env []string, base
 			t.Errorf("%s: %s, want first_name %q and birthdate %v", step, body, firstName, birthdate)
 		}
 	}
-	_, _, body = request(t, "GET", base+"/users/me", bearer, nil)
+	_, _, body = c.request(t, "GET", base+"/users/me", bearer, nil)
 	wantFields("an existing user after the migration", body, "", nil)
-	status, _, body := request(t, "PATCH", base+"/users/me", bearer, strings.NewReader(`{"first_name": "Enid", "birthdate": "1985-01-02"}`))
+	status, _, body := c.request(t, "PATCH", base+"/users/me", bearer, strings.NewReader(`{"first_name": "Enid", "birthdate": "1985-01-02"}`))
 	if status != http.StatusOK {
 		t.Errorf("PATCH /users/me with the new fields: %d %s", status, body)
 	}
 	wantFields("PATCH /users/me", body, "Enid", "1985-01-02")
-	_, _, body = request(t, "GET", base+"/users/me", bearer, nil)
+	_, _, body = c.request(t, "GET", base+"/users/me", bearer, nil)
 	wantFields("GET /users/me after PATCH", body, "Enid", "1985-01-02")
-	status, _, body = request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "enide@camelot.bt", "password": "round table", "first_name": "Guinevere", "birthdate": "1990-05-17"}`))
+	status, _, body = c.request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "enide@camelot.bt", "password": "round table", "first_name": "Guinevere", "birthdate": "1990-05-17"}`))
 	if status != http.StatusCreated {
 		t.Errorf("register with the new fields: %d %s", status, body)
 	}
 	wantFields("register", body, "Guinevere", "1990-05-17")
-	status, _, body = request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "lynette@camelot.bt", "password": "round table", "birthdate": "17/05/1990"}`))
+	status, _, body = c.request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "lynette@camelot.bt", "password": "round table", "birthdate": "17/05/1990"}`))
 	if status != http.StatusUnprocessableEntity || !bytes.Contains(body, []byte(`"birthdate"`)) {
 		t.Errorf("register with a bad birthdate: %d %s, want a 422 naming birthdate", status, body)
 	}
@@ -420,15 +441,15 @@ func runServer(t *testing.T, server string, env []string, args ...string) (stdou
 
 // walkRevocableTokens logs in through the database and Redis backends,
 // uses each token, logs out, and checks the token then gets 401.
-func walkRevocableTokens(t *testing.T, base string) {
+func walkRevocableTokens(t *testing.T, c *api, base string) {
 	t.Helper()
-	status, _, body := request(t, "POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"}, strings.NewReader(`{"email": "tristan@camelot.bt","password": "iseult of ireland"}`))
+	status, _, body := c.request(t, "POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"}, strings.NewReader(`{"email": "tristan@camelot.bt","password": "iseult of ireland"}`))
 	if status != http.StatusCreated {
 		t.Fatalf("register: %d %s", status, body)
 	}
 	for _, prefix := range []string{"/auth/db", "/auth/redis"} {
 		ct, f := form(t, "username", "tristan@camelot.bt", "password", "iseult of ireland")
-		status, _, body := request(t, "POST", base+prefix+"/login", map[string]string{"Content-Type": ct}, f)
+		status, _, body := c.request(t, "POST", base+prefix+"/login", map[string]string{"Content-Type": ct}, f)
 		var login struct {
 			AccessToken string `json:"access_token"`
 		}
@@ -436,13 +457,13 @@ func walkRevocableTokens(t *testing.T, base string) {
 			t.Fatalf("%s/login: %d %s", prefix, status, body)
 		}
 		bearer := map[string]string{"Authorization": "Bearer " + login.AccessToken}
-		if status, _, body := request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusOK {
+		if status, _, body := c.request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusOK {
 			t.Errorf("GET /users/me with a %s token: %d %s", prefix, status, body)
 		}
-		if status, _, body := request(t, "POST", base+prefix+"/logout", bearer, nil); status != http.StatusNoContent {
+		if status, _, body := c.request(t, "POST", base+prefix+"/logout", bearer, nil); status != http.StatusNoContent {
 			t.Errorf("%s/logout: %d %s", prefix, status, body)
 		}
-		if status, _, body := request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusUnauthorized {
+		if status, _, body := c.request(t, "GET", base+"/users/me", bearer, nil); status != http.StatusUnauthorized {
 			t.Errorf("GET /users/me with a %s token after logout: %d %s, want 401", prefix, status, body)
 		}
 	}
@@ -452,24 +473,17 @@ func walkRevocableTokens(t *testing.T, base string) {
 // 127.0.0.1 with the default limits: after the free failures both get 429
 // with a Retry-After, alike, and the real user, from 127.0.0.2, gets in
 // once the delay has passed.
-func walkGuesser(t *testing.T, base string) {
+func walkGuesser(t *testing.T, c *api, base string) {
 	t.Helper()
-	status, _, body := request(t, "POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"}, strings.NewReader(`{"email": "gareth@camelot.bt","password": "beaumains of orkney"}`))
+	status, _, body := c.request(t, "POST", base+"/auth/register", map[string]string{"Content-Type": "application/json"}, strings.NewReader(`{"email": "gareth@camelot.bt","password": "beaumains of orkney"}`))
 	if status != http.StatusCreated {
 		t.Fatalf("register: %d %s", status, body)
 	}
 	login := func(client *http.Client, email, password string) (int, string, string) {
 		t.Helper()
-		resp, err := client.PostForm(base+"/auth/jwt/login", url.Values{"username": {email}, "password": {password}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.StatusCode, resp.Header.Get("Retry-After"), string(body)
+		form := url.Values{"username": {email}, "password": {password}}.Encode()
+		status, header, body := c.send(t, client, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, strings.NewReader(form))
+		return status, header.Get("Retry-After"), string(body)
 	}
 	const freeFailures = 5
 	var limitedAt time.Time
@@ -510,14 +524,14 @@ func walkGuesser(t *testing.T, base string) {
 // /healthz stays 200; once the database is back, the same server answers
 // 200 again by itself. Then the database hangs instead: a request gets its
 // 503 when its time runs out.
-func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
+func walkOutage(t *testing.T, c *api, base string, proxy *tcpProxy) {
 	t.Helper()
 	jsonHeader := map[string]string{"Content-Type": "application/json"}
-	if status, _, body := request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "bedivere@camelot.bt","password": "green knight"}`)); status != http.StatusCreated {
+	if status, _, body := c.request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "bedivere@camelot.bt","password": "green knight"}`)); status != http.StatusCreated {
 		t.Fatalf("register: %d %s", status, body)
 	}
 	ct, f := form(t, "username", "bedivere@camelot.bt", "password", "green knight")
-	status, _, body := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	status, _, body := c.request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
 	var login struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -529,7 +543,7 @@ func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
 	proxy.cut()
 	for _, path := range []string{"/users/me", "/readyz"} {
 		start := time.Now()
-		status, header, body := request(t, "GET", base+path, bearer, nil)
+		status, header, body := c.request(t, "GET", base+path, bearer, nil)
 		if status != http.StatusServiceUnavailable || header.Get("Retry-After") == "" {
 			t.Errorf("GET %s without the database: %d %s, want 503 with Retry-After", path, status, body)
 		}
@@ -537,14 +551,14 @@ func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
 			t.Errorf("GET %s without the database took %v", path, took)
 		}
 	}
-	if status, _, body := request(t, "GET", base+"/healthz", nil, nil); status != http.StatusOK {
+	if status, _, body := c.request(t, "GET", base+"/healthz", nil, nil); status != http.StatusOK {
 		t.Errorf("GET /healthz without the database: %d %s, want 200", status, body)
 	}
 
 	proxy.restore()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		status, _, body := request(t, "GET", base+"/users/me", bearer, nil)
+		status, _, body := c.request(t, "GET", base+"/users/me", bearer, nil)
 		if status == http.StatusOK {
 			break
 		}
@@ -553,14 +567,14 @@ func walkOutage(t *testing.T, base string, proxy *tcpProxy) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if status, _, body := request(t, "GET", base+"/readyz", nil, nil); status != http.StatusOK {
+	if status, _, body := c.request(t, "GET", base+"/readyz", nil, nil); status != http.StatusOK {
 		t.Errorf("GET /readyz after the database came back: %d %s", status, body)
 	}
 
 	proxy.cut()
 	proxy.stall()
 	start := time.Now()
-	status, header, body := request(t, "GET", base+"/users/me", bearer, nil)
+	status, header, body := c.request(t, "GET", base+"/users/me", bearer, nil)
 	if status != http.StatusServiceUnavailable || header.Get("Retry-After") == "" {
 		t.Errorf("GET /users/me while the database hangs: %d %s, want 503 with Retry-After", status, body)
 	}
@@ -787,29 +801,6 @@ func (l *serverLog) wait(t *testing.T, want string) {
 	}
 }
 
-// request sends what the seed's curl commands send and returns the
-// status, headers and body.
-func request(t *testing.T, method, url string, header map[string]string, body io.Reader) (int, http.Header, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, data
-}
-
 // form encodes fields as curl -F does.
 func form(t *testing.T, fields ...string) (string, io.Reader) {
 	t.Helper()
@@ -846,21 +837,21 @@ func expectUser(t *testing.T, step string, body []byte, email string, superuser 
 }
 
 // walkSeedFlow follows the curl commands of FastAPI Users' flow page.
-func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
+func walkSeedFlow(t *testing.T, c *api, base string, promote func(email string)) {
 	jsonHeader := map[string]string{"Content-Type": "application/json"}
 	bearer := func(token string) map[string]string {
 		return map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + token}
 	}
 	const email = "king.arthur@camelot.bt"
 
-	status, _, body := request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "king.arthur@camelot.bt","password": "guinevere"}`))
+	status, _, body := c.request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "king.arthur@camelot.bt","password": "guinevere"}`))
 	if status != http.StatusCreated {
 		t.Fatalf("register: %d %s", status, body)
 	}
 	id := expectUser(t, "register", body, email, false)
 
 	ct, f := form(t, "username", email, "password", "guinevere")
-	status, _, body = request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
+	status, _, body = c.request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f)
 	var login struct {
 		AccessToken string `json:"access_token"`
 		TokenType   string `json:"token_type"`
@@ -871,72 +862,72 @@ func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
 	token := login.AccessToken
 
 	ct, f = form(t, "username", email, "password", "guinevere")
-	status, header, body := request(t, "POST", base+"/auth/cookie/login", map[string]string{"Content-Type": ct}, f)
+	status, header, body := c.request(t, "POST", base+"/auth/cookie/login", map[string]string{"Content-Type": ct}, f)
 	cookie := header.Get("Set-Cookie")
 	if status != http.StatusNoContent || len(body) != 0 || !strings.HasPrefix(cookie, "fastapiusersauth=ey") ||
 		!strings.HasSuffix(cookie, "; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure") {
 		t.Fatalf("cookie login: %d %q, Set-Cookie %q", status, body, cookie)
 	}
 
-	status, _, body = request(t, "GET", base+"/users/me", bearer(token), nil)
+	status, _, body = c.request(t, "GET", base+"/users/me", bearer(token), nil)
 	if status != http.StatusOK {
 		t.Fatalf("GET /users/me: %d %s", status, body)
 	}
 	expectUser(t, "GET /users/me", body, email, false)
 
 	// The scaffolded server's example route behind RequireUser.
-	if status, _, body = request(t, "GET", base+"/hello", bearer(token), nil); status != http.StatusOK || !bytes.Contains(body, []byte(`"Hello, king.arthur@camelot.bt"`)) {
+	if status, _, body = c.request(t, "GET", base+"/hello", bearer(token), nil); status != http.StatusOK || !bytes.Contains(body, []byte(`"Hello, king.arthur@camelot.bt"`)) {
 		t.Errorf("GET /hello: %d %s", status, body)
 	}
-	if status, _, body = request(t, "GET", base+"/hello", nil, nil); status != http.StatusUnauthorized {
+	if status, _, body = c.request(t, "GET", base+"/hello", nil, nil); status != http.StatusUnauthorized {
 		t.Errorf("GET /hello without a token: %d %s", status, body)
 	}
 
-	status, _, body = request(t, "PATCH", base+"/users/me", bearer(token), strings.NewReader(`{"password": "lancelot"}`))
+	status, _, body = c.request(t, "PATCH", base+"/users/me", bearer(token), strings.NewReader(`{"password": "lancelot"}`))
 	if status != http.StatusOK {
 		t.Fatalf("PATCH /users/me: %d %s", status, body)
 	}
 	expectUser(t, "PATCH /users/me", body, email, false)
 	ct, f = form(t, "username", email, "password", "guinevere")
-	if status, _, body = request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusBadRequest || !bytes.Contains(body, []byte("LOGIN_BAD_CREDENTIALS")) {
+	if status, _, body = c.request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusBadRequest || !bytes.Contains(body, []byte("LOGIN_BAD_CREDENTIALS")) {
 		t.Errorf("login with the old password: %d %s", status, body)
 	}
 
 	// Until promoted, the superuser routes are forbidden.
-	if status, _, body = request(t, "GET", base+"/users/"+id, bearer(token), nil); status != http.StatusForbidden {
+	if status, _, body = c.request(t, "GET", base+"/users/"+id, bearer(token), nil); status != http.StatusForbidden {
 		t.Errorf("GET /users/{id} before promotion: %d %s", status, body)
 	}
 	promote(email)
 
-	status, _, body = request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "percival@camelot.bt","password": "holy grail"}`))
+	status, _, body = c.request(t, "POST", base+"/auth/register", jsonHeader, strings.NewReader(`{"email": "percival@camelot.bt","password": "holy grail"}`))
 	if status != http.StatusCreated {
 		t.Fatalf("register a second user: %d %s", status, body)
 	}
 	other := expectUser(t, "register percival", body, "percival@camelot.bt", false)
 
-	status, header, body = request(t, "GET", base+"/users/", bearer(token), nil)
+	status, header, body = c.request(t, "GET", base+"/users/", bearer(token), nil)
 	var listed []map[string]any
 	if status != http.StatusOK || json.Unmarshal(body, &listed) != nil || len(listed) != 2 || header.Get("X-Total-Count") != "2" {
 		t.Fatalf("GET /users/: %d %s, X-Total-Count %q; want both users", status, body, header.Get("X-Total-Count"))
 	}
 
-	status, _, body = request(t, "GET", base+"/users/"+other, bearer(token), nil)
+	status, _, body = c.request(t, "GET", base+"/users/"+other, bearer(token), nil)
 	if status != http.StatusOK {
 		t.Fatalf("GET /users/{id}: %d %s", status, body)
 	}
 	expectUser(t, "GET /users/{id}", body, "percival@camelot.bt", false)
 
-	status, _, body = request(t, "PATCH", base+"/users/"+other, bearer(token), strings.NewReader(`{"is_superuser": true}`))
+	status, _, body = c.request(t, "PATCH", base+"/users/"+other, bearer(token), strings.NewReader(`{"is_superuser": true}`))
 	if status != http.StatusOK {
 		t.Fatalf("PATCH /users/{id}: %d %s", status, body)
 	}
 	expectUser(t, "PATCH /users/{id}", body, "percival@camelot.bt", true)
 
-	status, _, body = request(t, "DELETE", base+"/users/"+other, bearer(token), nil)
+	status, _, body = c.request(t, "DELETE", base+"/users/"+other, bearer(token), nil)
 	if status != http.StatusNoContent || len(body) != 0 {
 		t.Fatalf("DELETE /users/{id}: %d %s", status, body)
 	}
-	if status, _, _ = request(t, "GET", base+"/users/"+other, bearer(token), nil); status != http.StatusNotFound {
+	if status, _, _ = c.request(t, "GET", base+"/users/"+other, bearer(token), nil); status != http.StatusNotFound {
 		t.Errorf("GET of the deleted user: %d, want 404", status)
 	}
 
@@ -944,19 +935,19 @@ func walkSeedFlow(t *testing.T, base string, promote func(email string)) {
 	// HTTP, the answers must reveal nothing and refuse bad tokens.
 	for _, path := range []string{"/auth/forgot-password", "/auth/request-verify-token"} {
 		for _, who := range []string{email, "nobody@camelot.bt"} {
-			if status, _, body = request(t, "POST", base+path, jsonHeader, strings.NewReader(`{"email": "`+who+`"}`)); status != http.StatusAccepted || string(body) != "null\n" {
+			if status, _, body = c.request(t, "POST", base+path, jsonHeader, strings.NewReader(`{"email": "`+who+`"}`)); status != http.StatusAccepted || string(body) != "null\n" {
 				t.Errorf("POST %s for %s: %d %q, want 202 null", path, who, status, body)
 			}
 		}
 	}
-	if status, _, body = request(t, "POST", base+"/auth/reset-password", jsonHeader, strings.NewReader(`{"token": "x", "password": "merlin the wise"}`)); status != http.StatusBadRequest || !bytes.Contains(body, []byte("RESET_PASSWORD_BAD_TOKEN")) {
+	if status, _, body = c.request(t, "POST", base+"/auth/reset-password", jsonHeader, strings.NewReader(`{"token": "x", "password": "merlin the wise"}`)); status != http.StatusBadRequest || !bytes.Contains(body, []byte("RESET_PASSWORD_BAD_TOKEN")) {
 		t.Errorf("reset-password with a bad token: %d %s", status, body)
 	}
-	if status, _, body = request(t, "POST", base+"/auth/verify", jsonHeader, strings.NewReader(`{"token": "x"}`)); status != http.StatusBadRequest || !bytes.Contains(body, []byte("VERIFY_USER_BAD_TOKEN")) {
+	if status, _, body = c.request(t, "POST", base+"/auth/verify", jsonHeader, strings.NewReader(`{"token": "x"}`)); status != http.StatusBadRequest || !bytes.Contains(body, []byte("VERIFY_USER_BAD_TOKEN")) {
 		t.Errorf("verify with a bad token: %d %s", status, body)
 	}
 
-	status, header, body = request(t, "POST", base+"/auth/cookie/logout",
+	status, header, body = c.request(t, "POST", base+"/auth/cookie/logout",
 		map[string]string{"Content-Type": "application/json", "Cookie": "fastapiusersauth=" + token}, nil)
 	if status != http.StatusNoContent || header.Get("Set-Cookie") != `fastapiusersauth=""; HttpOnly; Max-Age=0; Path=/; SameSite=Lax; Secure` {
 		t.Errorf("cookie logout: %d %q, Set-Cookie %q", status, body, header.Get("Set-Cookie"))
@@ -1100,10 +1091,10 @@ func (s *smtpSink) token(t *testing.T, to, path string) string {
 
 // walkMailFlow resets a password and verifies an email from the links the
 // server mails through SMTP.
-func walkMailFlow(t *testing.T, base string, mail *smtpSink) {
+func walkMailFlow(t *testing.T, c *api, base string, mail *smtpSink) {
 	jsonHeader := map[string]string{"Content-Type": "application/json"}
 	post := func(path, body string) (int, []byte) {
-		status, _, got := request(t, "POST", base+path, jsonHeader, strings.NewReader(body))
+		status, _, got := c.request(t, "POST", base+path, jsonHeader, strings.NewReader(body))
 		return status, got
 	}
 	const email = "gawain@camelot.bt"
@@ -1119,7 +1110,7 @@ func walkMailFlow(t *testing.T, base string, mail *smtpSink) {
 		t.Fatalf("reset-password: %d %s", status, body)
 	}
 	ct, f := form(t, "username", email, "password", "green knight")
-	if status, _, body := request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusOK {
+	if status, _, body := c.request(t, "POST", base+"/auth/jwt/login", map[string]string{"Content-Type": ct}, f); status != http.StatusOK {
 		t.Errorf("login with the new password: %d %s", status, body)
 	}
 	if status, body := post("/auth/reset-password", reset); status != http.StatusBadRequest || !bytes.Contains(body, []byte("RESET_PASSWORD_BAD_TOKEN")) {
@@ -1146,6 +1137,7 @@ func walkMailFlow(t *testing.T, base string, mail *smtpSink) {
 // limit of the other walks' address.
 type oauthWalker struct {
 	t        *testing.T
+	api      *api
 	base     string
 	provider *oidcprovider.Provider
 	client   *http.Client
@@ -1167,23 +1159,7 @@ func (w *oauthWalker) do(method, u string, header map[string]string) (int, http.
 
 func (w *oauthWalker) send(method, u string, header map[string]string, body io.Reader) (int, http.Header, []byte) {
 	w.t.Helper()
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := w.client.Do(req)
-	if err != nil {
-		w.t.Fatalf("%s %s: %v", method, u, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, data
+	return w.api.send(w.t, w.client, method, u, header, body)
 }
 
 // authorize asks prefix/authorize for an authorization URL and checks it
@@ -1330,8 +1306,8 @@ func (w *oauthWalker) wantError(step string, status int, body []byte, wantStatus
 // with a code (FastAPI Users answers some with 500), one user per provider
 // account, and a provider account that logs in to the user it was linked
 // to.
-func walkOAuth(t *testing.T, base string, provider *oidcprovider.Provider) {
-	w := &oauthWalker{t: t, base: base, provider: provider, client: &http.Client{
+func walkOAuth(t *testing.T, c *api, base string, provider *oidcprovider.Provider) {
+	w := &oauthWalker{t: t, api: c, base: base, provider: provider, client: &http.Client{
 		Transport:     &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 3)}}).DialContext},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"testing"
 
 	// The drivers NewDatabase administers the servers with.
@@ -39,6 +40,23 @@ func URL(t testing.TB, env string) string {
 		t.Skip(msg)
 	}
 	return u
+}
+
+// Command returns the path of the program name, which scripts/browser
+// installs for CI. Without it the test is skipped on a developer's machine,
+// saying how to install it, and fails in CI (where CI is set), whose
+// scripts must install it.
+func Command(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		msg := name + " is not installed: install it with scripts/browser (as root), which runs apt-get install chromium npm"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return path
 }
 
 // NewDatabase creates a database with a new name on the server of env
