@@ -128,13 +128,10 @@ func TestEndToEnd(t *testing.T) {
 			}
 			mail := startSMTPSink(t)
 			base, stop := startStoppableServer(t, server, append(env, "SMTP_URL=smtp://"+mail.addr+"?from=noreply@camelot.bt", "APP_URL=https://app.camelot.bt")...)
-			// With the OpenAPI checks on, every exchange of the walks is
-			// checked against the document the server serves.
-			c := &api{}
-			if e2eOpenAPI {
-				c.doc = fetchAPIDoc(t, base)
-				checkOpenAPICommand(t, server, env, c.doc.spec)
-			}
+			// Every exchange of the walks is checked against the document
+			// the server serves, which `authserver openapi` prints too.
+			c := &api{doc: fetchAPIDoc(t, base)}
+			checkOpenAPICommand(t, server, env, c.doc.spec)
 			// The first superuser is made with the server's own command,
 			// while the server runs: no database session needed.
 			walkSeedFlow(t, c, base, func(email string) {
@@ -148,14 +145,12 @@ func TestEndToEnd(t *testing.T) {
 			walkGuesser(t, c, base)
 			walkMailFlow(t, c, base, mail)
 			walkOAuth(t, c, base, provider)
-			if e2eOpenAPI {
-				c.doc.requireChecked(t, walkedOperations()...)
-				// After the walks, which count the users: Try it out
-				// registers one. Only the browser may be missing on a
-				// developer's machine: its skip ends this subtest, not
-				// the database's.
-				t.Run("docs", func(t *testing.T) { checkDocsPages(t, c.doc, server, env) })
-			}
+			c.doc.requireChecked(t, walkedOperations()...)
+			// After the walks, which count the users: Try it out
+			// registers one. Only the browser may be missing on a
+			// developer's machine: its skip ends this subtest, not the
+			// database's.
+			t.Run("docs", func(t *testing.T) { checkDocsPages(t, c.doc, server, env) })
 			walkEvolution(t, c, app, authgen, server, env, base, stop)
 			if db.name == "sqlite" {
 				checkDrift(t, app, authgen)

@@ -253,12 +253,12 @@ func TestTemplateMatches(t *testing.T) {
 	}
 }
 
-// TestOpenAPIChecksOnAStandIn runs the checks e2eOpenAPI switches on
-// against a stand-in for the server, which serves FastAPI Users' document
-// with the end-to-end service's OAuth prefixes: the document fetched, the
-// `openapi` command compared with it and a client built from it, and the
-// documentation pages in Chromium with Try it out on register. It is what
-// can be tried of them until the service serves its document.
+// TestOpenAPIChecksOnAStandIn runs the end-to-end OpenAPI checks against
+// a stand-in for the server, which serves FastAPI Users' document with the
+// end-to-end service's OAuth prefixes: the document fetched, the `openapi`
+// command compared with it and a client built from it, and the
+// documentation pages in Chromium with Try it out on register. It shows
+// the checks themselves work, in seconds and without a database.
 func TestOpenAPIChecksOnAStandIn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a client with oapi-codegen and runs Chromium; run without -short")

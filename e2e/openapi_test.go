@@ -21,14 +21,6 @@ import (
 	"github.com/pb33f/libopenapi/orderedmap"
 )
 
-// e2eOpenAPI switches on the end-to-end checks of the service's OpenAPI
-// document: every exchange of the walks validated against the document
-// the server serves at /openapi.json, a client generated from the one
-// `authserver openapi` prints built, and /docs rendered in a browser. It
-// is off until the generated service serves the document; turn it on in
-// the change that adds the routes.
-const e2eOpenAPI = false
-
 // apiDoc is the OpenAPI document of one running service, checking the
 // walks' exchanges with that service against it. It remembers which
 // operations it checked, so that a document that describes none of the
