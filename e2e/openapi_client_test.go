@@ -127,6 +127,18 @@ func checkDocsPages(t *testing.T, doc *apiDoc, server string, env []string) {
 	// The one field a user edits before Execute: Swagger UI's "string"
 	// is no password the service takes.
 	sample["password"] = "excalibur in the stone"
+	// Try it out in the browser itself, with an email of its own; then
+	// the same body from here, where the answer is checked against the
+	// document.
+	sample["email"] = "swagger.ui@camelot.bt"
+	browserBody, err := json.Marshal(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status := tryRegisterInBrowser(t, base+"/docs", string(browserBody)); status != "201" {
+		t.Errorf("Try it out on POST /auth/register in Chromium with %s: the page shows %q, want 201", browserBody, status)
+	}
+	sample["email"] = "swagger.ui.again@camelot.bt"
 	reqBody, err := json.Marshal(sample)
 	if err != nil {
 		t.Fatal(err)
