@@ -286,6 +286,15 @@ func (d dialect) literal(f spec.Field, value string) string {
 	return "'" + quoted + "'"
 }
 
+// tableOptions returns what follows the closing parenthesis of a CREATE
+// TABLE: the dialect's TableOptions after a space, or nothing.
+func (d dialect) tableOptions() string {
+	if d.TableOptions == "" {
+		return ""
+	}
+	return " " + d.TableOptions
+}
+
 // AccessTokensDDL returns the statements that create and index the
 // access token table of the database strategy.
 func (d dialect) AccessTokensDDL() string {
@@ -302,10 +311,7 @@ func (d dialect) AccessTokensDDL() string {
 		fmt.Fprintf(&b, "    user_id %s NOT NULL %s,\n", d.IDType, references)
 		fmt.Fprintf(&b, "    created_at %s NOT NULL\n", d.timestampType)
 	}
-	b.WriteString(")")
-	if d.TableOptions != "" {
-		b.WriteString(" " + d.TableOptions)
-	}
+	b.WriteString(")" + d.tableOptions())
 	b.WriteString(";\n\n")
 	if !d.foreignKeyConstraints {
 		b.WriteString("CREATE INDEX access_tokens_user_id_idx ON access_tokens (user_id);\n")
@@ -324,10 +330,7 @@ func (d dialect) RevokedTokensDDL() string {
 	b.WriteString("    -- The token's SHA-256 in hex: the token itself is never stored.\n")
 	fmt.Fprintf(&b, "    digest %s NOT NULL PRIMARY KEY,\n", d.tokenType)
 	fmt.Fprintf(&b, "    expires_at %s NOT NULL\n", d.timestampType)
-	b.WriteString(")")
-	if d.TableOptions != "" {
-		b.WriteString(" " + d.TableOptions)
-	}
+	b.WriteString(")" + d.tableOptions())
 	b.WriteString(";\n\n")
 	b.WriteString("CREATE INDEX revoked_tokens_expires_at_idx ON revoked_tokens (expires_at);")
 	return b.String()
@@ -354,10 +357,7 @@ func (d dialect) UserSessionsDDL() string {
 	if d.foreignKeyConstraints {
 		fmt.Fprintf(&b, ",\n    CONSTRAINT user_sessions_user_id_fkey FOREIGN KEY (user_id) %s", references)
 	}
-	b.WriteString("\n)")
-	if d.TableOptions != "" {
-		b.WriteString(" " + d.TableOptions)
-	}
+	b.WriteString("\n)" + d.tableOptions())
 	b.WriteString(";")
 	return b.String()
 }
@@ -375,10 +375,7 @@ func (d dialect) RateLimitsDDL() string {
 	b.WriteString("    fill DOUBLE PRECISION NOT NULL,\n")
 	b.WriteString("    -- Microseconds since 1970.\n")
 	b.WriteString("    updated_at BIGINT NOT NULL\n")
-	b.WriteString(")")
-	if d.TableOptions != "" {
-		b.WriteString(" " + d.TableOptions)
-	}
+	b.WriteString(")" + d.tableOptions())
 	b.WriteString(";\n\n")
 	b.WriteString("CREATE INDEX rate_limits_updated_at_idx ON rate_limits (updated_at);")
 	return b.String()
@@ -424,10 +421,7 @@ func (d dialect) OAuthAccountsDDL() string {
 	if d.foreignKeyConstraints {
 		fmt.Fprintf(&b, ",\n    CONSTRAINT oauth_accounts_user_id_fkey FOREIGN KEY (user_id) %s", references)
 	}
-	b.WriteString("\n)")
-	if d.TableOptions != "" {
-		b.WriteString(" " + d.TableOptions)
-	}
+	b.WriteString("\n)" + d.tableOptions())
 	b.WriteString(";\n\n")
 	b.WriteString("CREATE UNIQUE INDEX oauth_accounts_oauth_name_account_id_key ON oauth_accounts (oauth_name, account_id);")
 	if !d.foreignKeyConstraints {
@@ -439,11 +433,7 @@ func (d dialect) OAuthAccountsDDL() string {
 // insertMissing returns the statement that inserts values into table's
 // columns, the first of which is its key, unless a row has the key.
 func (d dialect) insertMissing(table string, columns ...string) string {
-	var ph []string
-	for i := range columns {
-		ph = append(ph, d.placeholder(i+1))
-	}
-	insert := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(columns, ", "), strings.Join(ph, ", "))
+	insert := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(columns, ", "), placeholders(d, len(columns)))
 	if d.duplicateKeyUpdate {
 		return fmt.Sprintf("%s ON DUPLICATE KEY UPDATE %s = %s", insert, columns[0], columns[0])
 	}
