@@ -278,34 +278,27 @@ var errWrongCurrentPassword = errors.New("wrong current password")
 // one, errWrongCurrentPassword when it is not, a limitedError when the
 // account's failed logins have reached their limit, and another error
 // when no hasher was free to tell. It verifies as login does, within the
-// same limits, holding a hashing slot and comparing in constant time: a
-// stolen token would otherwise make PATCH /users/me an oracle for the
-// password that no limit slows.
+// same limits (see withinLoginLimits), holding a hashing slot and
+// comparing in constant time: a stolen token would otherwise make PATCH
+// /users/me an oracle for the password that no limit slows.
 func (s *Service) checkCurrentPassword(ctx context.Context, r *http.Request, user User, password string) error {
-	arrived := s.hasher.approach()
-	attempt, err := s.limits.beginLogin(ctx, r, user.Email)
-	arrived()
-	if err != nil {
-		return err
-	}
-	defer attempt.end()
-	slot, err := s.hasher.acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("waiting for a password hasher: %w", err)
-	}
-	match, _, err := slot.verify(password, user.HashedPassword)
-	slot.release()
-	if err != nil { // errUnknownHash
-		s.logger.WarnContext(ctx, "current password refused: stored password hash is in an unknown format", "user", user.ID)
-	}
-	if err != nil || !match {
-		if err := attempt.failed(ctx); err != nil {
-			return err
+	err := s.withinLoginLimits(ctx, r, user.Email, func() error {
+		slot, err := s.hasher.acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("waiting for a password hasher: %w", err)
 		}
+		defer slot.release()
+		match, _, err := slot.verify(password, user.HashedPassword)
+		if err != nil { // errUnknownHash
+			s.logger.WarnContext(ctx, "current password refused: stored password hash is in an unknown format", "user", user.ID)
+		}
+		if err != nil || !match {
+			return errBadCredentials
+		}
+		return nil
+	})
+	if errors.Is(err, errBadCredentials) {
 		return errWrongCurrentPassword
 	}
-	if err := attempt.succeeded(ctx); err != nil {
-		s.logger.WarnContext(ctx, "could not reset an account's failed logins", "user", user.ID, "err", err)
-	}
-	return nil
+	return err
 }

@@ -70,25 +70,17 @@ func (s *Service) logout(b backend) http.HandlerFunc {
 // the limits on failed logins; otherwise it answers the request and
 // returns false.
 func (s *Service) authenticateLimited(w http.ResponseWriter, r *http.Request, form loginForm) (User, bool) {
-	arrived := s.hasher.approach()
-	attempt, err := s.limits.beginLogin(r.Context(), r, form.username)
-	arrived()
+	var user User
+	err := s.withinLoginLimits(r.Context(), r, form.username, func() (err error) {
+		user, err = s.authenticate(r.Context(), form.username, form.password)
+		return err
+	})
 	if limited, ok := errors.AsType[limitedError](err); ok {
 		s.logger.InfoContext(r.Context(), "login refused: over a limit", "path", r.URL.Path, "retry_after", limited.wait)
 		writeLimited(w, limited)
 		return User{}, false
 	}
-	if err != nil {
-		s.internalError(w, r, "checking the login limits", err)
-		return User{}, false
-	}
-	defer attempt.end()
-	user, err := s.authenticate(r.Context(), form.username, form.password)
 	if errors.Is(err, errBadCredentials) {
-		if err := attempt.failed(r.Context()); err != nil {
-			s.internalError(w, r, "counting a failed login", err)
-			return User{}, false
-		}
 		writeDetail(w, http.StatusBadRequest, codeLoginBadCredentials)
 		return User{}, false
 	}
@@ -96,11 +88,37 @@ func (s *Service) authenticateLimited(w http.ResponseWriter, r *http.Request, fo
 		s.internalError(w, r, "authenticating", err)
 		return User{}, false
 	}
-	if err := attempt.succeeded(r.Context()); err != nil {
-		// The login is good; the account's failures stay counted.
-		s.logger.WarnContext(r.Context(), "could not reset an account's failed logins", "user", user.ID, "err", err)
-	}
 	return user, true
+}
+
+// withinLoginLimits runs check, which tells whether a password is that of
+// the account of email, within the account's and the client address's
+// limits on failed logins: it returns a limitedError without running
+// check when either is reached, counts a failure when check returns
+// errBadCredentials, and empties the account's count when check succeeds.
+// Login and the current password of PATCH /users/me share it, so that
+// neither guesses faster than the other.
+func (s *Service) withinLoginLimits(ctx context.Context, r *http.Request, email string, check func() error) error {
+	arrived := s.hasher.approach()
+	attempt, err := s.limits.beginLogin(ctx, r, email)
+	arrived()
+	if err != nil {
+		return err
+	}
+	defer attempt.end()
+	err = check()
+	switch {
+	case errors.Is(err, errBadCredentials):
+		if err := attempt.failed(ctx); err != nil {
+			return fmt.Errorf("counting a failed login: %w", err)
+		}
+	case err == nil:
+		if err := attempt.succeeded(ctx); err != nil {
+			// The password is good; the account's failures stay counted.
+			s.logger.WarnContext(ctx, "could not reset an account's failed logins", "err", err)
+		}
+	}
+	return err
 }
 
 // authenticate returns the active user with this email and password, or
