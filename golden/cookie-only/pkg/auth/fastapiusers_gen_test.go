@@ -220,6 +220,9 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	lower := src.addUser("dup@camelot.bt", fastAPIUsersHash, true, false, false)
 	upper := src.addUser("Dup@camelot.bt", fastAPIUsersHash, true, false, false)
 	md5 := src.addUser("md5@camelot.bt", "$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0", true, false, false)
+	// Some services kept passwords in the clear: the report must not show
+	// one.
+	clear := src.addUser("clear@camelot.bt", "guinevere-forever", true, false, false)
 	invalid := src.addUser("not-an-email", fastAPIUsersHash, true, false, false)
 	taken := src.addUser("Existing@camelot.bt", fastAPIUsersHash, true, false, false)
 	existing := s.newUser(t, "existing@camelot.bt")
@@ -233,12 +236,16 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 		wantReport(t, report,
 			"user "+lower.String()+": email dup@camelot.bt differs only in case from that of user "+upper.String(),
 			"user "+upper.String()+": email Dup@camelot.bt differs only in case from that of user "+lower.String(),
-			"user "+md5.String()+": hashed_password is in a format the service cannot verify",
+			"user "+md5.String()+": hashed_password is in a format the service cannot verify ($1$)",
+			"user "+clear.String()+": hashed_password is in a format the service cannot verify (not in the $scheme$ form)",
 			"user "+invalid.String()+": email \"not-an-email\": value is not a valid email address",
 			"user "+taken.String()+": email Existing@camelot.bt is that of user "+existing.ID.String()+" of the service already",
 			"accesstoken "+ofDup[:6]+"…: its user "+upper.String()+" is not imported: not copied",
-			"users: 1 to import, 0 to update, 0 already there, 5 not imported",
+			"users: 1 to import, 0 to update, 0 already there, 6 not imported",
 			"cannot be moved as they are: nothing was written")
+		if strings.Contains(report, "guinevere") {
+			t.Errorf("the report shows a password stored in the clear:\n%s", report)
+		}
 		if n := s.countUsers(t); n != 1 {
 			t.Fatalf("a refused import left %d users, want the 1 there before", n)
 		}
@@ -248,7 +255,7 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	if err != nil {
 		t.Fatalf("partial import: %v\n%s", err, report)
 	}
-	wantReport(t, report, "users: 1 imported, 0 updated, 0 already there, 5 not imported")
+	wantReport(t, report, "users: 1 imported, 0 updated, 0 already there, 6 not imported")
 	if u := s.storedUser(t, good); u.Email != "gawain@camelot.bt" {
 		t.Errorf("the user that could be moved: %+v", u)
 	}

@@ -420,7 +420,8 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 		}
 		id, err := sourceUUID(values[0])
 		if err != nil {
-			im.problem(table, fmt.Sprint(sourceText(values[0])), true, "the id is not a UUID")
+			im.userCounts.left++
+			im.problem(table, importShown(sourceText(values[0])), true, "the id is not a UUID")
 			continue
 		}
 		u, reason := im.decodeUser(id, values, types, fields, set)
@@ -443,20 +444,19 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 	// case cannot both be moved, and which one is the owner's is not for
 	// the import to guess.
 	drop := map[int]bool{}
-	for _, indexes := range byKey {
+	for i, u := range im.users {
+		indexes := byKey[emailKey(u.user.Email)]
 		if len(indexes) < 2 {
 			continue
 		}
-		for _, i := range indexes {
-			var others []string
-			for _, j := range indexes {
-				if j != i {
-					others = append(others, im.users[j].user.ID.String())
-				}
+		var others []string
+		for _, j := range indexes {
+			if j != i {
+				others = append(others, im.users[j].user.ID.String())
 			}
-			im.problem(table, im.users[i].user.ID.String(), true, "email %s differs only in case from that of user %s, and one address is one account in the service: rename or delete one of them in the source", im.users[i].user.Email, strings.Join(others, ", "))
-			drop[i] = true
 		}
+		im.problem(table, u.user.ID.String(), true, "email %s differs only in case from that of user %s, and one address is one account in the service: rename or delete one of them in the source", u.user.Email, strings.Join(others, ", "))
+		drop[i] = true
 	}
 	if err := im.compareUsers(ctx, table, drop); err != nil {
 		return err
@@ -473,13 +473,12 @@ func (im *importer) decodeUser(id uuid.UUID, values []any, types []*sql.ColumnTy
 	for i := range flags {
 		b, ok := sourceBool(values[3+i])
 		if !ok {
-			return User{}, fmt.Sprintf("%s is %v, not a boolean", fastAPIUsersColumns[3+i], values[3+i])
+			return User{}, fmt.Sprintf("%s is %s, not a boolean", fastAPIUsersColumns[3+i], importShown(sourceText(values[3+i])))
 		}
 		flags[i] = b
 	}
 	if err := checkStoredHash(hash); err != nil {
-		prefix, _, _ := strings.Cut(strings.TrimPrefix(hash, "$"), "$")
-		return User{}, fmt.Sprintf("hashed_password is in a format the service cannot verify (%.20q); only argon2id, bcrypt and passlib's pbkdf2_sha256 are", prefix)
+		return User{}, fmt.Sprintf("hashed_password is in a format the service cannot verify (%s); only argon2id, bcrypt and passlib's pbkdf2_sha256 are", hashScheme(hash))
 	}
 	body := map[string]any{"email": email, "password": hash}
 	for i, f := range fields {
@@ -503,6 +502,17 @@ func (im *importer) decodeUser(id uuid.UUID, values []any, types []*sql.ColumnTy
 	u := in.newUser(id, hash)
 	u.IsActive, u.IsSuperuser, u.IsVerified = flags[0], flags[1], flags[2]
 	return u, ""
+}
+
+// hashScheme names the scheme of a stored hash for a report: the word
+// between its first two $, which is all it shows of a hash, or of what
+// may be a password stored in the clear.
+func hashScheme(hash string) string {
+	scheme, _, ok := strings.Cut(strings.TrimPrefix(hash, "$"), "$")
+	if !ok || !strings.HasPrefix(hash, "$") || scheme == "" || len(scheme) > 20 || strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		return "not in the $scheme$ form"
+	}
+	return "$" + scheme + "$"
 }
 
 // importShown shows a source value in a report, cut short.
@@ -782,26 +792,40 @@ func (im *importer) decodeAccount(v [8]any, name string, userID uuid.UUID) (oaut
 // transaction each.
 func (im *importer) write(ctx context.Context) error {
 	err := writeBatches(ctx, im, "users", im.users, func(ctx context.Context, tx *sql.Tx, u importedUser) error {
+		var err error
 		if u.exists {
-			return im.updateUser(ctx, tx, u.user)
+			err = im.updateUser(ctx, tx, u.user)
+		} else {
+			err = store{db: tx}.createUser(ctx, u.user)
 		}
-		return store{db: tx}.createUser(ctx, u.user)
+		if err != nil {
+			return fmt.Errorf("user %s: %w", u.user.ID, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	err = writeBatches(ctx, im, "access tokens", im.tokens, func(ctx context.Context, tx *sql.Tx, t importedToken) error {
-		_, err := tx.ExecContext(ctx, insertAccessTokenSQL, t.digest, t.userID, t.created)
-		return err
+		if _, err := tx.ExecContext(ctx, insertAccessTokenSQL, t.digest, t.userID, t.created); err != nil {
+			return fmt.Errorf("an access token of user %s: %w", t.userID, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	err = writeBatches(ctx, im, "oauth accounts", im.accounts, func(ctx context.Context, tx *sql.Tx, a importedAccount) error {
+		var err error
 		if a.exists {
-			return store{db: tx}.updateOAuthAccount(ctx, a.account.id, a.account)
+			err = store{db: tx}.updateOAuthAccount(ctx, a.account.id, a.account)
+		} else {
+			err = store{db: tx}.linkOAuthAccount(ctx, a.account)
 		}
-		return store{db: tx}.linkOAuthAccount(ctx, a.account)
+		if err != nil {
+			return fmt.Errorf("OAuth account %s: %w", a.account.id, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
