@@ -184,7 +184,10 @@ type importer struct {
 	s                *Service
 	opts             FastAPIUsersImport
 	report, progress io.Writer
-	problems         []importProblem
+	// notes say what the source lacks; problems are its rows that are
+	// not imported.
+	notes    []string
+	problems []importProblem
 	// users are those to write, and userIDs every source user's id, by
 	// whether it is imported (or was before).
 	users         []importedUser
@@ -232,6 +235,9 @@ func (s *Service) ImportFastAPIUsers(ctx context.Context, source *sql.DB, opts F
 	}
 	tx.Rollback()
 
+	for _, note := range im.notes {
+		fmt.Fprintln(report, note)
+	}
 	blocking := 0
 	for _, p := range im.problems {
 		fmt.Fprintf(report, "%s %s: %s\n", p.table, p.id, p.reason)
@@ -624,6 +630,7 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 		if im.opts.TokenTable != "" {
 			return fmt.Errorf("the FastAPI Users database has no table %s (--token-table)", table)
 		}
+		im.notes = append(im.notes, fmt.Sprintf("%s: the FastAPI Users database has no such table, so no access tokens to copy; if its token table has another name, give it with --token-table", table))
 		return nil
 	}
 	if err := requireColumns(table, columns, []string{"token", "user_id", "created_at"}); err != nil {
@@ -690,6 +697,7 @@ func (im *importer) readAccounts(ctx context.Context, tx *sql.Tx) error {
 		if im.opts.OAuthTable != "" {
 			return fmt.Errorf("the FastAPI Users database has no table %s (--oauth-table)", table)
 		}
+		im.notes = append(im.notes, fmt.Sprintf("%s: the FastAPI Users database has no such table, so no OAuth accounts to copy; if its account table has another name, give it with --oauth-table", table))
 		return nil
 	}
 	want := []string{"id", "user_id", "oauth_name", "access_token", "expires_at", "refresh_token", "account_id", "account_email"}
