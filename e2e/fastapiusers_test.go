@@ -596,6 +596,9 @@ func (x *fuImport) checkDryRun() {
 		}
 		step := "import " + strings.Join(args[2:], " ")
 		r := x.run(args...)
+		if r.code == 2 {
+			x.t.Fatalf("%s: exit 2, a usage error\n%s", step, r)
+		}
 		if r.code != wantCode || !r.dryRun {
 			x.t.Errorf("%s: want exit %d and \"dry run: nothing was written\"\n%s", step, wantCode, r)
 		}
