@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -221,6 +223,9 @@ func TestImportFastAPIUsers(t *testing.T) {
 			x.checkTokens()
 			x.checkOAuthLogins()
 			x.checkReimport()
+			if db.name != "sqlite" {
+				x.checkCutOff()
+			}
 			x.checkBadSources()
 		})
 	}
@@ -1237,5 +1242,108 @@ func TestFastAPIUsersSource(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkCutOff cuts the import off the service's database partway: the
+// import fails with exit 1, the service's database keeps whole batches
+// only, and the same import run again carries on and completes. It
+// imports 2,000 new users from a source of their own into a new database
+// reached through a proxy, in batches of 100, and cuts the proxy when
+// the progress on stderr says the first batches are written.
+func (x *fuImport) checkCutOff() {
+	t := x.t
+	t.Helper()
+	const users, batch = 2000, 100
+	open := e2eDatabases[slices.IndexFunc(e2eDatabases, func(d e2eDatabase) bool { return d.name == x.dialect })].open
+	sourceURL := open(t, x.work)
+	source := openDatabaseURL(t, sourceURL)
+	schema := map[string]string{"postgres": "schema.postgresql.sql", "mysql": "schema.mysql.sql"}[x.dialect]
+	ddl, err := os.ReadFile(filepath.Join(fuFixture, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range sqlStatements(string(ddl)) {
+		if _, err := source.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var values []string
+	var args []any
+	for i := range users {
+		p := make([]string, 9)
+		for j := range p {
+			p[j] = "?"
+			if x.dialect == "postgres" {
+				p[j] = "$" + strconv.Itoa(len(args)+j+1)
+			}
+		}
+		values = append(values, "("+strings.Join(p, ", ")+")")
+		args = append(args, fmt.Sprintf("0c0c0c0c-0000-4000-8000-%012d", i), fmt.Sprintf("bulk%04d@example.com", i), x.user("alice").HashedPassword, true, false, i%2 == 0, nil, nil, "free")
+	}
+	if _, err := source.Exec(`INSERT INTO `+fuUserTable[x.dialect]+` (id, email, hashed_password, is_active, is_superuser, is_verified, first_name, age, `+fuPlanColumn[x.dialect]+`) VALUES `+strings.Join(values, ", "), args...); err != nil {
+		t.Fatal(err)
+	}
+
+	targetURL := open(t, x.work)
+	u, err := url.Parse(targetURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startProxy(t, u.Host)
+	u.Host = proxy.addr
+	env := append(slices.Clone(x.env), "DATABASE_URL="+u.String())
+	cmd := exec.Command(x.server, "import-fastapi-users", "--from", sourceURL, "--batch-size", strconv.Itoa(batch))
+	cmd.Env = append(os.Environ(), env...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	progress := regexp.MustCompile(`importing users: (\d+) of (\d+)`)
+	var errOut strings.Builder
+	cutAt := -1
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		errOut.WriteString(lines.Text() + "\n")
+		if p := progress.FindStringSubmatch(lines.Text()); p != nil && cutAt < 0 {
+			if n, _ := strconv.Atoi(p[1]); n > 0 && n < users {
+				proxy.cut()
+				cutAt = n
+			}
+		}
+	}
+	err = cmd.Wait()
+	report := fmt.Sprintf("stdout:\n%s\nstderr:\n%.3000s", stdout.String(), errOut.String())
+	if cutAt < 0 {
+		t.Fatalf("import of %d users in batches of %d: no progress line \"importing users: N of %d\" with 0 < N < %d to cut at (%v)\n%s", users, batch, users, users, err, report)
+	}
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Errorf("import cut off its database after %d users: %v, want exit 1\n%s", cutAt, err, report)
+	}
+	target := openDatabaseURL(t, targetURL)
+	var kept int
+	if err := target.QueryRow("SELECT COUNT(*) FROM users").Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if kept < cutAt || kept%batch != 0 || kept >= users {
+		t.Errorf("import cut off after the progress line of %d users: the service's database kept %d users, want whole batches of %d, at least %d and fewer than %d\n%s", cutAt, kept, batch, cutAt, users, report)
+	}
+	t.Logf("import cut off at the progress line of %d users; %d users kept", cutAt, kept)
+
+	// The same import, the database back: it carries on.
+	env = append(slices.Clone(x.env), "DATABASE_URL="+targetURL)
+	stdoutAgain, stderrAgain, code := runServer(t, x.server, env, "import-fastapi-users", "--from", sourceURL, "--batch-size", strconv.Itoa(batch))
+	want := fmt.Sprintf("users: %d imported, 0 updated, %d already there, 0 not imported", users-kept, kept)
+	if code != 0 || !strings.Contains(stdoutAgain, want) {
+		t.Errorf("the import run again after the cut: exit %d, want 0 and %q\nstdout:\n%s\nstderr:\n%.3000s", code, want, stdoutAgain, stderrAgain)
+	}
+	var all int
+	if err := target.QueryRow("SELECT COUNT(*) FROM users").Scan(&all); err != nil || all != users {
+		t.Errorf("after the import ran again the service has %d users (%v), want %d", all, err, users)
 	}
 }
