@@ -66,6 +66,8 @@ var outputFiles = []outputFile{
 	{template: "auth/transport_gen.go.tmpl", path: "{pkg}/transport_gen.go", owner: Generated},
 	{template: "auth/authroutes_gen.go.tmpl", path: "{pkg}/authroutes_gen.go", owner: Generated},
 	{template: "auth/limits_gen.go.tmpl", path: "{pkg}/limits_gen.go", owner: Generated},
+	{template: "auth/fastapiusers_gen.go.tmpl", path: "{pkg}/fastapiusers_gen.go", owner: Generated},
+	{template: "auth/fastapiusers_gen_test.go.tmpl", path: "{pkg}/fastapiusers_gen_test.go", owner: Generated},
 	{template: "auth/register_gen.go.tmpl", path: "{pkg}/register_gen.go", owner: Generated},
 	{template: "auth/users_gen.go.tmpl", path: "{pkg}/users_gen.go", owner: Generated},
 	{template: "auth/list_gen.go.tmpl", path: "{pkg}/list_gen.go", owner: Generated},

@@ -146,13 +146,20 @@ type fieldView struct {
 	sampleGo string
 }
 
+// Type is the field's type in authgen.yaml: string, int, date, ...
+func (f fieldView) Type() string { return f.field.Type }
+
 // sqlView holds the queries of the store, written for one dialect.
 type sqlView struct {
 	SelectUserByID    string
 	SelectUserByEmail string
 	InsertUser        string
-	ReplacePassword   string
-	DeleteUser        string
+	// UpdateImportedUser sets every column of InsertUser but the id (1
+	// to n-1) of the user with the id (n), for an import that updates the
+	// users it imported before.
+	UpdateImportedUser string
+	ReplacePassword    string
+	DeleteUser         string
 	// InsertAccessToken, SelectAccessToken, DeleteAccessToken and
 	// DeleteExpiredAccessTokens keep the tokens of the database strategy:
 	// a token digest, a user id and a creation time.
@@ -321,10 +328,18 @@ func buildSQL(d dialect, fields []fieldView) sqlView {
 		ph = append(ph, d.placeholder(i+1))
 	}
 
+	var sets []string
+	for _, c := range insertCols {
+		if c != "id" {
+			sets = append(sets, fmt.Sprintf("%s = %s", c, d.placeholder(len(sets)+1)))
+		}
+	}
+
 	return sqlView{
-		SelectUserByID:    fmt.Sprintf("SELECT %s FROM users WHERE id = %s", list, d.placeholder(1)),
-		SelectUserByEmail: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email = %s", list, d.placeholder(1)),
-		InsertUser:        fmt.Sprintf("INSERT INTO users (%s) VALUES (%s)", strings.Join(insertCols, ", "), strings.Join(ph, ", ")),
+		SelectUserByID:     fmt.Sprintf("SELECT %s FROM users WHERE id = %s", list, d.placeholder(1)),
+		SelectUserByEmail:  fmt.Sprintf("SELECT %s FROM users WHERE normalized_email = %s", list, d.placeholder(1)),
+		InsertUser:         fmt.Sprintf("INSERT INTO users (%s) VALUES (%s)", strings.Join(insertCols, ", "), strings.Join(ph, ", ")),
+		UpdateImportedUser: fmt.Sprintf("UPDATE users SET %s WHERE id = %s", strings.Join(sets, ", "), d.placeholder(len(sets)+1)),
 		ListUsersFrom: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email >= %s AND normalized_email < %s ORDER BY normalized_email LIMIT %s OFFSET %s",
 			list, d.placeholder(1), d.placeholder(2), d.placeholder(3), d.placeholder(4)),
 		ListUsersAfter: fmt.Sprintf("SELECT %s FROM users WHERE normalized_email > %s AND normalized_email < %s ORDER BY normalized_email LIMIT %s OFFSET %s",

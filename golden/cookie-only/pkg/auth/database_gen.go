@@ -78,6 +78,43 @@ func redactedURL(databaseURL string) string {
 	return strconv.Quote(u.Redacted())
 }
 
+// OpenSourceDB opens read-only the SQLite database a URL names, such as
+// sqlite:fastapi-users.db, for ImportFastAPIUsers to read: unlike OpenDB,
+// it creates no file and changes nothing in the one it opens.
+func OpenSourceDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
+	name := redactedURL(databaseURL)
+	path, ok := strings.CutPrefix(databaseURL, "sqlite:")
+	if !ok || path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("database URL %s: want sqlite:PATH, such as sqlite:fastapi-users.db", name)
+	}
+	path = strings.TrimPrefix(path, "//")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("opening %s: %w", name, err)
+	}
+	pragmas := url.Values{"mode": {"ro"}, "_pragma": {"query_only(1)", "busy_timeout(5000)"}}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", name, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening %s: %w", name, err)
+	}
+	return db, nil
+}
+
+// sourceTxOptions are those of the transaction an import reads its source
+// in. A SQLite transaction reads one snapshot of every table.
+var sourceTxOptions = &sql.TxOptions{ReadOnly: true}
+
+// tableExistsSQL counts the tables named by its argument.
+const tableExistsSQL = `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`
+
+// quoteIdentifier quotes a table or column name for a statement.
+func quoteIdentifier(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
 // placeholder returns the parameter marker of the nth argument of a
 // statement.
 func placeholder(int) string { return "?" }

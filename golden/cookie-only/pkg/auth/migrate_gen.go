@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -31,6 +32,23 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("applying migrations: %w", err)
+	}
+	return nil
+}
+
+// CheckMigrated returns an error unless every embedded migration has
+// been applied, for a command that must not write the schema itself.
+func CheckMigrated(ctx context.Context, db *sql.DB) error {
+	dir, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return fmt.Errorf("opening the embedded migrations: %w", err)
+	}
+	provider, err := goose.NewProvider(gooseDialect, db, dir, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("preparing the migrations: %w", err)
+	}
+	if pending, err := provider.HasPending(ctx); err != nil || pending {
+		return errors.New("the database schema is not up to date: run the migrate command first")
 	}
 	return nil
 }

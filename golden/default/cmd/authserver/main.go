@@ -43,9 +43,14 @@ Commands:
                                  AUTH_SUPERUSER_PASSWORD (asked on a terminal
                                  when the variable is unset)
   openapi                        print the service's OpenAPI document, and exit
+  import-fastapi-users --from URL
+                                 copy the users, access tokens and OAuth
+                                 accounts of a FastAPI Users database (see
+                                 import-fastapi-users --help)
   help                           print this help (also -h, --help)
 
-Every command but openapi first brings the database schema up to date.
+Every command but openapi and import-fastapi-users --dry-run first brings the
+database schema up to date.
 
 Environment:
   AUTH_ADDR                listen address (default :8000)
@@ -85,13 +90,13 @@ func main() {
 		}
 		return
 	}
-	command, err := auth.ParseCommand(os.Args[1:])
+	command, help, err := parseCommand(os.Args[1:])
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fmt.Print(usage)
+		fmt.Print(help)
 		return
 	case err != nil:
-		fmt.Fprintf(os.Stderr, "authserver: %v\n\n%s", err, usage)
+		fmt.Fprintf(os.Stderr, "authserver: %v\n\n%s", err, help)
 		os.Exit(2)
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -99,6 +104,19 @@ func main() {
 		logger.Error("authserver stopped", "err", err)
 		os.Exit(1)
 	}
+}
+
+// parseCommand parses the server's arguments, without the program name,
+// and returns the command with the help to print for it.
+// import-fastapi-users is not one of auth.ParseCommand's commands, so
+// that a server whose main.go predates it refuses it rather than serve.
+func parseCommand(args []string) (auth.Command, string, error) {
+	if len(args) > 0 && args[0] == auth.ImportCommandName {
+		opts, err := auth.ParseImportCommand(args[1:])
+		return auth.Command{Name: auth.ImportCommandName, Import: opts}, auth.ImportUsage, err
+	}
+	command, err := auth.ParseCommand(args)
+	return command, usage, err
 }
 
 // settings are what the server reads from its environment.
@@ -235,7 +253,12 @@ func run(ctx context.Context, logger *slog.Logger, command auth.Command, getenv 
 	if err := s.pool.Apply(db); err != nil {
 		return err
 	}
-	if err := auth.Migrate(ctx, db); err != nil {
+	if command.Name == auth.ImportCommandName && command.Import.DryRun {
+		// A dry run writes nothing, not even the schema.
+		if err := auth.CheckMigrated(ctx, db); err != nil {
+			return err
+		}
+	} else if err := auth.Migrate(ctx, db); err != nil {
 		return err
 	}
 	deps := auth.Deps{DB: db, Logger: logger}
@@ -245,8 +268,26 @@ func run(ctx context.Context, logger *slog.Logger, command auth.Command, getenv 
 		return nil
 	case "createsuperuser":
 		return createSuperuser(ctx, logger, s, deps, command.Email, getenv, stdin)
+	case auth.ImportCommandName:
+		return importFastAPIUsers(ctx, s, deps, command.Import)
 	}
 	return serve(ctx, logger, s, deps)
+}
+
+// importFastAPIUsers copies a FastAPI Users database into the service's,
+// listing what it cannot move and the counts on stdout, and its progress
+// on stderr.
+func importFastAPIUsers(ctx context.Context, s settings, deps auth.Deps, opts auth.FastAPIUsersImport) error {
+	source, err := auth.OpenSourceDB(ctx, opts.From)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	defer source.Close()
+	svc, err := newService(s, deps)
+	if err != nil {
+		return err
+	}
+	return svc.ImportFastAPIUsers(ctx, source, opts, os.Stdout, os.Stderr)
 }
 
 // newService returns the authentication service with the hooks of

@@ -16,6 +16,9 @@ type Command struct {
 	Name string
 	// Email names the user createsuperuser promotes or creates.
 	Email string
+	// Import is what import-fastapi-users imports, when Name is
+	// ImportCommandName; ParseImportCommand parses it.
+	Import FastAPIUsersImport
 }
 
 // ParseCommand parses the server's arguments, without the program name.

@@ -78,6 +78,27 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 	return db, nil
 }
 
+// OpenSourceDB opens the MySQL or MariaDB database a URL names for
+// ImportFastAPIUsers to read, as OpenDB does; the import reads it in a
+// read-only transaction.
+func OpenSourceDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
+	return OpenDB(ctx, databaseURL)
+}
+
+// sourceTxOptions are those of the transaction an import reads its source
+// in: read-only, and one snapshot of every table, so that no token is read
+// without its user.
+var sourceTxOptions = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+
+// tableExistsSQL counts the tables of the current database named by its
+// argument.
+const tableExistsSQL = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?`
+
+// quoteIdentifier quotes a table or column name for a statement.
+func quoteIdentifier(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
 // placeholder returns the parameter marker of the nth argument of a
 // statement.
 func placeholder(int) string { return "?" }

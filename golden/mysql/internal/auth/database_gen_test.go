@@ -93,3 +93,40 @@ func TestConnectionFailedMySQL(t *testing.T) {
 		}
 	}
 }
+
+// fastAPIUsersTables are the statements with which FastAPI Users 15's
+// SQLAlchemy models create their tables on MySQL, as create_all runs
+// them; the import tests make a source of them. The email is compared
+// byte for byte, so that emails differing only in case may both be there,
+// as on the other databases.
+var fastAPIUsersTables = []string{
+	`CREATE TABLE user (
+	id CHAR(36) NOT NULL,
+	email VARCHAR(320) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+	hashed_password VARCHAR(1024) NOT NULL,
+	is_active BOOL NOT NULL,
+	is_superuser BOOL NOT NULL,
+	is_verified BOOL NOT NULL,
+	PRIMARY KEY (id)
+)`,
+	`CREATE UNIQUE INDEX ix_user_email ON user (email)`,
+	`CREATE TABLE oauth_account (
+	id CHAR(36) NOT NULL,
+	user_id CHAR(36) NOT NULL,
+	oauth_name VARCHAR(100) NOT NULL,
+	access_token VARCHAR(1024) NOT NULL,
+	expires_at INTEGER,
+	refresh_token VARCHAR(1024),
+	account_id VARCHAR(320) NOT NULL,
+	account_email VARCHAR(320) NOT NULL,
+	PRIMARY KEY (id),
+	FOREIGN KEY(user_id) REFERENCES user (id) ON DELETE cascade
+)`,
+	`CREATE TABLE accesstoken (
+	user_id CHAR(36) NOT NULL,
+	token VARCHAR(43) NOT NULL,
+	created_at TIMESTAMP NOT NULL,
+	PRIMARY KEY (token),
+	FOREIGN KEY(user_id) REFERENCES user (id) ON DELETE cascade
+)`,
+}

@@ -133,6 +133,8 @@ func TestVerify(t *testing.T) {
 		{"bcrypt $2b$", "excalibur", bcryptHash(t, "excalibur", "$2b$"), true, true},
 		{"bcrypt $2y$", "excalibur", bcryptHash(t, "excalibur", "$2y$"), true, true},
 		{"bcrypt, wrong password", "Excalibur", bcryptHash(t, "excalibur", "$2b$"), false, false},
+		{"passlib pbkdf2_sha256", passlibPassword, passlibHash, true, true},
+		{"passlib pbkdf2_sha256, wrong password", "excalibur", passlibHash, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,11 +146,23 @@ func TestVerify(t *testing.T) {
 	}
 }
 
+// passlibHash is a hash passlib's pbkdf2_sha256 wrote, of passlibPassword,
+// found in a FastAPI Users database.
+const (
+	passlibHash     = "$pbkdf2-sha256$29000$RoeKbHvqp605xN6ihrQVXw$ktrQVvgmTp.C1Xs6YodaYtOm2m3B7kB17.GUxnsd2Ak"
+	passlibPassword = "Fixture-unknown_hash-be9de4f8"
+)
+
 // unknownHashes are stored hashes in no format the service verifies.
 var unknownHashes = []struct{ name, hash string }{
 	{"empty", ""},
 	{"plaintext", "excalibur"},
-	{"pbkdf2", "$pbkdf2-sha256$29000$N2bMmVMKAUCotRbivHiv1Q$wX8fOdq1GWtILaRtEPATMEY/5N9sTZP5BEPDV0jUtqY"},
+	{"pbkdf2-sha1", strings.Replace(passlibHash, "-sha256$", "$", 1)},
+	{"pbkdf2 without rounds", strings.Replace(passlibHash, "$29000$", "$0$", 1)},
+	{"pbkdf2 rounds too many", strings.Replace(passlibHash, "$29000$", "$100000000$", 1)},
+	{"pbkdf2 salt not base64", strings.Replace(passlibHash, "RoeKbHvqp605xN6ihrQVXw", "!!!!", 1)},
+	{"pbkdf2 key too short", strings.Replace(passlibHash, "ktrQVvgmTp.C1Xs6YodaYtOm2m3B7kB17.GUxnsd2Ak", "ktrQVvgm", 1)},
+	{"pbkdf2 without its key", strings.Join(strings.Split(passlibHash, "$")[:4], "$")},
 	{"argon2i", strings.Replace(fastAPIUsersHash, "$argon2id$", "$argon2i$", 1)},
 	{"argon2id version 16", strings.Replace(fastAPIUsersHash, "$v=19$", "$v=16$", 1)},
 	{"argon2id without its key", strings.Join(strings.Split(fastAPIUsersHash, "$")[:5], "$")},
@@ -159,6 +173,22 @@ var unknownHashes = []struct{ name, hash string }{
 	{"argon2id salt too short", strings.Replace(fastAPIUsersHash, "MIIRqgvgQbgj220jfp0MPA", "MIIR", 1)},
 	{"argon2id key too short", strings.Replace(fastAPIUsersHash, "YfwJSVjtjSU0zzV/P3S9nnQ/USre2wvJMjfCIjrTQbg", "YfwJSVjt", 1)},
 	{"bcrypt $2x$", "$2x$04$abcdefghijklmnopqrstuuKb0J1Vb7iXq8vYmG7x4k7sEeSB7vSku"},
+}
+
+// TestCheckStoredHash checks that the import accepts the hashes a login
+// verifies, and no other.
+func TestCheckStoredHash(t *testing.T) {
+	t.Parallel()
+	for _, hash := range []string{fastAPIUsersHash, bcryptHash(t, "excalibur", "$2a$"), bcryptHash(t, "excalibur", "$2b$"), bcryptHash(t, "excalibur", "$2y$"), passlibHash} {
+		if err := checkStoredHash(hash); err != nil {
+			t.Errorf("checkStoredHash(%q) = %v, want nil", hash, err)
+		}
+	}
+	for _, tt := range unknownHashes {
+		if err := checkStoredHash(tt.hash); !errors.Is(err, errUnknownHash) {
+			t.Errorf("checkStoredHash(%s %q) = %v, want errUnknownHash", tt.name, tt.hash, err)
+		}
+	}
 }
 
 // TestVerifyUnknownHash checks that a stored hash in an unknown format is

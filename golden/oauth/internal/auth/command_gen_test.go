@@ -5,6 +5,7 @@ package auth
 import (
 	"errors"
 	"flag"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -22,7 +23,7 @@ func TestParseCommand(t *testing.T) {
 		{[]string{"createsuperuser", "--email", "arthur@camelot.bt"}, Command{Name: "createsuperuser", Email: "arthur@camelot.bt"}},
 		{[]string{"createsuperuser", "-email=arthur@camelot.bt"}, Command{Name: "createsuperuser", Email: "arthur@camelot.bt"}},
 	} {
-		if got, err := ParseCommand(tt.args); err != nil || got != tt.want {
+		if got, err := ParseCommand(tt.args); err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("ParseCommand(%q) = %+v, %v; want %+v", tt.args, got, err, tt.want)
 		}
 	}
@@ -56,10 +57,51 @@ func TestParseCommandRefuses(t *testing.T) {
 		{[]string{"createsuperuser"}, "createsuperuser: --email EMAIL is required"},
 		{[]string{"createsuperuser", "--email"}, "createsuperuser: flag needs an argument: -email"},
 		{[]string{"createsuperuser", "--email", "a@b.c", "d@e.f"}, `createsuperuser: unexpected argument "d@e.f"`},
+		// main.go parses it with ParseImportCommand: a main.go that does
+		// not must refuse it, not serve.
+		{[]string{ImportCommandName, "--from", "x"}, `unknown command "import-fastapi-users"`},
 	} {
 		_, err := ParseCommand(tt.args)
 		if err == nil || errors.Is(err, flag.ErrHelp) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("ParseCommand(%q) error = %v, want one containing %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+// TestParseImportCommand checks the command lines import-fastapi-users
+// takes, and those it refuses.
+func TestParseImportCommand(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want FastAPIUsersImport
+	}{
+		{[]string{"--from", "x"}, FastAPIUsersImport{From: "x", BatchSize: 1000}},
+		{[]string{"--from=x", "--user-table", "users_fu", "--token-table=tokens", "--oauth-table", "accounts", "--update", "--partial", "--dry-run", "--batch-size", "50", "--skip-column", "a", "--skip-column", "b"},
+			FastAPIUsersImport{From: "x", UserTable: "users_fu", TokenTable: "tokens", OAuthTable: "accounts", Update: true, Partial: true, DryRun: true, BatchSize: 50, SkipColumns: []string{"a", "b"}}},
+	} {
+		if got, err := ParseImportCommand(tt.args); err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseImportCommand(%q) = %+v, %v; want %+v", tt.args, got, err, tt.want)
+		}
+	}
+	if _, err := ParseImportCommand([]string{"--from", "x", "--help"}); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("ParseImportCommand(--help) error = %v, want flag.ErrHelp", err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--from URL, the FastAPI Users database, is required"},
+		{[]string{"--from", "x", "y"}, `unexpected argument "y"`},
+		{[]string{"--from", "x", "--batch-size", "0"}, "--batch-size 0: want 1 to 10000"},
+		{[]string{"--from", "x", "--batch-size", "10001"}, "--batch-size 10001: want 1 to 10000"},
+		{[]string{"--from", "x", "--set", "no_such_field=1"}, "authgen.yaml has no field no_such_field"},
+		{[]string{"--from", "x", "--set", "=1"}, "want FIELD=VALUE"},
+		{[]string{"--from", "x", "--force"}, "flag provided but not defined: -force"},
+	} {
+		_, err := ParseImportCommand(tt.args)
+		if err == nil || errors.Is(err, flag.ErrHelp) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseImportCommand(%q) error = %v, want one containing %q", tt.args, err, tt.want)
 		}
 	}
 }

@@ -72,3 +72,38 @@ func TestOpenDBRejectsURLs(t *testing.T) {
 		}
 	}
 }
+
+// fastAPIUsersTables are the statements with which FastAPI Users 15's
+// SQLAlchemy models create their tables on SQLite, as create_all runs
+// them; the import tests make a source of them.
+var fastAPIUsersTables = []string{
+	`CREATE TABLE user (
+	id CHAR(36) NOT NULL,
+	email VARCHAR(320) NOT NULL,
+	hashed_password VARCHAR(1024) NOT NULL,
+	is_active BOOLEAN NOT NULL,
+	is_superuser BOOLEAN NOT NULL,
+	is_verified BOOLEAN NOT NULL,
+	PRIMARY KEY (id)
+)`,
+	`CREATE UNIQUE INDEX ix_user_email ON user (email)`,
+	`CREATE TABLE oauth_account (
+	id CHAR(36) NOT NULL,
+	user_id CHAR(36) NOT NULL,
+	oauth_name VARCHAR(100) NOT NULL,
+	access_token VARCHAR(1024) NOT NULL,
+	expires_at INTEGER,
+	refresh_token VARCHAR(1024),
+	account_id VARCHAR(320) NOT NULL,
+	account_email VARCHAR(320) NOT NULL,
+	PRIMARY KEY (id),
+	FOREIGN KEY(user_id) REFERENCES user (id) ON DELETE cascade
+)`,
+	`CREATE TABLE accesstoken (
+	user_id CHAR(36) NOT NULL,
+	token VARCHAR(43) NOT NULL,
+	created_at TIMESTAMP NOT NULL,
+	PRIMARY KEY (token),
+	FOREIGN KEY(user_id) REFERENCES user (id) ON DELETE cascade
+)`,
+}

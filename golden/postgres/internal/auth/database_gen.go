@@ -85,6 +85,27 @@ func redactURL(u *url.URL) (string, func(string) string) {
 	}
 }
 
+// OpenSourceDB opens the PostgreSQL database a URL names for
+// ImportFastAPIUsers to read, as OpenDB does; the import reads it in a
+// read-only transaction.
+func OpenSourceDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
+	return OpenDB(ctx, databaseURL)
+}
+
+// sourceTxOptions are those of the transaction an import reads its source
+// in: read-only, and one snapshot of every table, so that no token is read
+// without its user.
+var sourceTxOptions = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+
+// tableExistsSQL counts the tables of the current schema named by its
+// argument.
+const tableExistsSQL = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
+
+// quoteIdentifier quotes a table or column name for a statement.
+func quoteIdentifier(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
 // placeholder returns the parameter marker of the nth argument of a
 // statement.
 func placeholder(n int) string { return "$" + strconv.Itoa(n) }

@@ -4,12 +4,15 @@ package auth
 
 import (
 	"context"
+	"crypto/pbkdf2"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,6 +29,9 @@ const (
 	// tampered row cannot exhaust the server's memory.
 	maxArgon2MemoryKiB  = 1 << 20
 	maxArgon2Iterations = 64
+	// maxPBKDF2Rounds bounds the rounds of a stored PBKDF2 hash likewise:
+	// passlib's default is 29,000.
+	maxPBKDF2Rounds = 10_000_000
 )
 
 var (
@@ -39,7 +45,9 @@ var (
 )
 
 // passwordHasher hashes and verifies passwords: argon2id PHC strings, as
-// FastAPI Users writes them, and bcrypt hashes from older versions.
+// FastAPI Users writes them, bcrypt hashes from its older versions, and
+// passlib's pbkdf2_sha256, which services built on passlib kept. Only
+// argon2id is written: the others are replaced at the next login.
 type passwordHasher struct {
 	params Argon2Params
 	// slots bounds the hashes computed at once, and so the memory they
@@ -197,8 +205,20 @@ func (s hashSlot) hash(password string) (string, error) {
 // hash should be replaced because it uses other parameters or bcrypt. The
 // one error is errUnknownHash.
 func (s hashSlot) verify(password, stored string) (match, rehash bool, err error) {
-	if strings.HasPrefix(stored, "$2a$") || strings.HasPrefix(stored, "$2b$") || strings.HasPrefix(stored, "$2y$") {
+	if isBcrypt(stored) {
 		match = bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil
+		return match, match, nil
+	}
+	if strings.HasPrefix(stored, pbkdf2SHA256Prefix) {
+		rounds, salt, key, err := parsePBKDF2SHA256(stored)
+		if err != nil {
+			return false, false, err
+		}
+		got, err := pbkdf2.Key(sha256.New, password, salt, rounds, len(key))
+		if err != nil {
+			return false, false, errUnknownHash
+		}
+		match = subtle.ConstantTimeCompare(got, key) == 1
 		return match, match, nil
 	}
 	params, salt, key, err := parseArgon2id(stored)
@@ -213,6 +233,53 @@ func (s hashSlot) verify(password, stored string) (match, rehash bool, err error
 // verifyDummy spends the time of one verification, for unknown users.
 func (s hashSlot) verifyDummy(password string) {
 	s.verify(password, s.h.dummy)
+}
+
+// checkStoredHash returns errUnknownHash unless verify can check a
+// password against stored: the import refuses what no login could pass.
+func checkStoredHash(stored string) error {
+	switch {
+	case isBcrypt(stored):
+		if _, err := bcrypt.Cost([]byte(stored)); err != nil {
+			return errUnknownHash
+		}
+		return nil
+	case strings.HasPrefix(stored, pbkdf2SHA256Prefix):
+		_, _, _, err := parsePBKDF2SHA256(stored)
+		return err
+	}
+	_, _, _, err := parseArgon2id(stored)
+	return err
+}
+
+func isBcrypt(stored string) bool {
+	return strings.HasPrefix(stored, "$2a$") || strings.HasPrefix(stored, "$2b$") || strings.HasPrefix(stored, "$2y$")
+}
+
+const pbkdf2SHA256Prefix = "$pbkdf2-sha256$"
+
+// parsePBKDF2SHA256 parses passlib's pbkdf2_sha256 format:
+// $pbkdf2-sha256$<rounds>$<salt>$<key>, salt and key in passlib's
+// "adapted" base64, with . for + and no padding.
+func parsePBKDF2SHA256(s string) (rounds int, salt, key []byte, err error) {
+	parts := strings.Split(strings.TrimPrefix(s, pbkdf2SHA256Prefix), "$")
+	if len(parts) != 3 {
+		return 0, nil, nil, errUnknownHash
+	}
+	rounds, err = strconv.Atoi(parts[0])
+	if err != nil || rounds < 1 || rounds > maxPBKDF2Rounds {
+		return 0, nil, nil, errUnknownHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err = b64.DecodeString(strings.ReplaceAll(parts[1], ".", "+"))
+	if err != nil {
+		return 0, nil, nil, errUnknownHash
+	}
+	key, err = b64.DecodeString(strings.ReplaceAll(parts[2], ".", "+"))
+	if err != nil || len(key) < 16 {
+		return 0, nil, nil, errUnknownHash
+	}
+	return rounds, salt, key, nil
 }
 
 // parseArgon2id parses $argon2id$v=19$m=65536,t=3,p=4$<salt>$<key>.
