@@ -212,6 +212,12 @@ func TestImportFastAPIUsers(t *testing.T) {
 				},
 				provider: provider,
 			}
+			// The README's steps: migrate, dry run, import. A dry run
+			// writes nothing, not even the schema, so it needs the
+			// migrated database.
+			if stdout, stderr, code := runServer(t, server, x.env, "migrate"); code != 0 {
+				t.Fatalf("authserver migrate: exit %d\n%s%s", code, stdout, stderr)
+			}
 			x.checkDryRun()
 			x.checkRefused()
 			x.checkPartialImport()
@@ -482,7 +488,9 @@ func (x *fuImport) run(args ...string) importReport {
 				n[i], _ = strconv.Atoi(c[i+2])
 			}
 			r.counts[c[1]] = n
-		} else if line == "dry run: nothing was written" {
+		} else if strings.Contains(line, "nothing was written") {
+			// "dry run: nothing was written", or, when rows stop a dry
+			// run as they would the import, the line that says so.
 			r.dryRun = true
 		}
 	}
@@ -605,7 +613,7 @@ func (x *fuImport) checkDryRun() {
 			x.t.Fatalf("%s: exit 2, a usage error\n%s", step, r)
 		}
 		if r.code != wantCode || !r.dryRun {
-			x.t.Errorf("%s: want exit %d and \"dry run: nothing was written\"\n%s", step, wantCode, r)
+			x.t.Errorf("%s: want exit %d and a line saying nothing was written\n%s", step, wantCode, r)
 		}
 		x.wantProblems(step, r)
 		x.wantCounts(step, r, [4]int{nUsers, 0, 0, nSkipped}, [4]int{len(x.want.tokens), 0, 0, len(x.want.skippedTokens)}, [4]int{len(x.want.accounts), 0, 0, 0})
@@ -1074,7 +1082,7 @@ func (x *fuImport) checkBadSources() {
 	// Rows the service cannot take, each listed by id: an invalid email,
 	// a hash format it cannot verify, a plan the enum lacks, a first name
 	// longer than its max_length, an email of a user already in the
-	// service (in another spelling), and an OAuth account of a provider
+	// service (in another spelling; the last row), and an OAuth account of a provider
 	// the service lacks.
 	name := strings.Repeat("n", 101)
 	bad := []fuUser{
@@ -1083,6 +1091,11 @@ func (x *fuImport) checkBadSources() {
 		{ID: "0b0b0b0b-0000-4000-8000-000000000003", Email: "platinum@example.com", HashedPassword: x.user("alice").HashedPassword, Plan: "platinum"},
 		{ID: "0b0b0b0b-0000-4000-8000-000000000004", Email: "long.name@example.com", HashedPassword: x.user("alice").HashedPassword, Plan: "free", FirstName: &name},
 		{ID: "0b0b0b0b-0000-4000-8000-000000000005", Email: "NEWCOMER@camelot.bt", HashedPassword: x.user("alice").HashedPassword, Plan: "free"},
+	}
+	if x.dialect != "sqlite" {
+		// FastAPI Users' VARCHAR(100) refuses the long name itself;
+		// SQLite's VARCHAR has no length.
+		bad = slices.Delete(bad, 3, 4)
 	}
 	// The service's own user, registered over its API, and a source row
 	// with the same address in capitals.
