@@ -229,6 +229,7 @@ func TestImportFastAPIUsers(t *testing.T) {
 			x.checkTokens()
 			x.checkOAuthLogins()
 			x.checkReimport()
+			x.checkUpdate()
 			if db.name != "sqlite" {
 				x.checkCutOff()
 			}
@@ -1146,6 +1147,19 @@ func (x *fuImport) checkBadSources() {
 		t.Errorf("import --partial --dry-run changed the service's database")
 	}
 
+	// Without an access token table there are no tokens to copy, which
+	// is noted; a token table named on the command line must be there.
+	exec("DROP TABLE accesstoken")
+	r = x.run("--from", x.source, "--partial")
+	if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "accesstoken") {
+		t.Errorf("import from a source without accesstoken: want exit 0 and a note naming the table\n%s", r)
+	}
+	if x.snapshot() != before {
+		t.Errorf("import from a source without accesstoken changed the service's database")
+	}
+	r = x.run("--from", x.source, "--partial", "--token-table", "accesstoken")
+	x.refused("import --token-table accesstoken from a source without it", 1, before, r, "accesstoken")
+
 	// A user table without is_verified.
 	exec("ALTER TABLE " + userTable + " DROP COLUMN is_verified")
 	r = x.run("--from", x.source, "--partial")
@@ -1358,5 +1372,49 @@ func (x *fuImport) checkCutOff() {
 	var all int
 	if err := target.QueryRow("SELECT COUNT(*) FROM users").Scan(&all); err != nil || all != users {
 		t.Errorf("after the import ran again the service has %d users (%v), want %d", all, err, users)
+	}
+}
+
+// checkUpdate: with --update, users imported before take the source's
+// values: a plan and first name changed in the source reach the service,
+// and a user whose upgraded hash --update puts back to the source's
+// bcrypt one still logs in.
+func (x *fuImport) checkUpdate() {
+	t := x.t
+	t.Helper()
+	bob, walter := x.user("bob"), x.user("walter")
+	update := func(plan, firstName string) {
+		t.Helper()
+		q := "UPDATE " + fuUserTable[x.dialect] + " SET " + fuPlanColumn[x.dialect] + " = " + x.placeholder(1) + ", first_name = " + x.placeholder(2) + " WHERE id = " + x.placeholder(3)
+		if _, err := x.sourceDB.Exec(q, plan, firstName, bob.ID); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	update("team", "Robert")
+	r := x.run("--from", x.source, "--partial", "--update")
+	if r.code != 0 {
+		t.Errorf("import --update: want exit 0\n%s", r)
+	}
+	if n := r.counts["users"]; n[0] != 0 || n[1] < 1 || n[1]+n[2] != len(x.want.users) || n[3] != len(x.want.skippedUsers) {
+		t.Errorf("import --update: users counts %v, want none imported, bob among the updated, %d updated or already there, %d not imported\n%s", n, len(x.want.users), len(x.want.skippedUsers), r)
+	}
+	var plan, firstName string
+	if err := x.targetDB().QueryRow("SELECT plan, first_name FROM users WHERE id = "+x.placeholder(1), bob.ID).Scan(&plan, &firstName); err != nil || plan != "team" || firstName != "Robert" {
+		t.Errorf("bob after import --update: plan %q, first_name %q (%v); want the source's team and Robert", plan, firstName, err)
+	}
+	for _, u := range []fuUser{bob, walter} {
+		status, token, body := x.login(u.Email, u.Password)
+		if status != http.StatusOK {
+			t.Errorf("login of %s after import --update: %d %s, want 200", u.Key, status, body)
+			continue
+		}
+		if u.Key == "bob" {
+			u.Plan, u.FirstName = "team", &firstName
+		}
+		x.me("login of "+u.Key+" after import --update", bearerHeader(token), u)
+	}
+	update(bob.Plan, *bob.FirstName)
+	if r := x.run("--from", x.source, "--partial", "--update"); r.code != 0 {
+		t.Errorf("import --update with bob as before: want exit 0\n%s", r)
 	}
 }
