@@ -234,6 +234,7 @@ func TestImportFastAPIUsers(t *testing.T) {
 				x.checkCutOff()
 			}
 			x.checkBadSources()
+			x.checkSameDatabase()
 		})
 	}
 }
@@ -1416,5 +1417,35 @@ func (x *fuImport) checkUpdate() {
 	update(bob.Plan, *bob.FirstName)
 	if r := x.run("--from", x.source, "--partial", "--update"); r.code != 0 {
 		t.Errorf("import --update with bob as before: want exit 0\n%s", r)
+	}
+}
+
+// checkSameDatabase imports from FastAPI Users' tables in the service's
+// own database, which the contract allows (the table names differ): a
+// new source is made, and the service's database is pointed at it.
+func (x *fuImport) checkSameDatabase() {
+	t := x.t
+	t.Helper()
+	work := filepath.Join(x.work, "same")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	both := newFUSource(t, x.dialect, work, x.m)
+	env := append(slices.Clone(x.env), "DATABASE_URL="+both)
+	stdout, stderr, code := runServer(t, x.server, env, "migrate")
+	if code != 0 {
+		t.Fatalf("authserver migrate on the FastAPI Users database: exit %d\n%s%s", code, stdout, stderr)
+	}
+	stdout, stderr, code = runServer(t, x.server, env, "import-fastapi-users", "--from", both, "--partial")
+	for table, want := range map[string][2]int{"users": {len(x.want.users), len(x.want.skippedUsers)}, "access tokens": {len(x.want.tokens), len(x.want.skippedTokens)}, "oauth accounts": {len(x.want.accounts), 0}} {
+		line := fmt.Sprintf("%s: %d imported, 0 updated, 0 already there, %d not imported", table, want[0], want[1])
+		if code != 0 || !strings.Contains(stdout, line) {
+			t.Errorf("import from the service's own database: exit %d, want 0 and %q\nstdout:\n%s\nstderr:\n%.3000s", code, line, stdout, stderr)
+		}
+	}
+	db := openDatabaseURL(t, both)
+	var users, fuUsers int
+	if err := db.QueryRow("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM "+fuUserTable[x.dialect]+")").Scan(&users, &fuUsers); err != nil || users != len(x.want.users) || fuUsers != len(x.m.Users) {
+		t.Errorf("the shared database after the import: %d users and %d FastAPI Users users (%v), want %d and %d", users, fuUsers, err, len(x.want.users), len(x.m.Users))
 	}
 }
