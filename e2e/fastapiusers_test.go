@@ -692,26 +692,42 @@ func (x *fuImport) checkPartialImport() {
 		}
 	}
 
-	digests := map[string]string{}
-	rows, err = x.targetDB().Query("SELECT token, user_id FROM access_tokens")
+	// Tokens keep their age: each is stored as its SHA-256 with the
+	// creation time of the source (MySQL's source has whole seconds).
+	type storedToken struct {
+		userID  string
+		created time.Time
+	}
+	digests := map[string]storedToken{}
+	rows, err = x.targetDB().Query("SELECT token, user_id, created_at FROM access_tokens")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var digest, userID string
-		if err := rows.Scan(&digest, &userID); err != nil {
+		var created any
+		if err := rows.Scan(&digest, &userID, &created); err != nil {
 			t.Fatal(err)
 		}
-		digests[digest] = strings.ToLower(userID)
+		digests[digest] = storedToken{strings.ToLower(userID), databaseTime(t, created)}
 	}
 	rows.Close()
 	if len(digests) != len(x.want.tokens) {
 		t.Errorf("after import --partial the service has %d access tokens, want %d", len(digests), len(x.want.tokens))
 	}
+	shift := fuShift(x.m)
 	for _, tok := range x.want.tokens {
 		sum := sha256.Sum256([]byte(tok.Token))
-		if userID, ok := digests[hex.EncodeToString(sum[:])]; !ok || userID != tok.UserID {
-			t.Errorf("access token %s of %s: stored for user %q (found %v), want its SHA-256 stored for %s", shortToken(tok.Token), tok.UserKey, userID, ok, tok.UserID)
+		stored, ok := digests[hex.EncodeToString(sum[:])]
+		if !ok || stored.userID != tok.UserID {
+			t.Errorf("access token %s of %s: stored for user %q (found %v), want its SHA-256 stored for %s", shortToken(tok.Token), tok.UserKey, stored.userID, ok, tok.UserID)
+			continue
+		}
+		// The shift was reckoned when the source was made, moments
+		// before fuShift is reckoned again here.
+		want := tok.CreatedAt.Add(shift)
+		if d := stored.created.Sub(want); d < -time.Minute || d > time.Second {
+			t.Errorf("access token %s of %s: created_at %v in the service, want the source's, about %v", shortToken(tok.Token), tok.UserKey, stored.created, want)
 		}
 	}
 
@@ -1448,4 +1464,26 @@ func (x *fuImport) checkSameDatabase() {
 	if err := db.QueryRow("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM "+fuUserTable[x.dialect]+")").Scan(&users, &fuUsers); err != nil || users != len(x.want.users) || fuUsers != len(x.m.Users) {
 		t.Errorf("the shared database after the import: %d users and %d FastAPI Users users (%v), want %d and %d", users, fuUsers, err, len(x.want.users), len(x.m.Users))
 	}
+}
+
+// databaseTime reads a timestamp as a driver returns it: a time.Time, or
+// text in one of the layouts SQLite keeps.
+func databaseTime(t *testing.T, v any) time.Time {
+	t.Helper()
+	switch v := v.(type) {
+	case time.Time:
+		return v
+	case string, []byte:
+		s := fmt.Sprint(v)
+		if b, ok := v.([]byte); ok {
+			s = string(b)
+		}
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+			if tm, err := time.Parse(layout, s); err == nil {
+				return tm
+			}
+		}
+	}
+	t.Fatalf("timestamp %#v: no layout to read it", v)
+	return time.Time{}
 }
