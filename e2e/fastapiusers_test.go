@@ -456,6 +456,8 @@ type fuImport struct {
 	provider *oidcprovider.Provider
 	c        *api
 	base     string
+	// usersOnly: the service has no access token or OAuth tables.
+	usersOnly bool
 	// upgraded is the hash the service gave a legacy-hash user at login.
 	upgraded map[string]string
 }
@@ -573,6 +575,9 @@ func (x *fuImport) count(table string) int {
 // accounts, for checks that a run changed nothing.
 func (x *fuImport) snapshot() string {
 	x.t.Helper()
+	if x.usersOnly {
+		return x.snapshotUsers()
+	}
 	h := sha256.New()
 	for _, q := range []string{
 		"SELECT id, email, normalized_email, hashed_password FROM users ORDER BY id",
@@ -1486,4 +1491,122 @@ func databaseTime(t *testing.T, v any) time.Time {
 	}
 	t.Fatalf("timestamp %#v: no layout to read it", v)
 	return time.Time{}
+}
+
+// TestImportFastAPIUsersElsewhere imports the fixture into a service
+// that differs from the FastAPI Users app (on SQLite; the checks are of
+// the import's rules, not of a database): it has no database backend and
+// no OAuth provider, none of the app's custom columns, and a required
+// field tier without default that the source lacks. The columns are left
+// behind with --skip-column, tier is given with --set, and the tokens and
+// OAuth accounts, which the service cannot keep, are listed and, with
+// --partial, left behind.
+func TestImportFastAPIUsersElsewhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs a generated service; run without -short")
+	}
+	m := loadFUManifest(t)
+	want := expectFromManifest(t, m)
+	work := t.TempDir()
+	authgen := filepath.Join(work, "authgen")
+	runIn(t, "..", "go", "build", "-o", authgen, ".")
+	app := filepath.Join(work, "app")
+	if err := os.Mkdir(app, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	runIn(t, app, "go", "mod", "init", "example.com/elsewhere")
+	runIn(t, app, authgen, "init", "--yes", "-q", "--db", "sqlite", "--backend", "bearer-jwt", "--field", "tier:enum[basic,gold]:required")
+	server := filepath.Join(work, "authserver")
+	runIn(t, app, "go", "build", "-o", server, "./cmd/authserver")
+	source := newFUSource(t, "sqlite", work, m)
+	x := &fuImport{t: t, m: m, want: want, dialect: "sqlite", server: server, work: work, source: source, usersOnly: true,
+		env: []string{"DATABASE_URL=sqlite:" + filepath.Join(work, "auth.db"), "AUTH_SECRET=" + m.JWT.Secret}}
+	if stdout, stderr, code := runServer(t, server, x.env, "migrate"); code != 0 {
+		t.Fatalf("authserver migrate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	before := x.snapshotUsers()
+
+	r := x.run("--from", source, "--partial")
+	x.refused("import with the custom columns no field takes", 1, before, r, "first_name", "age", "plan")
+	skip := []string{"--skip-column", "first_name", "--skip-column", "age", "--skip-column", "plan"}
+	r = x.run(append([]string{"--from", source, "--partial"}, skip...)...)
+	x.refused("import without a value for the required tier", 1, before, r, "tier", "--set")
+	// A value the field refuses: every user is refused for it (a usage
+	// error would do too).
+	r = x.run(append([]string{"--from", source, "--set", "tier=platinum"}, skip...)...)
+	if r.code != 1 && r.code != 2 {
+		t.Errorf("import --set tier=platinum: want exit 1 or 2\n%s", r)
+	}
+	x.refused("import --set tier=platinum", r.code, before, r, "tier", "platinum")
+
+	// Every token and account is listed: the service has no database
+	// backend and no provider oidc.
+	wantProblems := map[string]bool{}
+	for _, u := range want.skippedUsers {
+		wantProblems["user "+u.ID] = true
+	}
+	for _, tok := range m.AccessTokens {
+		wantProblems["accesstoken "+shortToken(tok.Token)] = true
+	}
+	for _, a := range m.OAuthAccounts {
+		wantProblems["oauth_account "+a.ID] = true
+	}
+	args := append([]string{"--from", source, "--set", "tier=gold"}, skip...)
+	r = x.run(args...)
+	x.refused("import into a service without database tokens and OAuth", 1, before, r)
+	for key := range wantProblems {
+		if _, ok := r.problems[key]; !ok {
+			t.Errorf("import into a service without database tokens and OAuth: no line for %s\n%s", key, r)
+		}
+	}
+	if len(r.problems) != len(wantProblems) {
+		t.Errorf("import into a service without database tokens and OAuth: %d problem lines, want %d\n%s", len(r.problems), len(wantProblems), r)
+	}
+
+	r = x.run(append(args, "--partial")...)
+	if r.code != 0 {
+		t.Fatalf("import --partial into a service without database tokens and OAuth: want exit 0\n%s", r)
+	}
+	x.wantCounts("import --partial into a service without database tokens and OAuth", r,
+		[4]int{len(want.users), 0, 0, len(want.skippedUsers)}, [4]int{0, 0, 0, len(m.AccessTokens)}, [4]int{0, 0, 0, len(m.OAuthAccounts)})
+	var gold, users int
+	if err := x.targetDB().QueryRow("SELECT COUNT(*), SUM(tier = 'gold') FROM users").Scan(&users, &gold); err != nil || users != len(want.users) || gold != users {
+		t.Errorf("after the import: %d users, %d of them tier gold (%v); want %d, all gold", users, gold, err, len(want.users))
+	}
+
+	// The JWT secret is FastAPI Users': its JWTs work here too, and a
+	// password logs in.
+	base := startServer(t, server, x.env...)
+	x.c, x.base = &api{}, base
+	zoe := x.user("zoe")
+	status, token, body := x.login(zoe.Email, zoe.Password)
+	if status != http.StatusOK {
+		t.Fatalf("login of zoe (bcrypt, non-ASCII password): %d %s", status, body)
+	}
+	for _, header := range []map[string]string{bearerHeader(token), bearerHeader(m.JWTs[0].Token)} {
+		status, _, body := x.c.request(t, "GET", base+"/users/me", header, nil)
+		if status != http.StatusOK || !strings.Contains(string(body), `"tier":"gold"`) {
+			t.Errorf("GET /users/me: %d %s, want 200 with tier gold", status, body)
+		}
+	}
+}
+
+// snapshotUsers is snapshot for a service without access token or
+// OAuth tables.
+func (x *fuImport) snapshotUsers() string {
+	x.t.Helper()
+	h := sha256.New()
+	rows, err := x.targetDB().Query("SELECT id, email, hashed_password FROM users ORDER BY id")
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b, c string
+		if err := rows.Scan(&a, &b, &c); err != nil {
+			x.t.Fatal(err)
+		}
+		fmt.Fprintf(h, "%s|%s|%s\n", a, b, c)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
