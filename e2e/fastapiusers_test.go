@@ -179,8 +179,11 @@ func serviceEmail(email string) string {
 // partial import's counts, then, over HTTP, that every imported user logs
 // in with their FastAPI Users password (and keeps logging in once the
 // service has upgraded their hash), that their access tokens, JWTs and
-// OAuth accounts keep working, that a second import changes nothing, and
-// that bad sources are refused with the target left as it was.
+// OAuth accounts keep working, that a second import changes nothing and
+// --update takes the source's values, that an import cut off its
+// database partway keeps whole batches and carries on (PostgreSQL and
+// MySQL), that bad sources are refused with the target left as it was,
+// and that FastAPI Users' tables may sit in the service's own database.
 func TestImportFastAPIUsers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs a generated service; run without -short")
