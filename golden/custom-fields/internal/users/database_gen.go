@@ -71,6 +71,11 @@ func OpenDB(ctx context.Context, databaseURL string) (*sql.DB, error) {
 // another database, given by mistake, may. A URL that does not parse is
 // not shown, for the same reason.
 func redactedURL(databaseURL string) string {
+	if !strings.HasPrefix(databaseURL, "sqlite:") {
+		// Another database's URL or DSN may hold a password anywhere:
+		// in its query, or as key=value.
+		return "(not shown: it is not a sqlite: URL)"
+	}
 	u, err := url.Parse(databaseURL)
 	if err != nil {
 		return "(not shown: it is not a valid URL)"

@@ -159,7 +159,7 @@ var unknownHashes = []struct{ name, hash string }{
 	{"plaintext", "excalibur"},
 	{"pbkdf2-sha1", strings.Replace(passlibHash, "-sha256$", "$", 1)},
 	{"pbkdf2 without rounds", strings.Replace(passlibHash, "$29000$", "$0$", 1)},
-	{"pbkdf2 rounds too many", strings.Replace(passlibHash, "$29000$", "$100000000$", 1)},
+	{"pbkdf2 rounds unbounded", strings.Replace(passlibHash, "$29000$", "$100000000$", 1)},
 	{"pbkdf2 salt not base64", strings.Replace(passlibHash, "RoeKbHvqp605xN6ihrQVXw", "!!!!", 1)},
 	{"pbkdf2 key too short", strings.Replace(passlibHash, "ktrQVvgmTp.C1Xs6YodaYtOm2m3B7kB17.GUxnsd2Ak", "ktrQVvgm", 1)},
 	{"pbkdf2 without its key", strings.Join(strings.Split(passlibHash, "$")[:4], "$")},
@@ -173,19 +173,30 @@ var unknownHashes = []struct{ name, hash string }{
 	{"argon2id salt too short", strings.Replace(fastAPIUsersHash, "MIIRqgvgQbgj220jfp0MPA", "MIIR", 1)},
 	{"argon2id key too short", strings.Replace(fastAPIUsersHash, "YfwJSVjtjSU0zzV/P3S9nnQ/USre2wvJMjfCIjrTQbg", "YfwJSVjt", 1)},
 	{"bcrypt $2x$", "$2x$04$abcdefghijklmnopqrstuuKb0J1Vb7iXq8vYmG7x4k7sEeSB7vSku"},
+	// Formats the service knows, at a cost it refuses: verifying each
+	// would hold a hashing slot for seconds to hours.
+	{"bcrypt cost 16", "$2b$16$abcdefghijklmnopqrstuuKb0J1Vb7iXq8vYmG7x4k7sEeSB7vSku"},
+	{"bcrypt cost 31", "$2b$31$abcdefghijklmnopqrstuuKb0J1Vb7iXq8vYmG7x4k7sEeSB7vSku"},
+	{"pbkdf2 rounds too many", strings.Replace(passlibHash, "$29000$", "$2000001$", 1)},
+	{"pbkdf2 key too long for its rounds", strings.Replace(passlibHash, "ktrQVvgmTp.C1Xs6YodaYtOm2m3B7kB17.GUxnsd2Ak", strings.Repeat("A", 3000), 1)}, // 2,250 bytes: 71 blocks of 29,000 rounds
+	{"argon2id memory over 128 MiB", strings.Replace(fastAPIUsersHash, "m=65536", "m=262144", 1)},
+	{"argon2id passes over 512 MiB", strings.Replace(fastAPIUsersHash, "t=3", "t=9", 1)},
+	{"argon2id lanes over 64", strings.Replace(fastAPIUsersHash, "m=65536,t=3,p=4", "m=65536,t=3,p=65", 1)},
 }
 
 // TestCheckStoredHash checks that the import accepts the hashes a login
 // verifies, and no other.
 func TestCheckStoredHash(t *testing.T) {
 	t.Parallel()
-	for _, hash := range []string{fastAPIUsersHash, bcryptHash(t, "excalibur", "$2a$"), bcryptHash(t, "excalibur", "$2b$"), bcryptHash(t, "excalibur", "$2y$"), passlibHash} {
-		if err := checkStoredHash(hash); err != nil {
+	h := newTestHasher(t, cheapArgon2)
+	legacy := strings.Replace(fastAPIUsersHash, "m=65536,t=3,p=4", "m=102400,t=2,p=8", 1)
+	for _, hash := range []string{fastAPIUsersHash, bcryptHash(t, "excalibur", "$2a$"), bcryptHash(t, "excalibur", "$2b$"), bcryptHash(t, "excalibur", "$2y$"), passlibHash, legacy} {
+		if err := h.checkStoredHash(hash); err != nil {
 			t.Errorf("checkStoredHash(%q) = %v, want nil", hash, err)
 		}
 	}
 	for _, tt := range unknownHashes {
-		if err := checkStoredHash(tt.hash); !errors.Is(err, errUnknownHash) {
+		if err := h.checkStoredHash(tt.hash); !errors.Is(err, errUnknownHash) {
 			t.Errorf("checkStoredHash(%s %q) = %v, want errUnknownHash", tt.name, tt.hash, err)
 		}
 	}

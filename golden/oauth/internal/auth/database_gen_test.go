@@ -4,6 +4,8 @@ package auth
 
 import (
 	"database/sql"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,13 +57,16 @@ func TestOpenDBFileMode(t *testing.T) {
 func TestOpenDBRejectsURLs(t *testing.T) {
 	t.Parallel()
 	for url, want := range map[string]string{
-		"auth.db":                     `database URL "auth.db": want sqlite:PATH`,
+		"auth.db":                     "database URL (not shown: it is not a sqlite: URL): want sqlite:PATH",
 		"sqlite:":                     "want sqlite:PATH",
 		"sqlite::memory:":             "in-memory database is not supported",
 		"sqlite:file:x?mode=memory":   "in-memory database is not supported",
 		"sqlite:auth.db?cache=shared": "may not contain ? or #",
-		"postgres://auth:s3cret@localhost:5432/auth":      `database URL "postgres://auth:xxxxx@localhost:5432/auth": want sqlite:PATH`,
-		"mysql://auth:s3cret@local host/auth":             "database URL (not shown: it is not a valid URL): want sqlite:PATH",
+		"postgres://auth:s3cret@localhost:5432/auth":      "database URL (not shown: it is not a sqlite: URL): want sqlite:PATH",
+		"postgres://auth@localhost/auth?password=s3cret":  "database URL (not shown: it is not a sqlite: URL): want sqlite:PATH",
+		"host=db user=auth password=s3cret dbname=auth":   "database URL (not shown: it is not a sqlite: URL): want sqlite:PATH",
+		"auth:s3cret@tcp(127.0.0.1)/auth":                 "database URL (not shown: it is not a sqlite: URL): want sqlite:PATH",
+		"sqlite:auth.db#x":                                `database URL "sqlite:auth.db#x": the path may not contain ? or #`,
 		"sqlite://auth:s3cret@localhost/auth?mode=memory": `database URL "sqlite://auth:xxxxx@localhost/auth?mode=memory": an in-memory database`,
 	} {
 		if db, err := OpenDB(t.Context(), url); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
@@ -70,6 +75,42 @@ func TestOpenDBRejectsURLs(t *testing.T) {
 			}
 			t.Errorf("OpenDB(%q) error = %v, want one containing %q and not the password", url, err, want)
 		}
+	}
+}
+
+// TestOpenSourceDB checks that an import's source is opened read-only,
+// that a file that is not there is not made, and that a URL of another
+// database is refused without showing it.
+func TestOpenSourceDB(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	if db, err := OpenSourceDB(t.Context(), "sqlite:"+missing); err == nil {
+		db.Close()
+		t.Errorf("OpenSourceDB of a missing file: no error")
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("OpenSourceDB made %s: %v", missing, err)
+	}
+	if _, err := OpenSourceDB(t.Context(), "postgres://auth:s3cret@localhost/auth"); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("OpenSourceDB of a PostgreSQL URL = %v, want an error without the password", err)
+	}
+	path := filepath.Join(dir, "fastapi-users.db")
+	db, err := OpenDB(t.Context(), "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(t.Context(), "CREATE TABLE user (id CHAR(36) PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	source, err := OpenSourceDB(t.Context(), "sqlite:"+path)
+	if err != nil {
+		t.Fatalf("OpenSourceDB: %v", err)
+	}
+	defer source.Close()
+	if _, err := source.ExecContext(t.Context(), "INSERT INTO user (id) VALUES ('x')"); err == nil {
+		t.Errorf("a write through OpenSourceDB's database: no error")
 	}
 }
 

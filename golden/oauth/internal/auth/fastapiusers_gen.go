@@ -48,7 +48,9 @@ Flags:
   --set FIELD=VALUE    give every user VALUE (JSON, or else text) for a
                        field the source has no column for (repeatable)
   --update             update the users and OAuth accounts imported before
-                       from the source, rather than skip them
+                       from the source, rather than skip them: the source
+                       wins, password hashes and flags too, so use it before
+                       the switch, never after
   --partial            import what can be moved, and list the rest
   --dry-run            read and check everything, and write nothing
   --batch-size N       rows written in each transaction (default 1000)
@@ -338,6 +340,14 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 	if err := requireColumns(table, columns, fastAPIUsersColumns); err != nil {
 		return err
 	}
+	for _, c := range im.opts.SkipColumns {
+		switch {
+		case slices.Contains(fastAPIUsersColumns, c):
+			return fmt.Errorf("--skip-column %s: FastAPI Users' own columns (%s) are always imported", c, strings.Join(fastAPIUsersColumns, ", "))
+		case !slices.Contains(columns, c):
+			return fmt.Errorf("--skip-column %s: table %s has no column %s", c, table, c)
+		}
+	}
 	// The custom columns: each must be a field, or left behind.
 	var fields []importedField
 	var unknown []string
@@ -367,9 +377,9 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 	if len(schema) > 0 {
 		return errors.New(strings.Join(schema, "\n"))
 	}
-	set := map[string]any{}
-	for name, raw := range im.opts.Set {
-		set[name] = parseSetValue(raw)
+	set, err := checkSetValues(im.opts.Set)
+	if err != nil {
+		return err
 	}
 
 	selected := slices.Clone(fastAPIUsersColumns)
@@ -389,6 +399,9 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return fmt.Errorf("reading table %s: %w", table, err)
 	}
+	// decoded are the users read; rowsOfID counts the rows of each id.
+	var decoded []User
+	rowsOfID := map[uuid.UUID]int{}
 	byKey := map[string][]int{}
 	values := make([]any, len(selected))
 	dest := make([]any, len(selected))
@@ -401,9 +414,11 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 		}
 		id, err := sourceUUID(values[0])
 		if err != nil {
-			im.problem(table, fmt.Sprint(sourceText(values[0])), true, "the id is not a UUID")
+			im.userCounts.left++
+			im.problem(table, importShown(sourceText(values[0])), true, "the id is not a UUID")
 			continue
 		}
+		rowsOfID[id]++
 		u, reason := im.decodeUser(id, values, types, fields, set)
 		if reason != "" {
 			im.userIDs[id] = false
@@ -411,33 +426,43 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 			im.problem(table, id.String(), true, "%s", reason)
 			continue
 		}
-		im.userIDs[id] = true
-		key := emailKey(u.Email)
-		byKey[key] = append(byKey[key], len(im.users))
-		im.users = append(im.users, importedUser{user: u})
+		decoded = append(decoded, u)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading table %s: %w", table, err)
+	}
+
+	for _, u := range decoded {
+		if rowsOfID[u.ID] > 1 {
+			// Another spelling of one id, such as in capitals.
+			im.userIDs[u.ID] = false
+			im.userCounts.left++
+			im.problem(table, u.ID.String(), true, "another row of the table has this id")
+			continue
+		}
+		im.userIDs[u.ID] = true
+		key := emailKey(u.Email)
+		byKey[key] = append(byKey[key], len(im.users))
+		im.users = append(im.users, importedUser{user: u})
 	}
 
 	// One address is one account: two users whose emails differ only in
 	// case cannot both be moved, and which one is the owner's is not for
 	// the import to guess.
 	drop := map[int]bool{}
-	for _, indexes := range byKey {
+	for i, u := range im.users {
+		indexes := byKey[emailKey(u.user.Email)]
 		if len(indexes) < 2 {
 			continue
 		}
-		for _, i := range indexes {
-			var others []string
-			for _, j := range indexes {
-				if j != i {
-					others = append(others, im.users[j].user.ID.String())
-				}
+		var others []string
+		for _, j := range indexes {
+			if j != i {
+				others = append(others, im.users[j].user.ID.String())
 			}
-			im.problem(table, im.users[i].user.ID.String(), true, "email %s differs only in case from that of user %s, and one address is one account in the service: rename or delete one of them in the source", im.users[i].user.Email, strings.Join(others, ", "))
-			drop[i] = true
 		}
+		im.problem(table, u.user.ID.String(), true, "email %s differs only in case or Unicode form from that of user %s, and one address is one account in the service: rename or delete one of them in the source", importShown(u.user.Email), strings.Join(others, ", "))
+		drop[i] = true
 	}
 	if err := im.compareUsers(ctx, table, drop); err != nil {
 		return err
@@ -454,17 +479,23 @@ func (im *importer) decodeUser(id uuid.UUID, values []any, types []*sql.ColumnTy
 	for i := range flags {
 		b, ok := sourceBool(values[3+i])
 		if !ok {
-			return User{}, fmt.Sprintf("%s is %v, not a boolean", fastAPIUsersColumns[3+i], values[3+i])
+			return User{}, fmt.Sprintf("%s is %s, not a boolean", fastAPIUsersColumns[3+i], importShown(sourceText(values[3+i])))
 		}
 		flags[i] = b
 	}
-	if err := checkStoredHash(hash); err != nil {
-		prefix, _, _ := strings.Cut(strings.TrimPrefix(hash, "$"), "$")
-		return User{}, fmt.Sprintf("hashed_password is in a format the service cannot verify (%.20q); only argon2id, bcrypt and passlib's pbkdf2_sha256 are", prefix)
+	if err := im.s.hasher.checkStoredHash(hash); err != nil {
+		return User{}, fmt.Sprintf("hashed_password is in a format the service cannot verify (%s), or costs more to verify than it allows; it verifies argon2id, bcrypt and passlib's pbkdf2_sha256, up to 128 MiB and 512 MiB of passes, cost 15 and 2,000,000 rounds", hashScheme(hash))
 	}
 	body := map[string]any{"email": email, "password": hash}
 	for i, f := range fields {
 		body[f.name] = sourceValue(values[len(fastAPIUsersColumns)+i], types[len(fastAPIUsersColumns)+i], f.typ)
+	}
+	for name, v := range body {
+		// The API reads JSON, which holds Unicode text only; the
+		// databases keep no NUL.
+		if text, ok := v.(string); ok && !storableText(text) {
+			return User{}, fmt.Sprintf("%s %s is not text the service can keep: it is not UTF-8, or has a NUL character", name, importShown(text))
+		}
 	}
 	for name, v := range set {
 		body[name] = v
@@ -486,7 +517,35 @@ func (im *importer) decodeUser(id uuid.UUID, values []any, types []*sql.ColumnTy
 	return u, ""
 }
 
-// importShown shows a source value in a report, cut short.
+// hashScheme names the scheme of a stored hash for a report: the word
+// between its first two $, which is all it shows of a hash, or of what
+// may be a password stored in the clear.
+func hashScheme(hash string) string {
+	scheme, _, ok := strings.Cut(strings.TrimPrefix(hash, "$"), "$")
+	if !ok || !strings.HasPrefix(hash, "$") || scheme == "" || len(scheme) > 20 || strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		return "not in the $scheme$ form"
+	}
+	return "$" + scheme + "$"
+}
+
+// shownToken is how a report shows an access token: its first six
+// characters, as a token is a credential.
+func shownToken(token string) string {
+	if token == "" {
+		return "(empty)"
+	}
+	if len(token) > 6 {
+		token = token[:6]
+	}
+	if strings.Trim(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		return strconv.Quote(token) + "…"
+	}
+	return token + "…"
+}
+
+// importShown shows a source value in a report, cut short and quoted, so
+// that no value can pass for a line of the report or a terminal's
+// control sequence.
 func importShown(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -497,7 +556,7 @@ func importShown(v any) string {
 		}
 		return strconv.Quote(v)
 	}
-	return fmt.Sprint(v)
+	return strconv.Quote(fmt.Sprint(v))
 }
 
 // compareUsers looks the users up in the service's database: those it has
@@ -512,7 +571,7 @@ func (im *importer) compareUsers(ctx context.Context, table string, drop map[int
 		for i, u := range batch {
 			ids[i], keys[i] = u.user.ID, emailKey(u.user.Email)
 		}
-		existing, err := existingKeys(ctx, db, "SELECT id FROM users WHERE id IN (%s)", ids)
+		existing, err := existingKeys(ctx, db, "SELECT id, normalized_email FROM users WHERE id IN (%s)", ids)
 		if err != nil {
 			return fmt.Errorf("looking up the users to import: %w", err)
 		}
@@ -541,12 +600,21 @@ func (im *importer) compareUsers(ctx context.Context, table string, drop map[int
 				continue
 			}
 			if owner, ok := owners[emailKey(u.user.Email)]; ok && owner != id {
-				im.problem(table, id, true, "email %s is that of user %s of the service already", u.user.Email, owner)
+				im.problem(table, id, true, "email %s is that of user %s of the service already", importShown(u.user.Email), owner)
 				im.userIDs[u.user.ID] = false
 				im.userCounts.left++
 				continue
 			}
-			u.exists = existing[id]
+			key, exists := existing[id]
+			if exists && key != emailKey(u.user.Email) {
+				// Tokens and accounts would land in another person's
+				// account.
+				im.problem(table, id, true, "user %s of the service has this id, with another email", id)
+				im.userIDs[u.user.ID] = false
+				im.userCounts.left++
+				continue
+			}
+			u.exists = exists
 			if u.exists && !im.opts.Update {
 				im.userCounts.present++
 				continue
@@ -580,31 +648,36 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer rows.Close()
 	now := time.Now()
+	// seen maps each token read to how the report shows it.
+	seen := map[string]string{}
 	for rows.Next() {
 		var token, userID, created any
 		if err := rows.Scan(&token, &userID, &created); err != nil {
 			return fmt.Errorf("reading table %s: %w", table, err)
 		}
 		text, _ := sourceText(token).(string)
-		// A token is a credential: the report shows its start only.
-		shown := text
-		if len(shown) > 6 {
-			shown = shown[:6] + "…"
-		}
+		shown := shownToken(text)
 		id, err := sourceUUID(userID)
 		imported, known := im.userIDs[id]
+		first, again := seen[text]
+		seen[text] = shown
 		switch {
 		case text == "":
 			im.problem(table, shown, false, "the token is empty: not copied")
+		case again:
+			im.problem(table, shown, true, "another row of the table has this token (%s)", first)
 		case err != nil || !known:
-			im.problem(table, shown, false, "its user %v is not in table %s: not copied", sourceText(userID), cmp.Or(im.opts.UserTable, "user"))
+			im.problem(table, shown, false, "its user %s is not in table %s: not copied", importShown(sourceText(userID)), cmp.Or(im.opts.UserTable, "user"))
 		case !imported:
 			im.problem(table, shown, false, "its user %s is not imported: not copied", id)
 		default:
 			at, ok := sourceTime(created)
 			switch {
 			case !ok:
-				im.problem(table, shown, true, "created_at %v is not a time", sourceText(created))
+				im.problem(table, shown, true, "created_at %s is not a time", importShown(sourceText(created)))
+			case at.After(now.Add(time.Minute)):
+				// It would outlive its lifetime by as much.
+				im.problem(table, shown, true, "created_at %s is in the future", at.Format(time.RFC3339))
 			case !at.Add(im.s.cfg.TokenLifetime).After(now):
 				im.problem(table, shown, false, "expired at %s (created at %s; tokens live %s here): not copied", at.Add(im.s.cfg.TokenLifetime).Format(time.RFC3339), at.Format(time.RFC3339), im.s.cfg.TokenLifetime)
 			default:
@@ -641,18 +714,26 @@ func (im *importer) readAccounts(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("reading table %s: %w", table, err)
 	}
 	defer rows.Close()
+	// rowsOfAccount counts the rows that link each provider account, by
+	// name and id.
+	rowsOfAccount := map[string]int{}
 	for rows.Next() {
 		var v [8]any
 		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]); err != nil {
 			return fmt.Errorf("reading table %s: %w", table, err)
 		}
-		shown := fmt.Sprint(sourceText(v[0]))
+		shown := importShown(sourceText(v[0]))
+		if id, err := sourceUUID(v[0]); err == nil {
+			shown = id.String()
+		}
 		userID, userErr := sourceUUID(v[1])
 		imported, known := im.userIDs[userID]
 		name, _ := sourceText(v[2]).(string)
+		accountID, _ := sourceText(v[6]).(string)
+		rowsOfAccount[name+"\x00"+accountID]++
 		switch {
 		case userErr != nil || !known:
-			im.problem(table, shown, false, "its user %v is not in table %s: not copied", sourceText(v[1]), cmp.Or(im.opts.UserTable, "user"))
+			im.problem(table, shown, false, "its user %s is not in table %s: not copied", importShown(sourceText(v[1])), cmp.Or(im.opts.UserTable, "user"))
 		case !imported:
 			im.problem(table, shown, false, "its user %s is not imported: not copied", userID)
 		case !slices.ContainsFunc(im.s.oauth, func(p *oauthProvider) bool { return p.name == name }):
@@ -670,6 +751,16 @@ func (im *importer) readAccounts(ctx context.Context, tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading table %s: %w", table, err)
 	}
+	// Which row of a provider account linked twice is the right one is not
+	// for the import to guess.
+	im.accounts = slices.DeleteFunc(im.accounts, func(a importedAccount) bool {
+		if rowsOfAccount[a.account.oauthName+"\x00"+a.account.accountID] < 2 {
+			return false
+		}
+		im.problem(table, a.account.id.String(), true, "another row of the table links the same %s account %s", importShown(a.account.oauthName), importShown(a.account.accountID))
+		im.accountCounts.left++
+		return true
+	})
 	kept := im.accounts[:0]
 	for _, a := range im.accounts {
 		linked, err := im.s.store.oauthAccount(ctx, a.account.oauthName, a.account.accountID)
@@ -740,19 +831,31 @@ func (im *importer) decodeAccount(v [8]any, name string, userID uuid.UUID) (oaut
 // transaction each.
 func (im *importer) write(ctx context.Context) error {
 	err := writeBatches(ctx, im, "users", im.users, func(ctx context.Context, tx *sql.Tx, u importedUser) error {
+		var err error
 		if u.exists {
-			return im.updateUser(ctx, tx, u.user)
+			err = im.updateUser(ctx, tx, u.user)
+		} else {
+			err = store{db: tx}.createUser(ctx, u.user)
 		}
-		return store{db: tx}.createUser(ctx, u.user)
+		if err != nil {
+			return fmt.Errorf("user %s: %w", u.user.ID, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	err = writeBatches(ctx, im, "oauth accounts", im.accounts, func(ctx context.Context, tx *sql.Tx, a importedAccount) error {
+		var err error
 		if a.exists {
-			return store{db: tx}.updateOAuthAccount(ctx, a.account.id, a.account)
+			err = store{db: tx}.updateOAuthAccount(ctx, a.account.id, a.account)
+		} else {
+			err = store{db: tx}.linkOAuthAccount(ctx, a.account)
 		}
-		return store{db: tx}.linkOAuthAccount(ctx, a.account)
+		if err != nil {
+			return fmt.Errorf("OAuth account %s: %w", a.account.id, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -802,10 +905,11 @@ func writeBatches[T any](ctx context.Context, im *importer, what string, rows []
 	return nil
 }
 
-// existingKeys runs query, whose %s takes the placeholders of keys, and
-// returns the keys it selects.
-func existingKeys(ctx context.Context, db *sql.DB, query string, keys []any) (map[string]bool, error) {
-	found := map[string]bool{}
+// existingKeys runs query, whose %s takes the placeholders of keys and
+// which selects a key and, maybe, a value of each row, and returns the
+// value of each key it selects ("" when it selects none).
+func existingKeys(ctx context.Context, db *sql.DB, query string, keys []any) (map[string]string, error) {
+	found := map[string]string{}
 	if len(keys) == 0 {
 		return found, nil
 	}
@@ -814,12 +918,17 @@ func existingKeys(ctx context.Context, db *sql.DB, query string, keys []any) (ma
 		return nil, err
 	}
 	defer rows.Close()
+	columns, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
 	for rows.Next() {
-		var key string
-		if err := rows.Scan(&key); err != nil {
+		var key, value string
+		dest := []any{&key, &value}[:len(columns)]
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		found[key] = true
+		found[key] = value
 	}
 	return found, rows.Err()
 }
@@ -830,6 +939,31 @@ func importPlaceholders(n int) string {
 		ph[i] = placeholder(i + 1)
 	}
 	return strings.Join(ph, ", ")
+}
+
+// checkSetValues returns the --set values decoded, or an error naming
+// those the fields refuse: one error, not one for each user.
+func checkSetValues(raw map[string]string) (map[string]any, error) {
+	set := map[string]any{}
+	for name, v := range raw {
+		set[name] = parseSetValue(v)
+	}
+	body := map[string]any{"email": "import@example.com", "password": ""}
+	for name, v := range set {
+		body[name] = v
+	}
+	_, errs := decodeUserCreate(requestBody{isJSON: true, value: body})
+	var problems []string
+	for _, e := range errs {
+		name := fmt.Sprint(e.Loc[len(e.Loc)-1])
+		if v, ok := raw[name]; ok {
+			problems = append(problems, fmt.Sprintf("--set %s=%s: %s", name, v, e.Msg))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n"))
+	}
+	return set, nil
 }
 
 // parseSetValue reads a --set value: JSON, or else text.
@@ -858,9 +992,8 @@ func sourceText(v any) any {
 func sourceUUID(v any) (uuid.UUID, error) {
 	switch v := v.(type) {
 	case []byte:
-		if len(v) == 16 {
-			return uuid.FromBytes(v)
-		}
+		// FastAPI Users keeps ids as text but on PostgreSQL; 16 bytes are
+		// 16 characters here, not a binary UUID.
 		return uuid.ParseBytes(v)
 	case string:
 		return uuid.Parse(v)

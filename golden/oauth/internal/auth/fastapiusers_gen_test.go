@@ -46,9 +46,15 @@ func (f fuSource) exec(query string, args ...any) {
 func (f fuSource) addUser(email, hash string, active, superuser, verified bool) uuid.UUID {
 	f.t.Helper()
 	id := uuid.New()
-	f.exec("INSERT INTO "+quoteIdentifier("user")+" (id, email, hashed_password, is_active, is_superuser, is_verified) VALUES ("+importPlaceholders(6)+")",
-		id.String(), email, hash, active, superuser, verified)
+	f.addUserID(id.String(), email, hash, active, superuser, verified)
 	return id
+}
+
+// addUserID inserts a user with the id id, as it is written.
+func (f fuSource) addUserID(id, email, hash string, active, superuser, verified bool) {
+	f.t.Helper()
+	f.exec("INSERT INTO "+quoteIdentifier("user")+" (id, email, hashed_password, is_active, is_superuser, is_verified) VALUES ("+importPlaceholders(6)+")",
+		id, email, hash, active, superuser, verified)
 }
 
 // addToken inserts an access token of the database strategy, created at
@@ -227,11 +233,27 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	lower := src.addUser("dup@camelot.bt", fastAPIUsersHash, true, false, false)
 	upper := src.addUser("Dup@camelot.bt", fastAPIUsersHash, true, false, false)
 	md5 := src.addUser("md5@camelot.bt", "$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0", true, false, false)
+	// Some services kept passwords in the clear: the report must not show
+	// one.
+	clear := src.addUser("clear@camelot.bt", "guinevere-forever", true, false, false)
 	invalid := src.addUser("not-an-email", fastAPIUsersHash, true, false, false)
 	taken := src.addUser("Existing@camelot.bt", fastAPIUsersHash, true, false, false)
 	existing := s.newUser(t, "existing@camelot.bt")
+	// A row with the id of a user of the service, but another email:
+	// its token must not land in that user's account.
+	victim := s.newUser(t, "victim@camelot.bt")
+	src.addUserID(victim.ID.String(), "intruder@camelot.bt", fastAPIUsersHash, true, true, true)
+	ofIntruder := src.addToken(victim.ID, time.Now())
+	costly := src.addUser("costly@camelot.bt", "$2b$31$abcdefghijklmnopqrstuuKb0J1Vb7iXq8vYmG7x4k7sEeSB7vSku", true, false, false)
 	ofDup := src.addToken(upper, time.Now())
+	future := src.addToken(good, time.Now().Add(24*time.Hour))
+	// One id in two spellings: PostgreSQL's uuid column keeps one, and
+	// MySQL's collation compares them equal.
+	twice := src.addUser("twice@camelot.bt", fastAPIUsersHash, true, false, false)
+	src.addUserID(strings.ToUpper(twice.String()), "twice.again@camelot.bt", fastAPIUsersHash, true, false, false)
 	stranger := src.addAccount(good, "no-such-provider", "sub-9", "at-9", nil, nil)
+	linkedOnce := src.addAccount(good, "corp", "sub-1", "at-1", nil, nil)
+	linkedTwice := src.addAccount(good, "corp", "sub-1", "at-2", nil, nil)
 
 	for _, dryRun := range []bool{true, false} {
 		report, err := runImport(t, s, FastAPIUsersImport{DryRun: dryRun})
@@ -239,17 +261,29 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 			t.Fatalf("import (dry run %v) = %v, want ErrImportRefused\n%s", dryRun, err, report)
 		}
 		wantReport(t, report,
-			"user "+lower.String()+": email dup@camelot.bt differs only in case from that of user "+upper.String(),
-			"user "+upper.String()+": email Dup@camelot.bt differs only in case from that of user "+lower.String(),
-			"user "+md5.String()+": hashed_password is in a format the service cannot verify",
+			"user "+lower.String()+": email \"dup@camelot.bt\" differs only in case or Unicode form from that of user "+upper.String(),
+			"user "+upper.String()+": email \"Dup@camelot.bt\" differs only in case or Unicode form from that of user "+lower.String(),
+			"user "+md5.String()+": hashed_password is in a format the service cannot verify ($1$)",
+			"user "+clear.String()+": hashed_password is in a format the service cannot verify (not in the $scheme$ form)",
 			"user "+invalid.String()+": email \"not-an-email\": value is not a valid email address",
-			"user "+taken.String()+": email Existing@camelot.bt is that of user "+existing.ID.String()+" of the service already",
+			"user "+taken.String()+": email \"Existing@camelot.bt\" is that of user "+existing.ID.String()+" of the service already",
+			"user "+victim.ID.String()+": user "+victim.ID.String()+" of the service has this id, with another email",
+			"user "+costly.String()+": hashed_password is in a format the service cannot verify ($2b$), or costs more to verify than it allows",
 			"accesstoken "+ofDup[:6]+"…: its user "+upper.String()+" is not imported: not copied",
+			"accesstoken "+ofIntruder[:6]+"…: its user "+victim.ID.String()+" is not imported: not copied",
+			"accesstoken "+future[:6]+"…: created_at ",
+			"user "+twice.String()+": another row of the table has this id",
 			"oauth_account "+stranger.String()+": the service has no OAuth provider named \"no-such-provider\"",
-			"users: 1 to import, 0 to update, 0 already there, 5 not imported",
+			"oauth_account "+linkedOnce.String()+": another row of the table links the same",
+			"oauth_account "+linkedTwice.String()+": another row of the table links the same",
+			"oauth accounts: 0 to import, 0 to update, 0 already there, 3 not imported",
+			"users: 1 to import, 0 to update, 0 already there, 10 not imported",
 			"cannot be moved as they are: nothing was written")
-		if n := s.countUsers(t); n != 1 {
-			t.Fatalf("a refused import left %d users, want the 1 there before", n)
+		if strings.Contains(report, "guinevere") {
+			t.Errorf("the report shows a password stored in the clear:\n%s", report)
+		}
+		if n := s.countUsers(t); n != 2 {
+			t.Fatalf("a refused import left %d users, want the 2 there before", n)
 		}
 	}
 
@@ -257,12 +291,15 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	if err != nil {
 		t.Fatalf("partial import: %v\n%s", err, report)
 	}
-	wantReport(t, report, "users: 1 imported, 0 updated, 0 already there, 5 not imported")
+	wantReport(t, report, "users: 1 imported, 0 updated, 0 already there, 10 not imported")
 	if u := s.storedUser(t, good); u.Email != "gawain@camelot.bt" {
 		t.Errorf("the user that could be moved: %+v", u)
 	}
-	if n := s.countUsers(t); n != 2 {
-		t.Errorf("after a partial import: %d users, want 2", n)
+	if n := s.countUsers(t); n != 3 {
+		t.Errorf("after a partial import: %d users, want 3", n)
+	}
+	if u := s.storedUser(t, victim.ID); u.Email != "victim@camelot.bt" || u.IsSuperuser {
+		t.Errorf("the user whose id a source row has: %+v, want it unchanged", u)
 	}
 }
 
@@ -289,6 +326,8 @@ func TestImportFastAPIUsersRefusesSources(t *testing.T) {
 		{"named OAuth table missing", FastAPIUsersImport{OAuthTable: "accounts", SkipColumns: []string{"shoe_size"}}, "has no table accounts (--oauth-table)"},
 		{"columns missing", FastAPIUsersImport{UserTable: "fu_partial"}, "table fu_partial of the FastAPI Users database has no column hashed_password, is_active, is_superuser, is_verified"},
 		{"column of no field", FastAPIUsersImport{}, "columns that are no field of authgen.yaml: shoe_size"},
+		{"own column skipped", FastAPIUsersImport{SkipColumns: []string{"shoe_size", "email"}}, "--skip-column email: FastAPI Users' own columns"},
+		{"absent column skipped", FastAPIUsersImport{SkipColumns: []string{"shoe_size", "hat_size"}}, "--skip-column hat_size: table user has no column hat_size"},
 	} {
 		report, err := runImport(t, s, tt.opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

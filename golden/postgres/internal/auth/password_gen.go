@@ -29,16 +29,26 @@ const (
 	// tampered row cannot exhaust the server's memory.
 	maxArgon2MemoryKiB  = 1 << 20
 	maxArgon2Iterations = 64
-	// maxPBKDF2Rounds bounds the rounds of a stored PBKDF2 hash likewise:
-	// passlib's default is 29,000.
-	maxPBKDF2Rounds = 10_000_000
+
+	// A stored hash, which an import may bring, costs at most this much
+	// to verify, or that of the configured parameters if more: so that
+	// logins of a few users cannot hold every hashing slot for minutes.
+	// FastAPI Users' hashes cost 64 MiB times 3 passes, those of older
+	// argon2-cffi 100 MiB times 2; bcrypt doubles with each cost, 12
+	// being FastAPI Users'; passlib's pbkdf2_sha256 takes 29,000 rounds,
+	// Django's a million, each 32 bytes of key as many again.
+	maxStoredArgon2MemoryKiB   = 128 << 10
+	maxStoredArgon2WorkKiB     = 512 << 10
+	maxStoredArgon2Parallelism = 64
+	maxBcryptCost              = 15
+	maxPBKDF2Rounds            = 2_000_000
 )
 
 var (
 	// errUnknownHash is returned for a stored hash in no format the
 	// service knows. The login fails with bad credentials, where FastAPI
 	// Users answers 500.
-	errUnknownHash = errors.New("stored password hash is in an unknown format")
+	errUnknownHash = errors.New("stored password hash is in an unknown format, or costs more to verify than the service allows")
 	// errHashersBusy is returned when no hashing slot freed up within
 	// PasswordConfig.MaxWait.
 	errHashersBusy = errors.New("all password hashers are busy")
@@ -205,6 +215,9 @@ func (s hashSlot) hash(password string) (string, error) {
 // hash should be replaced because it uses other parameters or bcrypt. The
 // one error is errUnknownHash.
 func (s hashSlot) verify(password, stored string) (match, rehash bool, err error) {
+	if err := s.h.checkStoredHash(stored); err != nil {
+		return false, false, err
+	}
 	if isBcrypt(stored) {
 		match = bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil
 		return match, match, nil
@@ -235,21 +248,30 @@ func (s hashSlot) verifyDummy(password string) {
 	s.verify(password, s.h.dummy)
 }
 
-// checkStoredHash returns errUnknownHash unless verify can check a
-// password against stored: the import refuses what no login could pass.
-func checkStoredHash(stored string) error {
+// checkStoredHash returns errUnknownHash unless verify will check a
+// password against stored: a hash in a format it knows, which costs no
+// more than the service allows. The import refuses what no login could
+// pass.
+func (h *passwordHasher) checkStoredHash(stored string) error {
 	switch {
 	case isBcrypt(stored):
-		if _, err := bcrypt.Cost([]byte(stored)); err != nil {
+		if cost, err := bcrypt.Cost([]byte(stored)); err != nil || cost > maxBcryptCost {
 			return errUnknownHash
 		}
-		return nil
 	case strings.HasPrefix(stored, pbkdf2SHA256Prefix):
-		_, _, _, err := parsePBKDF2SHA256(stored)
-		return err
+		rounds, _, key, err := parsePBKDF2SHA256(stored)
+		if blocks := (len(key) + sha256.Size - 1) / sha256.Size; err != nil || rounds*blocks > maxPBKDF2Rounds {
+			return errUnknownHash
+		}
+	default:
+		p, _, _, err := parseArgon2id(stored)
+		memory := max(h.params.MemoryKiB, maxStoredArgon2MemoryKiB)
+		work := max(uint64(h.params.MemoryKiB)*uint64(h.params.Iterations), maxStoredArgon2WorkKiB)
+		if err != nil || p.MemoryKiB > memory || uint64(p.MemoryKiB)*uint64(p.Iterations) > work || p.Parallelism > maxStoredArgon2Parallelism {
+			return errUnknownHash
+		}
 	}
-	_, _, _, err := parseArgon2id(stored)
-	return err
+	return nil
 }
 
 func isBcrypt(stored string) bool {
