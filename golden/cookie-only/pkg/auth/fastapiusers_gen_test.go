@@ -247,10 +247,6 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	costly := src.addUser("costly@camelot.bt", "$2b$31$abcdefghijklmnopqrstuuKb0J1Vb7iXq8vYmG7x4k7sEeSB7vSku", true, false, false)
 	ofDup := src.addToken(upper, time.Now())
 	future := src.addToken(good, time.Now().Add(24*time.Hour))
-	// One id in two spellings: PostgreSQL's uuid column keeps one, and
-	// MySQL's collation compares them equal.
-	twice := src.addUser("twice@camelot.bt", fastAPIUsersHash, true, false, false)
-	src.addUserID(strings.ToUpper(twice.String()), "twice.again@camelot.bt", fastAPIUsersHash, true, false, false)
 
 	for _, dryRun := range []bool{true, false} {
 		report, err := runImport(t, s, FastAPIUsersImport{DryRun: dryRun})
@@ -269,8 +265,7 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 			"accesstoken "+ofDup[:6]+"…: its user "+upper.String()+" is not imported: not copied",
 			"accesstoken "+ofIntruder[:6]+"…: its user "+victim.ID.String()+" is not imported: not copied",
 			"accesstoken "+future[:6]+"…: created_at ",
-			"user "+twice.String()+": another row of the table has this id",
-			"users: 1 to import, 0 to update, 0 already there, 10 not imported",
+			"users: 1 to import, 0 to update, 0 already there, 8 not imported",
 			"cannot be moved as they are: nothing was written")
 		if strings.Contains(report, "guinevere") {
 			t.Errorf("the report shows a password stored in the clear:\n%s", report)
@@ -284,7 +279,7 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	if err != nil {
 		t.Fatalf("partial import: %v\n%s", err, report)
 	}
-	wantReport(t, report, "users: 1 imported, 0 updated, 0 already there, 10 not imported")
+	wantReport(t, report, "users: 1 imported, 0 updated, 0 already there, 8 not imported")
 	if u := s.storedUser(t, good); u.Email != "gawain@camelot.bt" {
 		t.Errorf("the user that could be moved: %+v", u)
 	}

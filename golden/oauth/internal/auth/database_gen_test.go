@@ -114,6 +114,26 @@ func TestOpenSourceDB(t *testing.T) {
 	}
 }
 
+// TestImportRefusesOneIDTwice checks that two rows of FastAPI Users' user
+// table holding one id in two spellings, which only SQLite's text column
+// keeps apart, are both refused: an import that took either would fail,
+// or attach the other's tokens to it.
+func TestImportRefusesOneIDTwice(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	src := newFUSource(t, s)
+	once := src.addUser("once@camelot.bt", fastAPIUsersHash, true, false, false)
+	src.addUserID(strings.ToUpper(once.String()), "twice@camelot.bt", fastAPIUsersHash, true, false, false)
+	report, err := runImport(t, s, FastAPIUsersImport{Partial: true})
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, report)
+	}
+	if strings.Count(report, "user "+once.String()+": another row of the table has this id") != 2 {
+		t.Errorf("the import's report does not list both rows of id %s:\n%s", once, report)
+	}
+	wantReport(t, report, "users: 0 imported, 0 updated, 0 already there, 2 not imported")
+}
+
 // fastAPIUsersTables are the statements with which FastAPI Users 15's
 // SQLAlchemy models create their tables on SQLite, as create_all runs
 // them; the import tests make a source of them.
