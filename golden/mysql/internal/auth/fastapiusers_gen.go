@@ -667,8 +667,6 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer rows.Close()
 	now := time.Now()
-	// seen maps each token read to how the report shows it.
-	seen := map[string]string{}
 	for rows.Next() {
 		var token, userID, created any
 		if err := rows.Scan(&token, &userID, &created); err != nil {
@@ -678,13 +676,9 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 		shown := shownToken(text)
 		id, err := sourceUUID(userID)
 		imported, known := im.userIDs[id]
-		first, again := seen[text]
-		seen[text] = shown
 		switch {
 		case text == "":
 			im.problem(table, shown, false, "the token is empty: not copied")
-		case again:
-			im.problem(table, shown, true, "another row of the table has this token (%s)", first)
 		case err != nil || !known:
 			im.problem(table, shown, false, "its user %s is not in table %s: not copied", importShown(sourceText(userID)), cmp.Or(im.opts.UserTable, "user"))
 		case !imported:

@@ -217,6 +217,8 @@ type importedUser struct {
 }
 
 type importedToken struct {
+	// token is the token, which is never written; digest is what is.
+	token   string
 	digest  string
 	userID  uuid.UUID
 	created time.Time
@@ -674,8 +676,8 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer rows.Close()
 	now := time.Now()
-	// seen maps each token read to how the report shows it.
-	seen := map[string]string{}
+	// rowsOfToken counts the rows of each token.
+	rowsOfToken := map[string]int{}
 	for rows.Next() {
 		var token, userID, created any
 		if err := rows.Scan(&token, &userID, &created); err != nil {
@@ -685,13 +687,10 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 		shown := shownToken(text)
 		id, err := sourceUUID(userID)
 		imported, known := im.userIDs[id]
-		first, again := seen[text]
-		seen[text] = shown
+		rowsOfToken[text]++
 		switch {
 		case text == "":
 			im.problem(table, shown, false, "the token is empty: not copied")
-		case again:
-			im.problem(table, shown, true, "another row of the table has this token (%s)", first)
 		case err != nil || !known:
 			im.problem(table, shown, false, "its user %s is not in table %s: not copied", importShown(sourceText(userID)), cmp.Or(im.opts.UserTable, "user"))
 		case !imported:
@@ -707,7 +706,7 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 			case !at.Add(im.s.cfg.TokenLifetime).After(now):
 				im.problem(table, shown, false, "expired at %s (created at %s; tokens live %s here): not copied", at.Add(im.s.cfg.TokenLifetime).Format(time.RFC3339), at.Format(time.RFC3339), im.s.cfg.TokenLifetime)
 			default:
-				im.tokens = append(im.tokens, importedToken{digest: tokenDigest(text), userID: id, created: at.UTC().Truncate(time.Microsecond)})
+				im.tokens = append(im.tokens, importedToken{token: text, digest: tokenDigest(text), userID: id, created: at.UTC().Truncate(time.Microsecond)})
 				continue
 			}
 		}
@@ -716,6 +715,16 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading table %s: %w", table, err)
 	}
+	// Which user a token given twice belongs to is not for the import to
+	// guess.
+	im.tokens = slices.DeleteFunc(im.tokens, func(t importedToken) bool {
+		if rowsOfToken[t.token] < 2 {
+			return false
+		}
+		im.problem(table, shownToken(t.token), true, "another row of the table has this token")
+		im.tokenCounts.left++
+		return true
+	})
 	kept := im.tokens[:0]
 	for start := 0; start < len(im.tokens); start += im.opts.BatchSize {
 		batch := im.tokens[start:min(start+im.opts.BatchSize, len(im.tokens))]
