@@ -262,6 +262,11 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 	stranger := src.addAccount(good, "no-such-provider", "sub-9", "at-9", nil, nil)
 	linkedOnce := src.addAccount(good, "corp", "sub-1", "at-1", nil, nil)
 	linkedTwice := src.addAccount(good, "corp", "sub-1", "at-2", nil, nil)
+	// A provider account the service links to another user already.
+	if err := s.svc.store.linkOAuthAccount(t.Context(), oauthAccount{id: uuid.New(), userID: existing.ID, oauthName: "corp", accountID: "sub-7", accountEmail: "sub-7@provider.example", accessToken: "sealed"}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := src.addAccount(good, "corp", "sub-7", "at-7", nil, nil)
 
 	for _, dryRun := range []bool{true, false} {
 		report, err := runImport(t, s, FastAPIUsersImport{DryRun: dryRun})
@@ -283,7 +288,8 @@ func TestImportFastAPIUsersRefusesRows(t *testing.T) {
 			"oauth_account "+stranger.String()+": the service has no OAuth provider named \"no-such-provider\"",
 			"oauth_account "+linkedOnce.String()+": another row of the table links the same",
 			"oauth_account "+linkedTwice.String()+": another row of the table links the same",
-			"oauth accounts: 0 to import, 0 to update, 0 already there, 3 not imported",
+			"oauth_account "+elsewhere.String()+": the corp account \"sub-7\" is linked to user "+existing.ID.String()+" of the service already",
+			"oauth accounts: 0 to import, 0 to update, 0 already there, 4 not imported",
 			"users: 1 to import, 0 to update, 0 already there, 8 not imported",
 			"cannot be moved as they are: nothing was written")
 		if strings.Contains(report, "guinevere") {

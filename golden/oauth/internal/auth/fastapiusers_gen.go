@@ -770,7 +770,7 @@ func (im *importer) readAccounts(ctx context.Context, tx *sql.Tx) error {
 		case errors.Is(err, errNotFound):
 		case err != nil:
 			return fmt.Errorf("looking up the OAuth accounts to import: %w", err)
-		case linked.id != a.account.id && linked.userID != a.account.userID:
+		case linked.userID != a.account.userID:
 			im.problem(table, a.account.id.String(), true, "the %s account %s is linked to user %s of the service already", a.account.oauthName, importShown(a.account.accountID), linked.userID)
 			im.accountCounts.left++
 			continue
@@ -822,7 +822,7 @@ func (im *importer) decodeAccount(v [8]any, name string, userID uuid.UUID) (oaut
 	if v[4] != nil {
 		at, ok := sourceInt(v[4])
 		if !ok {
-			return oauthAccount{}, fmt.Sprintf("expires_at %v is not a number of seconds", sourceText(v[4]))
+			return oauthAccount{}, fmt.Sprintf("expires_at %s is not a number of seconds", importShown(sourceText(v[4])))
 		}
 		a.expiresAt = &at
 	}
