@@ -28,10 +28,11 @@ import (
 	"github.com/authgen/authgen/internal/testservers/oidcprovider"
 )
 
-// fuFixture is the directory of the FastAPI Users 15 fixture: a real
-// FastAPI Users SQLite database, its manifest (every row, with the
-// plaintext passwords and tokens) and FastAPI Users' DDL per dialect. Its
-// README.md tells how it was made.
+// fuFixture is the directory of the FastAPI Users 15 fixture: the
+// manifest of a real FastAPI Users database (every row, with the
+// plaintext passwords and tokens) and FastAPI Users' DDL per dialect,
+// from which newFUSource makes the database again. Its README.md tells
+// how the database was made.
 const fuFixture = "testdata/fastapi-users"
 
 // fuManifest is the fixture's manifest.json, the parts the test uses.
@@ -292,31 +293,29 @@ func fuShift(m *fuManifest) time.Duration {
 const fuSQLiteTime = "2006-01-02 15:04:05.000000"
 
 // newFUSource makes a FastAPI Users database holding the fixture, its
-// tokens shifted by fuShift, and returns its URL: on SQLite a copy of the
-// fixture's file, on PostgreSQL and MySQL a new database with FastAPI
-// Users' tables (its own DDL) and every row of the manifest.
+// tokens shifted by fuShift, and returns its URL: a new database (on
+// SQLite a new file) with FastAPI Users' tables, made by its own DDL, and
+// every row of the manifest. The fixture's README shows its SQLite file
+// holds exactly that DDL, and the manifest every row of it, column by
+// column.
 func newFUSource(t *testing.T, dialect, work string, m *fuManifest) string {
 	t.Helper()
-	shift := fuShift(m)
-	if dialect == "sqlite" {
-		path := filepath.Join(work, "fastapi-users.sqlite3")
-		copyFile(t, filepath.Join(fuFixture, "fastapi-users.sqlite3"), path)
-		db := openDatabaseURL(t, "sqlite:"+path)
-		for _, tok := range m.AccessTokens {
-			var stored string
-			if err := db.QueryRow(`SELECT CAST(created_at AS TEXT) FROM accesstoken WHERE token = ?`, tok.Token).Scan(&stored); err != nil || stored != tok.CreatedAtStored {
-				t.Fatalf("the fixture's token %s: created_at %q (%v), want %q", shortToken(tok.Token), stored, err, tok.CreatedAtStored)
-			}
-			if _, err := db.Exec(`UPDATE accesstoken SET created_at = ? WHERE token = ?`, tok.CreatedAt.Add(shift).UTC().Format(fuSQLiteTime), tok.Token); err != nil {
-				t.Fatal(err)
-			}
-		}
-		db.Close()
-		return "sqlite:" + path
+	u := "sqlite:" + filepath.Join(work, "fastapi-users.sqlite3")
+	if dialect != "sqlite" {
+		u = e2eDatabases[slices.IndexFunc(e2eDatabases, func(d e2eDatabase) bool { return d.name == dialect })].open(t, work)
 	}
-	u := e2eDatabases[slices.IndexFunc(e2eDatabases, func(d e2eDatabase) bool { return d.name == dialect })].open(t, work)
 	db := openDatabaseURL(t, u)
-	schema := map[string]string{"postgres": "schema.postgresql.sql", "mysql": "schema.mysql.sql"}[dialect]
+	createFUTables(t, db, dialect)
+	insertFURows(t, db, dialect, m.Users, m.AccessTokens, m.OAuthAccounts, fuShift(m))
+	db.Close()
+	return u
+}
+
+// createFUTables creates FastAPI Users' tables in db with its DDL for
+// dialect.
+func createFUTables(t *testing.T, db *sql.DB, dialect string) {
+	t.Helper()
+	schema := map[string]string{"sqlite": "schema.sqlite.sql", "postgres": "schema.postgresql.sql", "mysql": "schema.mysql.sql"}[dialect]
 	ddl, err := os.ReadFile(filepath.Join(fuFixture, schema))
 	if err != nil {
 		t.Fatal(err)
@@ -339,9 +338,19 @@ func newFUSource(t *testing.T, dialect, work string, m *fuManifest) string {
 			t.Fatal(err)
 		}
 	}
-	insertFURows(t, db, dialect, m.Users, m.AccessTokens, m.OAuthAccounts, shift)
-	db.Close()
-	return u
+}
+
+// fuPlaceholders returns the parameter markers, on dialect, of the n
+// arguments of a statement that follow its first from.
+func fuPlaceholders(dialect string, from, n int) string {
+	p := make([]string, n)
+	for i := range p {
+		p[i] = "?"
+		if dialect == "postgres" {
+			p[i] = "$" + strconv.Itoa(from+i+1)
+		}
+	}
+	return strings.Join(p, ", ")
 }
 
 // FastAPI Users' user table and plan column, quoted as its DDL quotes
@@ -356,16 +365,7 @@ var (
 func insertFURows(t *testing.T, db *sql.DB, dialect string, users []fuUser, tokens []fuAccessToken, accounts []fuOAuthAccount, shift time.Duration) {
 	t.Helper()
 	userTable := fuUserTable[dialect]
-	ph := func(n int) string {
-		p := make([]string, n)
-		for i := range p {
-			p[i] = "?"
-			if dialect == "postgres" {
-				p[i] = "$" + strconv.Itoa(i+1)
-			}
-		}
-		return strings.Join(p, ", ")
-	}
+	ph := func(n int) string { return fuPlaceholders(dialect, 0, n) }
 	for _, u := range users {
 		if _, err := db.Exec(`INSERT INTO `+userTable+` (id, email, hashed_password, is_active, is_superuser, is_verified, first_name, age, `+fuPlanColumn[dialect]+`) VALUES (`+ph(9)+`)`,
 			u.ID, u.Email, u.HashedPassword, u.IsActive, u.IsSuperuser, u.IsVerified, u.FirstName, u.Age, u.Plan); err != nil {
@@ -434,17 +434,6 @@ func openDatabaseURL(t *testing.T, dbURL string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // fuImport is one database's run of TestImportFastAPIUsers.
@@ -913,12 +902,7 @@ func (x *fuImport) user(key string) fuUser {
 	return fuUser{}
 }
 
-func (x *fuImport) placeholder(n int) string {
-	if x.dialect == "postgres" {
-		return "$" + strconv.Itoa(n)
-	}
-	return "?"
-}
+func (x *fuImport) placeholder(n int) string { return fuPlaceholders(x.dialect, n-1, 1) }
 
 // checkAdminList: an imported superuser lists the imported users.
 func (x *fuImport) checkAdminList() {
@@ -1313,27 +1297,11 @@ func (x *fuImport) checkCutOff() {
 	open := e2eDatabases[slices.IndexFunc(e2eDatabases, func(d e2eDatabase) bool { return d.name == x.dialect })].open
 	sourceURL := open(t, x.work)
 	source := openDatabaseURL(t, sourceURL)
-	schema := map[string]string{"postgres": "schema.postgresql.sql", "mysql": "schema.mysql.sql"}[x.dialect]
-	ddl, err := os.ReadFile(filepath.Join(fuFixture, schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range sqlStatements(string(ddl)) {
-		if _, err := source.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createFUTables(t, source, x.dialect)
 	var values []string
 	var args []any
 	for i := range users {
-		p := make([]string, 9)
-		for j := range p {
-			p[j] = "?"
-			if x.dialect == "postgres" {
-				p[j] = "$" + strconv.Itoa(len(args)+j+1)
-			}
-		}
-		values = append(values, "("+strings.Join(p, ", ")+")")
+		values = append(values, "("+fuPlaceholders(x.dialect, len(args), 9)+")")
 		args = append(args, fmt.Sprintf("0c0c0c0c-0000-4000-8000-%012d", i), fmt.Sprintf("bulk%04d@example.com", i), x.user("alice").HashedPassword, true, false, i%2 == 0, nil, nil, "free")
 	}
 	if _, err := source.Exec(`INSERT INTO `+fuUserTable[x.dialect]+` (id, email, hashed_password, is_active, is_superuser, is_verified, first_name, age, `+fuPlanColumn[x.dialect]+`) VALUES `+strings.Join(values, ", "), args...); err != nil {
