@@ -426,10 +426,11 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return fmt.Errorf("reading table %s: %w", table, err)
 	}
-	// decoded are the users read; rowsOfID counts the rows of each id.
+	// decoded are the users read; rowsOfID counts the rows of each id, and
+	// idsOfKey lists the users of each email key.
 	var decoded []User
 	rowsOfID := map[uuid.UUID]int{}
-	byKey := map[string][]int{}
+	idsOfKey := map[string][]uuid.UUID{}
 	values := make([]any, len(selected))
 	dest := make([]any, len(selected))
 	for i := range values {
@@ -448,9 +449,7 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 		rowsOfID[id]++
 		u, reason := im.decodeUser(id, values, types, fields, set)
 		if reason != "" {
-			im.userIDs[id] = false
-			im.userCounts.left++
-			im.problem(table, id.String(), true, "%s", reason)
+			im.refuseUser(table, id, "%s", reason)
 			continue
 		}
 		decoded = append(decoded, u)
@@ -462,39 +461,41 @@ func (im *importer) readUsers(ctx context.Context, tx *sql.Tx) error {
 	for _, u := range decoded {
 		if rowsOfID[u.ID] > 1 {
 			// Another spelling of one id, such as in capitals.
-			im.userIDs[u.ID] = false
-			im.userCounts.left++
-			im.problem(table, u.ID.String(), true, "another row of the table has this id")
+			im.refuseUser(table, u.ID, "another row of the table has this id")
 			continue
 		}
 		im.userIDs[u.ID] = true
 		key := emailKey(u.Email)
-		byKey[key] = append(byKey[key], len(im.users))
+		idsOfKey[key] = append(idsOfKey[key], u.ID)
 		im.users = append(im.users, importedUser{user: u})
 	}
 
 	// One address is one account: two users whose emails differ only in
 	// case cannot both be moved, and which one is the owner's is not for
 	// the import to guess.
-	drop := map[int]bool{}
-	for i, u := range im.users {
-		indexes := byKey[emailKey(u.user.Email)]
-		if len(indexes) < 2 {
-			continue
+	im.users = slices.DeleteFunc(im.users, func(u importedUser) bool {
+		ids := idsOfKey[emailKey(u.user.Email)]
+		if len(ids) < 2 {
+			return false
 		}
 		var others []string
-		for _, j := range indexes {
-			if j != i {
-				others = append(others, im.users[j].user.ID.String())
+		for _, id := range ids {
+			if id != u.user.ID {
+				others = append(others, id.String())
 			}
 		}
-		im.problem(table, u.user.ID.String(), true, "email %s differs only in case or Unicode form from that of user %s, and one address is one account in the service: rename or delete one of them in the source", importShown(u.user.Email), strings.Join(others, ", "))
-		drop[i] = true
-	}
-	if err := im.compareUsers(ctx, table, drop); err != nil {
-		return err
-	}
-	return nil
+		im.refuseUser(table, u.user.ID, "email %s differs only in case or Unicode form from that of user %s, and one address is one account in the service: rename or delete one of them in the source", importShown(u.user.Email), strings.Join(others, ", "))
+		return true
+	})
+	return im.compareUsers(ctx, table)
+}
+
+// refuseUser lists the user id of table as one that cannot be moved, with
+// the tokens and accounts that follow it.
+func (im *importer) refuseUser(table string, id uuid.UUID, format string, args ...any) {
+	im.userIDs[id] = false
+	im.userCounts.left++
+	im.problem(table, id.String(), true, format, args...)
 }
 
 // decodeUser returns the user of a source row, or why it cannot be moved.
@@ -588,7 +589,7 @@ func importShown(v any) string {
 
 // compareUsers looks the users up in the service's database: those it has
 // already, by id, and those whose email another user of it has.
-func (im *importer) compareUsers(ctx context.Context, table string, drop map[int]bool) error {
+func (im *importer) compareUsers(ctx context.Context, table string) error {
 	db := im.s.db
 	kept := im.users[:0]
 	for start := 0; start < len(im.users); start += im.opts.BatchSize {
@@ -602,43 +603,21 @@ func (im *importer) compareUsers(ctx context.Context, table string, drop map[int
 		if err != nil {
 			return fmt.Errorf("looking up the users to import: %w", err)
 		}
-		owners := map[string]string{}
-		rows, err := db.QueryContext(ctx, "SELECT id, normalized_email FROM users WHERE normalized_email IN ("+importPlaceholders(len(keys))+")", keys...)
+		owners, err := existingKeys(ctx, db, "SELECT normalized_email, id FROM users WHERE normalized_email IN (%s)", keys)
 		if err != nil {
 			return fmt.Errorf("looking up the emails to import: %w", err)
 		}
-		for rows.Next() {
-			var id, key string
-			if err := rows.Scan(&id, &key); err != nil {
-				rows.Close()
-				return fmt.Errorf("looking up the emails to import: %w", err)
-			}
-			owners[key] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("looking up the emails to import: %w", err)
-		}
-		for i, u := range batch {
+		for _, u := range batch {
 			id := u.user.ID.String()
-			if drop[start+i] {
-				im.userIDs[u.user.ID] = false
-				im.userCounts.left++
-				continue
-			}
 			if owner, ok := owners[emailKey(u.user.Email)]; ok && owner != id {
-				im.problem(table, id, true, "email %s is that of user %s of the service already", importShown(u.user.Email), owner)
-				im.userIDs[u.user.ID] = false
-				im.userCounts.left++
+				im.refuseUser(table, u.user.ID, "email %s is that of user %s of the service already", importShown(u.user.Email), owner)
 				continue
 			}
 			key, exists := existing[id]
 			if exists && key != emailKey(u.user.Email) {
 				// Tokens and accounts would land in another person's
 				// account.
-				im.problem(table, id, true, "user %s of the service has this id, with another email", id)
-				im.userIDs[u.user.ID] = false
-				im.userCounts.left++
+				im.refuseUser(table, u.user.ID, "user %s of the service has this id, with another email", id)
 				continue
 			}
 			u.exists = exists
