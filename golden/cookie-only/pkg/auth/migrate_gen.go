@@ -22,13 +22,9 @@ var migrationFiles embed.FS
 // the embedded migrations it has not applied yet. It is safe to call at
 // every start.
 func Migrate(ctx context.Context, db *sql.DB) error {
-	dir, err := fs.Sub(migrationFiles, "migrations")
+	provider, err := migrationProvider(db)
 	if err != nil {
-		return fmt.Errorf("opening the embedded migrations: %w", err)
-	}
-	provider, err := goose.NewProvider(gooseDialect, db, dir, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return fmt.Errorf("preparing the migrations: %w", err)
+		return err
 	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("applying migrations: %w", err)
@@ -39,16 +35,25 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 // CheckMigrated returns an error unless every embedded migration has
 // been applied, for a command that must not write the schema itself.
 func CheckMigrated(ctx context.Context, db *sql.DB) error {
-	dir, err := fs.Sub(migrationFiles, "migrations")
+	provider, err := migrationProvider(db)
 	if err != nil {
-		return fmt.Errorf("opening the embedded migrations: %w", err)
-	}
-	provider, err := goose.NewProvider(gooseDialect, db, dir, goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		return fmt.Errorf("preparing the migrations: %w", err)
+		return err
 	}
 	if pending, err := provider.HasPending(ctx); err != nil || pending {
 		return errors.New("the database schema is not up to date: run the migrate command first")
 	}
 	return nil
+}
+
+// migrationProvider returns the runner of the embedded migrations on db.
+func migrationProvider(db *sql.DB) (*goose.Provider, error) {
+	dir, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("opening the embedded migrations: %w", err)
+	}
+	provider, err := goose.NewProvider(gooseDialect, db, dir, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return nil, fmt.Errorf("preparing the migrations: %w", err)
+	}
+	return provider, nil
 }

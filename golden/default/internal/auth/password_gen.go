@@ -215,32 +215,26 @@ func (s hashSlot) hash(password string) (string, error) {
 // hash should be replaced because it uses other parameters or bcrypt. The
 // one error is errUnknownHash.
 func (s hashSlot) verify(password, stored string) (match, rehash bool, err error) {
-	if err := s.h.checkStoredHash(stored); err != nil {
-		return false, false, err
-	}
-	if isBcrypt(stored) {
-		match = bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil
-		return match, match, nil
-	}
-	if strings.HasPrefix(stored, pbkdf2SHA256Prefix) {
-		rounds, salt, key, err := parsePBKDF2SHA256(stored)
-		if err != nil {
-			return false, false, err
-		}
-		got, err := pbkdf2.Key(sha256.New, password, salt, rounds, len(key))
-		if err != nil {
-			return false, false, errUnknownHash
-		}
-		match = subtle.ConstantTimeCompare(got, key) == 1
-		return match, match, nil
-	}
-	params, salt, key, err := parseArgon2id(stored)
+	hash, err := s.h.parseStoredHash(stored)
 	if err != nil {
 		return false, false, err
 	}
-	got := argon2.IDKey([]byte(password), salt, params.Iterations, params.MemoryKiB, params.Parallelism, uint32(len(key)))
-	match = subtle.ConstantTimeCompare(got, key) == 1
-	return match, match && (params != s.h.params || len(salt) != argon2SaltLength || len(key) != argon2KeyLength), nil
+	switch {
+	case hash.bcrypt:
+		match = bcrypt.CompareHashAndPassword([]byte(stored), []byte(password)) == nil
+		return match, match, nil
+	case hash.pbkdf2Rounds > 0:
+		got, err := pbkdf2.Key(sha256.New, password, hash.salt, hash.pbkdf2Rounds, len(hash.key))
+		if err != nil {
+			return false, false, errUnknownHash
+		}
+		match = subtle.ConstantTimeCompare(got, hash.key) == 1
+		return match, match, nil
+	}
+	p := hash.argon2
+	got := argon2.IDKey([]byte(password), hash.salt, p.Iterations, p.MemoryKiB, p.Parallelism, uint32(len(hash.key)))
+	match = subtle.ConstantTimeCompare(got, hash.key) == 1
+	return match, match && (p != s.h.params || len(hash.salt) != argon2SaltLength || len(hash.key) != argon2KeyLength), nil
 }
 
 // verifyDummy spends the time of one verification, for unknown users.
@@ -248,30 +242,47 @@ func (s hashSlot) verifyDummy(password string) {
 	s.verify(password, s.h.dummy)
 }
 
-// checkStoredHash returns errUnknownHash unless verify will check a
-// password against stored: a hash in a format it knows, which costs no
-// more than the service allows. The import refuses what no login could
-// pass.
-func (h *passwordHasher) checkStoredHash(stored string) error {
+// storedHash is a stored password hash verify can check, parsed: bcrypt
+// (which parses its own), passlib's pbkdf2_sha256 (pbkdf2Rounds set) or
+// argon2id.
+type storedHash struct {
+	bcrypt       bool
+	pbkdf2Rounds int
+	argon2       Argon2Params
+	salt, key    []byte
+}
+
+// parseStoredHash parses stored, or returns errUnknownHash for a hash in
+// no format the service knows, or one that costs more to verify than the
+// service allows.
+func (h *passwordHasher) parseStoredHash(stored string) (storedHash, error) {
 	switch {
 	case isBcrypt(stored):
 		if cost, err := bcrypt.Cost([]byte(stored)); err != nil || cost > maxBcryptCost {
-			return errUnknownHash
+			return storedHash{}, errUnknownHash
 		}
+		return storedHash{bcrypt: true}, nil
 	case strings.HasPrefix(stored, pbkdf2SHA256Prefix):
-		rounds, _, key, err := parsePBKDF2SHA256(stored)
+		rounds, salt, key, err := parsePBKDF2SHA256(stored)
 		if blocks := (len(key) + sha256.Size - 1) / sha256.Size; err != nil || rounds*blocks > maxPBKDF2Rounds {
-			return errUnknownHash
+			return storedHash{}, errUnknownHash
 		}
-	default:
-		p, _, _, err := parseArgon2id(stored)
-		memory := max(h.params.MemoryKiB, maxStoredArgon2MemoryKiB)
-		work := max(uint64(h.params.MemoryKiB)*uint64(h.params.Iterations), maxStoredArgon2WorkKiB)
-		if err != nil || p.MemoryKiB > memory || uint64(p.MemoryKiB)*uint64(p.Iterations) > work || p.Parallelism > maxStoredArgon2Parallelism {
-			return errUnknownHash
-		}
+		return storedHash{pbkdf2Rounds: rounds, salt: salt, key: key}, nil
 	}
-	return nil
+	p, salt, key, err := parseArgon2id(stored)
+	memory := max(h.params.MemoryKiB, maxStoredArgon2MemoryKiB)
+	work := max(uint64(h.params.MemoryKiB)*uint64(h.params.Iterations), maxStoredArgon2WorkKiB)
+	if err != nil || p.MemoryKiB > memory || uint64(p.MemoryKiB)*uint64(p.Iterations) > work || p.Parallelism > maxStoredArgon2Parallelism {
+		return storedHash{}, errUnknownHash
+	}
+	return storedHash{argon2: p, salt: salt, key: key}, nil
+}
+
+// checkStoredHash returns errUnknownHash unless verify will check a
+// password against stored. The import refuses what no login could pass.
+func (h *passwordHasher) checkStoredHash(stored string) error {
+	_, err := h.parseStoredHash(stored)
+	return err
 }
 
 func isBcrypt(stored string) bool {
