@@ -319,6 +319,24 @@ func sourceColumns(ctx context.Context, tx *sql.Tx, table string) ([]string, err
 	return rows.Columns()
 }
 
+// optionalTable reports whether the source has table, the one of what
+// (access tokens, OAuth accounts) that flag names, with the columns want.
+// A table that is not there holds nothing, which is noted, unless the
+// flag named it.
+func (im *importer) optionalTable(ctx context.Context, tx *sql.Tx, table string, named bool, what, flag string, want []string) (bool, error) {
+	columns, err := sourceColumns(ctx, tx, table)
+	switch {
+	case err != nil:
+		return false, err
+	case columns == nil && named:
+		return false, fmt.Errorf("the FastAPI Users database has no table %s (%s)", table, flag)
+	case columns == nil:
+		im.notes = append(im.notes, fmt.Sprintf("%s: the FastAPI Users database has no such table, so no %s to copy; if that table has another name, give it with %s", table, what, flag))
+		return false, nil
+	}
+	return true, requireColumns(table, columns, want)
+}
+
 // requireColumns returns an error naming the columns of want that the
 // source's table lacks.
 func requireColumns(table string, have, want []string) error {
@@ -615,18 +633,8 @@ func (im *importer) compareUsers(ctx context.Context, table string) error {
 // readTokens reads and checks the source's access tokens.
 func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 	table := cmp.Or(im.opts.TokenTable, "accesstoken")
-	columns, err := sourceColumns(ctx, tx, table)
-	if err != nil {
-		return err
-	}
-	if columns == nil {
-		if im.opts.TokenTable != "" {
-			return fmt.Errorf("the FastAPI Users database has no table %s (--token-table)", table)
-		}
-		im.notes = append(im.notes, fmt.Sprintf("%s: the FastAPI Users database has no such table, so no access tokens to copy; if its token table has another name, give it with --token-table", table))
-		return nil
-	}
-	if err := requireColumns(table, columns, []string{"token", "user_id", "created_at"}); err != nil {
+	found, err := im.optionalTable(ctx, tx, table, im.opts.TokenTable != "", "access tokens", "--token-table", []string{"token", "user_id", "created_at"})
+	if !found || err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT token, user_id, created_at FROM %s ORDER BY created_at", quoteIdentifier(table)))
@@ -676,19 +684,9 @@ func (im *importer) readTokens(ctx context.Context, tx *sql.Tx) error {
 // readAccounts reads and checks the source's OAuth accounts.
 func (im *importer) readAccounts(ctx context.Context, tx *sql.Tx) error {
 	table := cmp.Or(im.opts.OAuthTable, "oauth_account")
-	columns, err := sourceColumns(ctx, tx, table)
-	if err != nil {
-		return err
-	}
-	if columns == nil {
-		if im.opts.OAuthTable != "" {
-			return fmt.Errorf("the FastAPI Users database has no table %s (--oauth-table)", table)
-		}
-		im.notes = append(im.notes, fmt.Sprintf("%s: the FastAPI Users database has no such table, so no OAuth accounts to copy; if its account table has another name, give it with --oauth-table", table))
-		return nil
-	}
 	want := []string{"id", "user_id", "oauth_name", "access_token", "expires_at", "refresh_token", "account_id", "account_email"}
-	if err := requireColumns(table, columns, want); err != nil {
+	found, err := im.optionalTable(ctx, tx, table, im.opts.OAuthTable != "", "OAuth accounts", "--oauth-table", want)
+	if !found || err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s ORDER BY id", strings.Join(want, ", "), quoteIdentifier(table)))
